@@ -1,0 +1,261 @@
+"""MatchConfig: hard rules, criterion weights, priority, triage and column names; read from TOML.
+
+`matcher config` prints DEFAULT_TOML, which is also what an empty config file means; a test
+checks that the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from matcher import vocab
+from matcher.errors import ConfigError, Problem, problems_from_validation
+
+_SECTION = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rules(BaseModel):
+    """Hard rules: a pair that breaks one that is switched on is never proposed."""
+
+    model_config = _SECTION
+
+    programme: bool = True
+    capacity: bool = True
+    distance: bool = True
+    shared_time: bool = True
+    language: bool = True
+    gender_preference: bool = True
+    excluded: bool = True
+    training_for_high_risk: bool = True
+
+
+class Weights(BaseModel):
+    """Relative weights of the soft criteria; each criterion scores a pair in [0, 1]."""
+
+    model_config = _SECTION
+
+    lived_experience: float = Field(3.0, ge=0)
+    closeness: float = Field(2.0, ge=0)
+    availability: float = Field(1.0, ge=0)
+    needs: float = Field(1.5, ge=0)
+    age: float = Field(0.5, ge=0)
+    training: float = Field(1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _not_all_zero(self) -> Weights:
+        if sum(self.model_dump().values()) <= 0:
+            raise ValueError("weights: at least one criterion weight must be > 0")
+        return self
+
+
+class TierBonus(BaseModel):
+    model_config = _SECTION
+
+    low: float = Field(0.0, ge=0, le=10)
+    moderate: float = Field(0.5, ge=0, le=10)
+    high: float = Field(1.0, ge=0, le=10)
+
+
+class Priority(BaseModel):
+    """Who goes first: the vulnerable and those who have waited."""
+
+    model_config = _SECTION
+
+    # Worth of matching a client at all. Above 1 (the widest spread of fit), so matching one
+    # more client always outweighs giving another client a better-fitting volunteer.
+    match_value: float = Field(2.0, gt=1, le=100)
+    tier_bonus: TierBonus = TierBonus()
+    waiting_bonus: float = Field(0.5, ge=0, le=10)
+    waiting_cap_weeks: float = Field(26.0, gt=0, le=520)
+
+
+class HinderingWeights(BaseModel):
+    model_config = _SECTION
+
+    physical_health: float = Field(1.0, ge=0, le=10)
+    social_contact_difficulty: float = Field(1.0, ge=0, le=10)
+    little_social_support: float = Field(1.5, ge=0, le=10)
+    sudden_death: float = Field(1.5, ge=0, le=10)
+    caregiver_burden: float = Field(1.0, ge=0, le=10)
+    anxiety_or_depression: float = Field(2.0, ge=0, le=10)
+    financial_worries: float = Field(1.0, ge=0, le=10)
+    young_children: float = Field(1.0, ge=0, le=10)
+    living_alone: float = Field(0.5, ge=0, le=10)
+    low_education: float = Field(0.5, ge=0, le=10)
+
+
+class ProtectiveWeights(BaseModel):
+    model_config = _SECTION
+
+    strong_network: float = Field(1.0, ge=0, le=10)
+    employed: float = Field(0.5, ge=0, le=10)
+    good_health: float = Field(0.5, ge=0, le=10)
+    meaning_and_faith: float = Field(0.5, ge=0, le=10)
+    coped_with_earlier_loss: float = Field(1.0, ge=0, le=10)
+
+
+class Triage(BaseModel):
+    """risk score = Σ hindering weights − Σ protective weights; tiers by two thresholds."""
+
+    model_config = _SECTION
+
+    hindering: HinderingWeights = HinderingWeights()
+    protective: ProtectiveWeights = ProtectiveWeights()
+    moderate_from: float = 1.5
+    high_from: float = 4.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triage:
+        if self.high_from <= self.moderate_from:
+            raise ValueError("high_from: must be > moderate_from")
+        return self
+
+
+class Columns(BaseModel):
+    """Header names of a CRM export mapped to ours: `"Cliëntnummer" = "client_id"`."""
+
+    model_config = _SECTION
+
+    clients: dict[str, str] = {}
+    volunteers: dict[str, str] = {}
+
+    @field_validator("clients", "volunteers")
+    @classmethod
+    def _keys_normalised(cls, mapping: dict[str, str]) -> dict[str, str]:
+        return {header.strip().lower(): ours.strip().lower() for header, ours in mapping.items()}
+
+
+class MatchConfig(BaseModel):
+    """Everything a matching round can be tuned with; the defaults are the documented policy."""
+
+    model_config = _SECTION
+
+    policy: Literal["optimal"] = "optimal"
+    rules: Rules = Rules()
+    weights: Weights = Weights()
+    priority: Priority = Priority()
+    triage: Triage = Triage()
+    columns: Columns = Columns()
+
+
+def load_config(path: str | Path | None) -> MatchConfig:
+    """Read a TOML config; every problem at once, unknown keys with the closest known key."""
+    if path is None:
+        return MatchConfig()
+    path = Path(path)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError([Problem(source, None, None, "no such file")]) from None
+    except (UnicodeDecodeError, IsADirectoryError):
+        raise ConfigError([Problem(source, None, None, "not a UTF-8 text file")]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError([Problem(source, None, None, f"not valid TOML: {error}")]) from None
+    return config_from_dict(data, source=source)
+
+
+def config_from_dict(data: dict[str, Any], *, source: str = "config") -> MatchConfig:
+    try:
+        return MatchConfig.model_validate(data)
+    except ValidationError as error:
+        problems = problems_from_validation(error, source=source)
+        raise ConfigError([_suggest_key(problem) for problem in problems]) from None
+
+
+def _suggest_key(problem: Problem) -> Problem:
+    if problem.message != "unknown field" or problem.column is None:
+        return problem
+    *parents, key = problem.column.split(".")
+    section: type[BaseModel] | None = MatchConfig
+    for parent in parents:
+        field = section.model_fields.get(parent) if section else None
+        annotation = field.annotation if field else None
+        is_model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        section = annotation if is_model else None  # type: ignore[assignment]
+    if section is None:
+        return problem
+    known = tuple(section.model_fields)
+    hint = vocab.closest(key, known)
+    message = (
+        f"unknown key; did you mean {hint!r}?"
+        if hint
+        else f"unknown key; known keys: {', '.join(known)}"
+    )
+    return Problem(problem.source, None, problem.column, message)
+
+
+DEFAULT_TOML = """\
+# matcher configuration. Every key is optional; these are the defaults.
+# Use it with: matcher match clients.csv volunteers.csv --config matcher.toml
+
+# How proposals are chosen. "optimal": the largest total weight (OR-Tools min-cost flow).
+policy = "optimal"
+
+[rules]
+# Hard rules: a pair that breaks a rule switched on here is never proposed.
+programme = true               # no-programme: the volunteer serves the client's programme
+capacity = true                # no-capacity: capacity - active_clients >= 1
+                               #   (off: a full volunteer may take one more, for a what-if)
+distance = true                # too-far: within max_travel_km, unless both accept phone
+shared_time = true             # no-shared-time: at least one shared availability slot
+language = true                # no-shared-language: at least one shared language
+gender_preference = true       # gender-preference: the client's preferred gender
+excluded = true                # excluded: not in the client's excluded_volunteers
+training_for_high_risk = true  # training-required: high risk only with grief/advanced
+
+[weights]
+# Relative weights of the soft criteria; each scores a pair in [0, 1].
+lived_experience = 3.0  # 1 same loss, 0.5 another loss, 0 none
+closeness = 2.0         # 1 - km / max_travel_km; 0 for phone-only pairs
+availability = 1.0      # shared slots, 3 or more count as 1
+needs = 1.5             # share of the client's needs the volunteer's skills cover
+age = 0.5               # 1 - |age difference| / 40; 0.5 when an age is missing
+training = 1.0          # training depth for the client's risk tier
+
+[priority]
+# weight = match_value + tier_bonus + waiting_bonus * min(weeks, cap) / cap + fit
+match_value = 2.0        # > 1, so one more client matched beats a better fit for another
+waiting_bonus = 0.5
+waiting_cap_weeks = 26.0
+
+[priority.tier_bonus]
+low = 0.0
+moderate = 0.5
+high = 1.0
+
+[triage]
+# risk score = sum of hindering weights - sum of protective weights
+moderate_from = 1.5  # score >= 1.5 is moderate risk
+high_from = 4.0      # score >= 4 is high risk
+
+[triage.hindering]
+physical_health = 1.0
+social_contact_difficulty = 1.0
+little_social_support = 1.5
+sudden_death = 1.5
+caregiver_burden = 1.0
+anxiety_or_depression = 2.0
+financial_worries = 1.0
+young_children = 1.0
+living_alone = 0.5
+low_education = 0.5
+
+[triage.protective]
+strong_network = 1.0
+employed = 0.5
+good_health = 0.5
+meaning_and_faith = 0.5
+coped_with_earlier_loss = 1.0
+
+[columns.clients]
+# Your export's header = our column, e.g.:
+# "Cliëntnummer" = "client_id"
+
+[columns.volunteers]
+# "Vrijwilliger" = "volunteer_id"
+"""

@@ -1,0 +1,107 @@
+"""Errors the library raises. The CLI turns every MatcherError into a message and exit code 1."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one cell, row or file: `file:row: column: message (got 'x')`."""
+
+    source: str
+    row: int | None
+    column: str | None
+    message: str
+    got: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source if self.row is None else f"{self.source}:{self.row}"
+        column = f" {self.column}:" if self.column else ""
+        got = "" if self.got is None else f" (got {_shorten(self.got)!r})"
+        return f"{where}:{column} {self.message}{got}"
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class MatcherError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+class InputError(MatcherError):
+    """One or more problems in input files or objects; all of them are collected."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        lines = [str(problem) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        if hidden > 0:
+            lines.append(f"… and {hidden} more")
+        return "\n".join(lines)
+
+
+class ConfigError(InputError):
+    """Problems in a configuration file or object."""
+
+
+class SolverError(MatcherError):
+    """The solver failed in a way that is not a property of the input (a bug or a limit)."""
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "unknown field",
+    "greater_than_equal": "must be ≥ {ge}",
+    "greater_than": "must be > {gt}",
+    "less_than_equal": "must be ≤ {le}",
+    "less_than": "must be < {lt}",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "float_parsing": "must be a number",
+    "float_type": "must be a number",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "string_type": "must be text",
+    "dict_type": "must be a table",
+}
+
+
+def problems_from_validation(
+    error: ValidationError,
+    *,
+    source: str,
+    row: int | None = None,
+    column_names: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Pydantic's errors as Problems, in the file's own column names and our own words."""
+    problems = []
+    for detail in error.errors(include_url=False):
+        location = [str(part) for part in detail["loc"]]
+        message = detail["msg"]
+        if detail["type"] in _PYDANTIC_MESSAGES:
+            message = _PYDANTIC_MESSAGES[detail["type"]].format(**detail.get("ctx", {}))
+        elif message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        column = ".".join(location) if location else None
+        if column is None and ": " in message:
+            # Cross-field rules name their column at the start of the message.
+            column, message = message.split(": ", 1)
+        if column is not None and column_names is not None:
+            column = column_names.get(column, column)
+        got = None
+        if detail["type"] not in ("missing",) and location and not isinstance(
+            detail["input"], dict
+        ):
+            got = str(detail["input"])
+        problems.append(Problem(source, row, column, message, got))
+    return problems

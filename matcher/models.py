@@ -1,0 +1,292 @@
+"""The domain models: a client who needs support and a volunteer who can give it.
+
+The models accept what a spreadsheet cell holds as well as Python values, so one set of rules
+validates CSV rows, JSON objects and library callers alike: numbers with a decimal comma,
+lists as `a|b` or `a, b`, dates as `2026-11-23` or `23-11-2026`, empty text as "not given".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from matcher import vocab
+
+LossType = Literal["partner", "child", "parent", "sibling", "friend", "other", "none"]
+Gender = Literal["f", "m", "x"]
+PreferredGender = Literal["f", "m"]
+ContactMode = Literal["visit", "phone", "either"]
+RiskTier = Literal["low", "moderate", "high"]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _to_number(value: Any) -> Any:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise PydanticCustomError("number", "must be a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+        # A Dutch spreadsheet writes 52,51 for 52.51; a lone comma is a decimal comma.
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise PydanticCustomError("number", "must be a number") from None
+    if not math.isfinite(number):
+        raise PydanticCustomError("number", "must be a finite number")
+    return number
+
+
+def _to_whole_number(value: Any) -> Any:
+    number = _to_number(value)
+    if number is None:
+        return None
+    if not float(number).is_integer():
+        raise PydanticCustomError("whole_number", "must be a whole number")
+    return int(number)
+
+
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def _to_date(value: Any) -> Any:
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        # Excel sometimes appends a time of day to a date cell.
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in " T" else text)
+    except ValueError:
+        pass
+    dutch = _DUTCH_DATE.match(text)
+    if dutch:
+        day, month, year = (int(part) for part in dutch.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            pass
+    raise PydanticCustomError("date", "must be a date as YYYY-MM-DD or DD-MM-YYYY")
+
+
+def _items(value: Any) -> list[str]:
+    if _blank(value):
+        return []
+    if isinstance(value, str):
+        return [item for item in re.split(r"[|,]", value) if item.strip()]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [str(item) for item in value if not _blank(item)]
+    raise PydanticCustomError("list", "must be a list of words separated by | or ,")
+
+
+def _check_word(word: str, kind: str, choices: tuple[str, ...]) -> str:
+    normal = vocab.normalise_word(word)
+    if normal not in choices:
+        raise PydanticCustomError("unknown_word", vocab.unknown_word_message(kind, normal, choices))
+    return normal
+
+
+def _word(kind: str, choices: tuple[str, ...]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        return None if _blank(value) else _check_word(str(value), kind, choices)
+
+    return parse
+
+
+def _word_list(kind: str, choices: tuple[str, ...]) -> Callable[[Any], Any]:
+    def parse(value: Any) -> Any:
+        words = [_check_word(item, kind, choices) for item in _items(value)]
+        # Vocabulary order, without repeats: the same set always looks the same.
+        return tuple(word for word in choices if word in words)
+
+    return parse
+
+
+def _free_word(value: Any) -> Any:
+    if _blank(value):
+        return None
+    word = vocab.normalise_word(str(value))
+    if not vocab.is_kebab(word):
+        raise PydanticCustomError("kebab", "must be a kebab-case word like 'seniorencoach'")
+    return word
+
+
+def _free_word_list(value: Any) -> Any:
+    return tuple(sorted({_free_word(item) for item in _items(value)}))
+
+
+def _languages(value: Any) -> Any:
+    codes = [item.strip().lower() for item in _items(value)]
+    for code in codes:
+        if not vocab.is_language_code(code):
+            raise PydanticCustomError(
+                "language", "must be two-letter ISO 639-1 codes like 'nl' or 'en'"
+            )
+    return tuple(sorted(set(codes))) or ("nl",)
+
+
+def _ids(value: Any) -> Any:
+    return tuple(sorted({item.strip() for item in _items(value)}))
+
+
+def _text(value: Any) -> Any:
+    if _blank(value):
+        return None
+    return str(value).strip()
+
+
+def _identifier(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = _to_whole_number(value)
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise PydanticCustomError("missing", "is required")
+    if any(separator in text for separator in "|,"):
+        raise PydanticCustomError("identifier", "must not contain | or ,")
+    return text
+
+
+Identifier = Annotated[str, BeforeValidator(_identifier)]
+Text = Annotated[str | None, BeforeValidator(_text)]
+Age = Annotated[int | None, BeforeValidator(_to_whole_number), Field(ge=0, le=120)]
+Latitude = Annotated[float | None, BeforeValidator(_to_number), Field(ge=-90, le=90)]
+Longitude = Annotated[float | None, BeforeValidator(_to_number), Field(ge=-180, le=180)]
+Date = Annotated[dt.date | None, BeforeValidator(_to_date)]
+Programme = Annotated[str, BeforeValidator(_free_word)]
+Programmes = Annotated[tuple[str, ...], BeforeValidator(_free_word_list)]
+Languages = Annotated[tuple[str, ...], BeforeValidator(_languages)]
+IdList = Annotated[tuple[str, ...], BeforeValidator(_ids)]
+Slots = Annotated[tuple[str, ...], BeforeValidator(_word_list("availability slot", vocab.SLOTS))]
+Needs = Annotated[tuple[str, ...], BeforeValidator(_word_list("need", vocab.NEEDS))]
+Skills = Annotated[tuple[str, ...], BeforeValidator(_word_list("skill", vocab.NEEDS))]
+LossTypes = Annotated[tuple[str, ...], BeforeValidator(_word_list("loss type", vocab.LOSS_TYPES))]
+Trainings = Annotated[tuple[str, ...], BeforeValidator(_word_list("training", vocab.TRAININGS))]
+Hindering = Annotated[
+    tuple[str, ...], BeforeValidator(_word_list("hindering factor", vocab.HINDERING_FACTORS))
+]
+Protective = Annotated[
+    tuple[str, ...], BeforeValidator(_word_list("protective factor", vocab.PROTECTIVE_FACTORS))
+]
+
+
+def _literal(kind: str, choices: tuple[str, ...], default: str | None = None) -> Any:
+    parse = _word(kind, choices)
+    return BeforeValidator(lambda value: default if _blank(value) else parse(value))
+
+
+_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Client(BaseModel):
+    """Someone waiting for a volunteer."""
+
+    model_config = _MODEL_CONFIG
+
+    client_id: Identifier
+    programme: Programme
+    age: Age = None
+    gender: Annotated[Gender | None, _literal("gender", vocab.GENDERS)] = None
+    lat: Latitude = None
+    lon: Longitude = None
+    district: Text = None
+    loss_type: Annotated[LossType | None, _literal("loss type", vocab.LOSS_TYPES)] = None
+    loss_date: Date = None
+    hindering_factors: Hindering = ()
+    protective_factors: Protective = ()
+    needs: Needs = ()
+    availability: Slots = ()
+    languages: Languages = ("nl",)
+    preferred_gender: Annotated[
+        PreferredGender | None, _literal("preferred gender", vocab.PREFERRED_GENDERS)
+    ] = None
+    contact: Annotated[ContactMode, _literal("contact mode", vocab.CONTACT_MODES, "either")] = (
+        "either"
+    )
+    waiting_since: Date = None
+    excluded_volunteers: IdList = ()
+
+    @model_validator(mode="after")
+    def _location_unless_phone(self) -> Client:
+        _check_location(self.lat, self.lon, self.contact)
+        return self
+
+
+class Volunteer(BaseModel):
+    """Someone who can support one or more clients."""
+
+    model_config = _MODEL_CONFIG
+
+    volunteer_id: Identifier
+    programmes: Programmes
+    age: Age = None
+    gender: Annotated[Gender | None, _literal("gender", vocab.GENDERS)] = None
+    lat: Latitude = None
+    lon: Longitude = None
+    district: Text = None
+    max_travel_km: Annotated[float, BeforeValidator(_to_number), Field(ge=0, le=1000)] = 10.0
+    lived_experience: LossTypes = ()
+    training: Trainings = ()
+    capacity: Annotated[int, BeforeValidator(_to_whole_number), Field(ge=0, le=100)] = 1
+    active_clients: Annotated[int, BeforeValidator(_to_whole_number), Field(ge=0)] = 0
+    availability: Slots = ()
+    languages: Languages = ("nl",)
+    skills: Skills = ()
+    contact: Annotated[ContactMode, _literal("contact mode", vocab.CONTACT_MODES, "either")] = (
+        "either"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_for_blank_numbers(cls, data: Any) -> Any:
+        # An empty spreadsheet cell means "not given": fall back to the documented default.
+        if isinstance(data, dict):
+            return {
+                key: value
+                for key, value in data.items()
+                if not (key in ("max_travel_km", "capacity", "active_clients") and _blank(value))
+            }
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Volunteer:
+        if not self.programmes:
+            raise PydanticCustomError("missing", "programmes: is required")
+        if self.active_clients > self.capacity:
+            raise PydanticCustomError(
+                "active_over_capacity",
+                "active_clients: must be ≤ capacity ({capacity}) (got {active})",
+                {"capacity": self.capacity, "active": self.active_clients},
+            )
+        _check_location(self.lat, self.lon, self.contact)
+        return self
+
+    @property
+    def free_places(self) -> int:
+        return self.capacity - self.active_clients
+
+
+def _check_location(lat: float | None, lon: float | None, contact: str) -> None:
+    if (lat is None) != (lon is None):
+        raise PydanticCustomError("location", "lat/lon: give both or neither")
+    if lat is None and contact != "phone":
+        raise PydanticCustomError(
+            "location",
+            "lat/lon: location is required unless contact is 'phone' (got contact {contact!r})",
+            {"contact": contact},
+        )

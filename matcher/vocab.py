@@ -1,0 +1,73 @@
+"""Closed vocabularies of the input contract, and the helpers that normalise and suggest words.
+
+Every word a user types is kebab-case. Spreadsheets bring capitals, spaces and underscores,
+so words are normalised before they are checked ("Mon AM" -> "mon-am").
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Final
+
+LOSS_TYPES: Final = ("partner", "child", "parent", "sibling", "friend", "other", "none")
+GENDERS: Final = ("f", "m", "x")
+PREFERRED_GENDERS: Final = ("f", "m")
+CONTACT_MODES: Final = ("visit", "phone", "either")
+DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_PARTS: Final = ("am", "pm", "eve")
+SLOTS: Final = tuple(f"{day}-{part}" for day in DAYS for part in DAY_PARTS)
+NEEDS: Final = ("emotional", "practical", "work", "life-story", "social", "life-questions")
+HINDERING_FACTORS: Final = (
+    "physical-health",
+    "social-contact-difficulty",
+    "little-social-support",
+    "sudden-death",
+    "caregiver-burden",
+    "anxiety-or-depression",
+    "financial-worries",
+    "young-children",
+    "living-alone",
+    "low-education",
+)
+PROTECTIVE_FACTORS: Final = (
+    "strong-network",
+    "employed",
+    "good-health",
+    "meaning-and-faith",
+    "coped-with-earlier-loss",
+)
+TRAININGS: Final = ("basic", "grief", "life-questions", "life-story", "advanced")
+RISK_TIERS: Final = ("low", "moderate", "high")
+
+_KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+def normalise_word(word: str) -> str:
+    """Lower-case, trimmed, with spaces and underscores turned into hyphens."""
+    return re.sub(r"[\s_]+", "-", word.strip().lower())
+
+
+def is_kebab(word: str) -> bool:
+    return bool(_KEBAB.match(word))
+
+
+def is_language_code(word: str) -> bool:
+    return bool(_LANGUAGE.match(word))
+
+
+def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The most similar valid word, for "did you mean" hints; None when nothing is close."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_word_message(kind: str, word: str, choices: tuple[str, ...]) -> str:
+    """`unknown loss type 'partnr'; did you mean 'partner'?` (or the list when nothing is close)."""
+    suggestion = closest(word, choices)
+    if suggestion is not None:
+        return f"unknown {kind} {word!r}; did you mean {suggestion!r}?"
+    if len(choices) <= 10:
+        return f"unknown {kind} {word!r}; expected one of {', '.join(choices)}"
+    return f"unknown {kind} {word!r}; expected e.g. {', '.join(choices[:6])}, …"
