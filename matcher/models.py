@@ -51,7 +51,10 @@ def _to_number(value: Any) -> Any:
 
 
 def _to_whole_number(value: Any) -> Any:
-    number = _to_number(value)
+    try:
+        number = _to_number(value)
+    except PydanticCustomError:
+        raise PydanticCustomError("whole_number", "must be a whole number") from None
     if number is None:
         return None
     if not float(number).is_integer():
@@ -127,6 +130,12 @@ def _free_word(value: Any) -> Any:
     return word
 
 
+def _required_word(value: Any) -> Any:
+    if _blank(value):
+        raise PydanticCustomError("missing", "is required")
+    return _free_word(value)
+
+
 def _free_word_list(value: Any) -> Any:
     return tuple(sorted({_free_word(item) for item in _items(value)}))
 
@@ -164,11 +173,14 @@ def _identifier(value: Any) -> Any:
 
 Identifier = Annotated[str, BeforeValidator(_identifier)]
 Text = Annotated[str | None, BeforeValidator(_text)]
-Age = Annotated[int | None, BeforeValidator(_to_whole_number), Field(ge=0, le=120)]
-Latitude = Annotated[float | None, BeforeValidator(_to_number), Field(ge=-90, le=90)]
-Longitude = Annotated[float | None, BeforeValidator(_to_number), Field(ge=-180, le=180)]
+# The bounds sit inside the `| None`: on the outside pydantic would compare None with them.
+Age = Annotated[Annotated[int, Field(ge=0, le=120)] | None, BeforeValidator(_to_whole_number)]
+Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_to_number)]
+Longitude = Annotated[
+    Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_to_number)
+]
 Date = Annotated[dt.date | None, BeforeValidator(_to_date)]
-Programme = Annotated[str, BeforeValidator(_free_word)]
+Programme = Annotated[str, BeforeValidator(_required_word)]
 Programmes = Annotated[tuple[str, ...], BeforeValidator(_free_word_list)]
 Languages = Annotated[tuple[str, ...], BeforeValidator(_languages)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_ids)]
@@ -287,6 +299,6 @@ def _check_location(lat: float | None, lon: float | None, contact: str) -> None:
     if lat is None and contact != "phone":
         raise PydanticCustomError(
             "location",
-            "lat/lon: location is required unless contact is 'phone' (got contact {contact!r})",
+            "lat/lon: location is required unless contact is 'phone' (got contact '{contact}')",
             {"contact": contact},
         )

@@ -1,0 +1,41 @@
+# Set-up and checks. Needs only Python >= 3.11 on the PATH (override with PYTHON=...).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "matcher needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	$(BIN)/matcher match examples/clients.csv examples/volunteers.csv --out demo-out --date 2026-11-23
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check matcher tests benchmarks examples
+	$(BIN)/ruff format --check matcher tests benchmarks examples
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy matcher
+
+unit: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/speed.py
+
+clean:
+	rm -rf $(VENV) demo-out out build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

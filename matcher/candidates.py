@@ -1,0 +1,254 @@
+"""Hard rules: from all client × volunteer pairs to the sparse edge list of allowed pairs.
+
+All pairs are never enumerated. Pairs are only formed inside a programme (the first rule),
+among volunteers with a free place (the second); within a programme, visit pairs come from a
+spatial index when the programme is large, phone pairs from a block product of the clients and
+volunteers who both accept phone contact. The remaining rules are array operations on the
+pairs that survive. For every client we count the options left after each rule, in RULES
+order, so that "why unmatched" names the rule that removed the last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from matcher.config import MatchConfig
+from matcher.population import (
+    EARTH_RADIUS_KM,
+    NO_CODE,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Population,
+    great_circle_km,
+    shares,
+)
+from matcher.triage import TIER_HIGH
+
+# Pairs per block in block products: bounds memory at about 100 MB per block.
+BLOCK_PAIRS = 2_000_000
+# A programme with more pairs than this finds its visit pairs with a spatial index.
+SPATIAL_INDEX_FROM_PAIRS = 4_000_000
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    config_key: str
+    description: str
+    allows: Callable[[Population, IntArray, IntArray, frozenset[int]], BoolArray]
+
+
+def _programme(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return pop.serves(ci, vi)
+
+
+def _capacity(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return pop.v_free[vi] >= 1  # type: ignore[no-any-return]
+
+
+def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
+    return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
+
+
+def can_visit(pop: Population, ci: IntArray, vi: IntArray) -> BoolArray:
+    with np.errstate(invalid="ignore"):
+        near = distance_km(pop, ci, vi) <= pop.v_radius_km[vi]
+    return near & pop.c_visit[ci] & pop.v_visit[vi]  # type: ignore[no-any-return]
+
+
+def _reachable(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return can_visit(pop, ci, vi) | (pop.c_phone[ci] & pop.v_phone[vi])
+
+
+def _shared_time(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return (pop.c_slots[ci] & pop.v_slots[vi]) != 0  # type: ignore[no-any-return]
+
+
+def _language(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return shares(pop.c_languages[ci], pop.v_languages[vi])
+
+
+def _gender(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    preferred = pop.c_preferred_gender[ci]
+    return (preferred == NO_CODE) | (preferred == pop.v_gender[vi])  # type: ignore[no-any-return]
+
+
+def _not_excluded(
+    pop: Population, ci: IntArray, vi: IntArray, excluded: frozenset[int]
+) -> BoolArray:
+    if not excluded:
+        return np.ones(len(ci), dtype=bool)
+    keys = ci * pop.n_volunteers + vi
+    return ~np.isin(keys, np.fromiter(excluded, dtype=np.int64))
+
+
+def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    return (pop.c_tier[ci] != TIER_HIGH) | pop.v_high_risk_ok[vi]  # type: ignore[no-any-return]
+
+
+RULES: Final = (
+    Rule("no-programme", "programme", "the volunteer serves the client's programme", _programme),
+    Rule("no-capacity", "capacity", "the volunteer has a free place", _capacity),
+    Rule(
+        "too-far",
+        "distance",
+        "within the volunteer's travel radius for a visit, or both accept phone contact",
+        _reachable,
+    ),
+    Rule("no-shared-time", "shared_time", "at least one shared availability slot", _shared_time),
+    Rule("no-shared-language", "language", "at least one shared language", _language),
+    Rule("gender-preference", "gender_preference", "the client's preferred gender", _gender),
+    Rule("excluded", "excluded", "not on the client's excluded list", _not_excluded),
+    Rule(
+        "training-required",
+        "training_for_high_risk",
+        "high-risk clients only with volunteers trained in grief or advanced",
+        _training,
+    ),
+)
+RULE_CODES: Final = tuple(rule.code for rule in RULES)
+# Rules applied while pairs are formed; the rest are applied to the pairs that were formed.
+_FORMING_RULES: Final = 3
+
+
+def enabled_rules(config: MatchConfig) -> tuple[Rule, ...]:
+    switches = config.rules.model_dump()
+    return tuple(rule for rule in RULES if switches[rule.config_key])
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Allowed pairs sorted by (client, volunteer), and the options each rule left."""
+
+    client: IntArray
+    volunteer: IntArray
+    # options_left[k, c]: client c's options after the first k+1 enabled rules.
+    options_left: IntArray
+    rules: tuple[Rule, ...]
+
+    def removed_last_option(self) -> list[str | None]:
+        """Per client: the code of the rule that removed its last option (None if any left)."""
+        left = self.options_left > 0
+        first_empty = np.argmin(left, axis=0)
+        has_options = left.all(axis=0)
+        codes = [rule.code for rule in self.rules]
+        return [None if ok else codes[k] for k, ok in zip(first_empty.tolist(), has_options)]
+
+
+def _block_pairs(clients: IntArray, volunteers: IntArray) -> Iterator[tuple[IntArray, IntArray]]:
+    rows = max(1, BLOCK_PAIRS // max(1, len(volunteers)))
+    for start in range(0, len(clients), rows):
+        block = clients[start : start + rows]
+        yield np.repeat(block, len(volunteers)), np.tile(volunteers, len(block))
+
+
+def _spatial_visit_pairs(
+    pop: Population, clients: IntArray, volunteers: IntArray
+) -> tuple[IntArray, IntArray]:
+    from scipy.spatial import cKDTree  # imported here: a slow import only large rounds need
+
+    clients = clients[pop.c_visit[clients] & ~np.isnan(pop.c_xyz[clients, 0])]
+    volunteers = volunteers[pop.v_visit[volunteers] & ~np.isnan(pop.v_xyz[volunteers, 0])]
+    if len(clients) == 0 or len(volunteers) == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    tree = cKDTree(pop.c_xyz[clients])
+    # Chord length on the unit sphere for each radius: exact, as chord and arc grow together.
+    chord = 2 * np.sin(np.minimum(pop.v_radius_km[volunteers] / (2 * EARTH_RADIUS_KM), np.pi / 2))
+    found = tree.query_ball_point(pop.v_xyz[volunteers], r=chord, return_sorted=True)
+    counts = np.fromiter((len(hits) for hits in found), dtype=np.int64, count=len(found))
+    hits = np.fromiter((h for hits in found for h in hits), dtype=np.int64, count=counts.sum())
+    return clients[hits], np.repeat(volunteers, counts)
+
+
+def _programme_pairs(
+    pop: Population, clients: IntArray, volunteers: IntArray, distance_rule: bool
+) -> Iterator[tuple[IntArray, IntArray]]:
+    """Pairs in one programme that can meet (or all of them when the distance rule is off)."""
+    if not distance_rule or len(clients) * len(volunteers) <= SPATIAL_INDEX_FROM_PAIRS:
+        for ci, vi in _block_pairs(clients, volunteers):
+            keep = _reachable(pop, ci, vi, frozenset()) if distance_rule else slice(None)
+            yield ci[keep], vi[keep]
+        return
+    yield _spatial_visit_pairs(pop, clients, volunteers)
+    for ci, vi in _block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]):
+        yield ci, vi
+
+
+def _count(ci: IntArray, n_clients: int) -> IntArray:
+    return np.bincount(ci, minlength=n_clients).astype(np.int64)
+
+
+def find_candidates(
+    pop: Population, config: MatchConfig, excluded: frozenset[int]
+) -> Candidates:
+    """Every allowed pair, and per client the options left after each enabled rule.
+
+    `excluded` holds client_index * n_volunteers + volunteer_index for excluded pairs.
+    """
+    rules = enabled_rules(config)
+    enabled = {rule.code for rule in rules}
+    n_clients = pop.n_clients
+    volunteer_pool = np.arange(pop.n_volunteers)
+    counts: list[IntArray] = []
+    if "no-programme" in enabled:
+        serving = _serving_counts(pop, volunteer_pool)
+        counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
+    if "no-capacity" in enabled:
+        volunteer_pool = volunteer_pool[pop.v_free >= 1]
+        if "no-programme" in enabled:
+            serving = _serving_counts(pop, volunteer_pool)
+            counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
+        else:
+            counts.append(np.full(n_clients, len(volunteer_pool), dtype=np.int64))
+
+    groups = _programme_groups(pop, volunteer_pool, by_programme="no-programme" in enabled)
+    pieces = [
+        pair
+        for clients, volunteers in groups
+        for pair in _programme_pairs(pop, clients, volunteers, "too-far" in enabled)
+    ]
+    ci = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, np.int64)
+    vi = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, np.int64)
+    # Union of visit and phone pairs, in (client, volunteer) order.
+    keys = np.unique(ci * pop.n_volunteers + vi)
+    ci, vi = keys // max(1, pop.n_volunteers), keys % max(1, pop.n_volunteers)
+    if "too-far" in enabled:
+        counts.append(_count(ci, n_clients))
+
+    for rule in rules:
+        if rule.code in ("no-programme", "no-capacity", "too-far"):
+            continue
+        keep = rule.allows(pop, ci, vi, excluded)
+        ci, vi = ci[keep], vi[keep]
+        counts.append(_count(ci, n_clients))
+    options_left = np.vstack(counts) if counts else np.zeros((0, n_clients), dtype=np.int64)
+    return Candidates(ci, vi, options_left, rules)
+
+
+def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
+    """How many of `volunteers` serve each programme code."""
+    n_codes = len(pop.programmes.words)
+    codes = np.arange(n_codes)
+    bits = (pop.v_programmes[volunteers][:, codes // 64] >> (codes % 64).astype(np.uint64)) & 1
+    return bits.sum(axis=0).astype(np.int64)  # type: ignore[no-any-return]
+
+
+def _programme_groups(
+    pop: Population, volunteers: IntArray, *, by_programme: bool
+) -> Iterator[tuple[IntArray, IntArray]]:
+    all_clients = np.arange(pop.n_clients)
+    if not by_programme:
+        yield all_clients, volunteers
+        return
+    order = np.argsort(pop.c_programme, kind="stable")
+    codes, starts = np.unique(pop.c_programme[order], return_index=True)
+    for code, clients in zip(codes.tolist(), np.split(order, starts[1:])):
+        word = pop.v_programmes[volunteers, code // 64]
+        serving = volunteers[((word >> np.uint64(code % 64)) & np.uint64(1)).astype(bool)]
+        if len(serving):
+            yield np.sort(clients), serving

@@ -1,0 +1,251 @@
+"""The `matcher` command: thin click commands that parse, call the library and render.
+
+The library raises; only this module prints or exits. A MatcherError (bad input, bad config)
+becomes its message on stderr and exit code 1, never a traceback; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from matcher.config import DEFAULT_TOML, MatchConfig, load_config
+from matcher.errors import MatcherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MatcherError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _inputs(func: F) -> F:
+    """The options every command that reads a round shares."""
+    options = [
+        click.argument("clients", type=click.Path(dir_okay=False)),
+        click.argument("volunteers", type=click.Path(dir_okay=False)),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="TOML config; `matcher config` prints the defaults."),
+        click.option("--date", "round_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+                     default=None, help="Round date (YYYY-MM-DD) that fixes weeks waited;"
+                     " default today."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="matcher")
+@click.option("-q", "--quiet", is_flag=True, help="Do not report ignored columns on stderr.")
+def main(quiet: bool) -> None:
+    """Match clients who need support to volunteers who can give it."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("matcher")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.datetime | None):  # type: ignore[no-untyped-def]
+    from matcher.engine import prepare
+    from matcher.errors import InputError
+    from matcher.io import read_clients, read_volunteers
+
+    config = load_config(config_path)
+    problems = []
+    client_rows = volunteer_rows = None
+    # Read both files before reporting, so a user sees every problem in one run.
+    try:
+        client_rows = read_clients(clients, config)
+    except InputError as error:
+        problems.extend(error.problems)
+    try:
+        volunteer_rows = read_volunteers(volunteers, config)
+    except InputError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    assert client_rows is not None and volunteer_rows is not None
+    from matcher.io import check_exclusions
+
+    check_exclusions(client_rows, volunteer_rows, clients)
+    round_date = when.date() if when else dt.date.today()
+    return config, prepare(client_rows, volunteer_rows, config, round_date)
+
+
+@main.command()
+@_inputs
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out",
+              show_default=True, help="Directory for matches.csv, unmatched.csv, summary.json.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="What to print on stdout.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Rows of the printed table (files always hold all).")
+@_reports_errors
+def match(
+    clients: str,
+    volunteers: str,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    out_dir: str,
+    output_format: str,
+    limit: int,
+) -> None:
+    """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
+    started = time.perf_counter()
+    from matcher.engine import solve
+    from matcher.explain import pair_reasons
+    from matcher.io import format_csv, write_atomic
+    from matcher.output import (
+        MATCH_COLUMNS,
+        UNMATCHED_COLUMNS,
+        input_hash,
+        match_rows,
+        render_table,
+        summary,
+        summary_json,
+        unmatched_rows,
+    )
+
+    config, prepared = _prepare(clients, volunteers, config_path, round_date)
+    result = solve(prepared)
+    pop = prepared.population
+    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    shown = result.matches if output_format == "json" else result.matches[:limit]
+    reasons = {
+        m.client_id: pair_reasons(
+            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
+        )
+        for m in shown
+    }
+    digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
+    timings = dict(result.timings, total_s=time.perf_counter() - started)
+    data = summary(result, input_sha=digest, timings=timings)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(
+        {
+            out / "matches.csv": format_csv(MATCH_COLUMNS, match_rows(result)),
+            out / "unmatched.csv": format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
+            out / "summary.json": summary_json(data),
+        }
+    )
+    if output_format == "json":
+        payload = dict(
+            data,
+            matches=[dict(zip(MATCH_COLUMNS, row), why=reasons[row[0]])
+                     for row in match_rows(result)],
+            unmatched=[dict(zip(UNMATCHED_COLUMNS, row)) for row in unmatched_rows(result)],
+        )
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_table(result, reasons, limit=limit))
+        click.echo(f"\nWrote {out / 'matches.csv'}, {out / 'unmatched.csv'}, {out / 'summary.json'}")
+
+
+@main.command()
+@_inputs
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
+              help="CSV file for the allowed pairs.")
+@_reports_errors
+def candidates(
+    clients: str, volunteers: str, config_path: str | None, round_date: dt.datetime | None,
+    out_path: str,
+) -> None:
+    """Write every allowed pair with its weight, to check a proposal with another solver."""
+    from matcher.io import format_csv, write_atomic
+    from matcher.output import CANDIDATE_COLUMNS, candidate_rows
+
+    _, prepared = _prepare(clients, volunteers, config_path, round_date)
+    write_atomic({Path(out_path): format_csv(CANDIDATE_COLUMNS, candidate_rows(prepared))})
+    click.echo(f"Wrote {len(prepared.edges.client)} allowed pairs to {out_path}")
+
+
+@main.command()
+@_inputs
+@click.option("--client", "client_id", required=True, help="The client to explain.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many options to show.")
+@_reports_errors
+def explain(
+    clients: str, volunteers: str, config_path: str | None, round_date: dt.datetime | None,
+    client_id: str, top: int,
+) -> None:
+    """Why CLIENT got its proposal, or why not: options, rules, what would change it."""
+    from matcher import vocab
+    from matcher.engine import solve
+    from matcher.errors import InputError, Problem
+    from matcher.explain import explain_client, render_explanation
+
+    _, prepared = _prepare(clients, volunteers, config_path, round_date)
+    known = [c.client_id for c in prepared.population.clients]
+    if client_id not in known:
+        hint = vocab.closest(client_id, known)
+        message = "no such client" + (f"; did you mean {hint!r}?" if hint else "")
+        raise InputError([Problem(clients, None, "client_id", message, client_id)])
+    result = solve(prepared)
+    explanation = explain_client(prepared, result, client_id, top=top)
+    click.echo(render_explanation(explanation, prepared))
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="TOML config (column mapping); it is validated too.")
+@_reports_errors
+def validate(files: tuple[str, ...], config_path: str | None) -> None:
+    """Check FILES (clients or volunteers, CSV or JSON) and list every problem."""
+    from matcher.errors import InputError
+    from matcher.io import check_exclusions, read_clients, read_table_kind, read_volunteers
+
+    problems = []
+    try:
+        config = load_config(config_path)
+    except InputError as error:
+        problems.extend(error.problems)
+        config = MatchConfig()
+    loaded: dict[str, tuple[str, Any]] = {}
+    for path in files:
+        try:
+            kind = read_table_kind(path, config)
+            reader = read_clients if kind == "clients" else read_volunteers
+            loaded[kind] = (path, reader(path, config))
+            click.echo(f"{path}: {len(loaded[kind][1])} {kind}, no problems")
+        except InputError as error:
+            problems.extend(error.problems)
+    if "clients" in loaded and "volunteers" in loaded:
+        try:
+            check_exclusions(loaded["clients"][1], loaded["volunteers"][1], loaded["clients"][0])
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+
+
+@main.command("config")
+def print_config() -> None:
+    """Print the default configuration as a commented TOML file."""
+    click.echo(DEFAULT_TOML, nl=False)

@@ -1,0 +1,276 @@
+"""The matching pipeline, without I/O: validate → triage → candidates → scoring → solve → explain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matcher.candidates import Candidates, find_candidates
+from matcher.config import MatchConfig, config_from_dict
+from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.models import Client, Volunteer
+from matcher.population import IntArray, Population, build_population
+from matcher.result import Match, MatchResult, Unmatched
+from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
+from matcher.solvers import solve_max_weight
+from matcher.vocab import RISK_TIERS
+
+ClientLike = Client | Mapping[str, Any]
+VolunteerLike = Volunteer | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Edges:
+    client: IntArray
+    volunteer: IntArray
+    weight_units: IntArray
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A round ready to solve: the population, its allowed pairs and their weights."""
+
+    config: MatchConfig
+    round_date: dt.date
+    population: Population
+    candidates: Candidates
+    scores: PairScores
+    excluded: frozenset[int]
+    timings: dict[str, float]
+
+    @property
+    def edges(self) -> Edges:
+        return Edges(self.candidates.client, self.candidates.volunteer, self.scores.weight_units)
+
+    @property
+    def free_places(self) -> IntArray:
+        return self.population.v_free
+
+
+def _coerce(
+    items: Sequence[Any], model: type[Client] | type[Volunteer], source: str
+) -> list[Any]:
+    """Model objects pass through; dicts are validated, all problems collected."""
+    out, problems = [], []
+    for row, item in enumerate(items, start=1):
+        if isinstance(item, model):
+            out.append(item)
+            continue
+        try:
+            out.append(model.model_validate(item))
+        except Exception as error:  # pydantic.ValidationError, or not a mapping at all
+            from pydantic import ValidationError
+
+            if not isinstance(error, ValidationError):
+                raise
+            problems.extend(problems_from_validation(error, source=source, row=row))
+    id_field = "client_id" if model is Client else "volunteer_id"
+    first_row: dict[str, int] = {}
+    for row, item in enumerate(out, start=1):
+        identifier = getattr(item, id_field)
+        if identifier in first_row:
+            problems.append(
+                Problem(
+                    source,
+                    row,
+                    id_field,
+                    f"duplicate id, first seen on row {first_row[identifier]}",
+                    identifier,
+                )
+            )
+        first_row.setdefault(identifier, row)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _excluded_pairs(pop: Population) -> frozenset[int]:
+    """Excluded (client, volunteer) pairs as client_index * n_volunteers + volunteer_index."""
+    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    problems = []
+    keys = set()
+    for ci, client in enumerate(pop.clients):
+        for volunteer_id in client.excluded_volunteers:
+            vi = volunteer_index.get(volunteer_id)
+            if vi is None:
+                problems.append(
+                    Problem(
+                        "clients",
+                        None,
+                        "excluded_volunteers",
+                        f"client {client.client_id}: unknown volunteer id",
+                        volunteer_id,
+                    )
+                )
+            else:
+                keys.add(ci * pop.n_volunteers + vi)
+    if problems:
+        raise InputError(problems)
+    return frozenset(keys)
+
+
+def _config(config: MatchConfig | Mapping[str, Any] | None) -> MatchConfig:
+    if config is None:
+        return MatchConfig()
+    if isinstance(config, MatchConfig):
+        return config
+    return config_from_dict(dict(config))
+
+
+def prepare(
+    clients: Sequence[ClientLike],
+    volunteers: Sequence[VolunteerLike],
+    config: MatchConfig | Mapping[str, Any] | None = None,
+    round_date: dt.date | None = None,
+) -> Prepared:
+    """Validate, triage, find the allowed pairs and weigh them; everything but the solve."""
+    config = _config(config)
+    round_date = round_date or dt.date.today()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    client_models = _coerce(clients, Client, "clients")
+    volunteer_models = _coerce(volunteers, Volunteer, "volunteers")
+    population = build_population(client_models, volunteer_models, config, round_date)
+    excluded = _excluded_pairs(population)
+    timings["prepare_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    candidates = find_candidates(population, config, excluded)
+    timings["candidates_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    scores = score_pairs(population, config, candidates.client, candidates.volunteer)
+    timings["scoring_s"] = time.perf_counter() - started
+    return Prepared(config, round_date, population, candidates, scores, excluded, timings)
+
+
+def match(
+    clients: Sequence[ClientLike],
+    volunteers: Sequence[VolunteerLike],
+    config: MatchConfig | Mapping[str, Any] | None = None,
+    *,
+    round_date: dt.date | None = None,
+) -> MatchResult:
+    """Propose the pairs with the largest total weight, and say why each other client waits.
+
+    `clients` and `volunteers` are model objects or dicts in the input format; `round_date`
+    (default today) fixes the weeks waited, so a rerun of an old round gives the same result.
+    """
+    prepared = prepare(clients, volunteers, config, round_date)
+    return solve(prepared)
+
+
+def solve(prepared: Prepared) -> MatchResult:
+    pop, edges = prepared.population, prepared.edges
+    solution = solve_max_weight(
+        pop.n_clients,
+        pop.n_volunteers,
+        edges.client,
+        edges.volunteer,
+        edges.weight_units,
+        prepared.free_places,
+    )
+    timings = dict(prepared.timings, solve_s=solution.solve_s)
+    started = time.perf_counter()
+    matches = _matches(prepared, np.flatnonzero(solution.chosen))
+    unmatched = _unmatched(prepared, solution.chosen)
+    timings["explain_s"] = time.perf_counter() - started
+    return MatchResult(
+        matches=matches,
+        unmatched=unmatched,
+        objective_units=solution.objective_units,
+        status=solution.status,
+        round_date=prepared.round_date,
+        policy=prepared.config.policy,
+        n_clients=pop.n_clients,
+        n_volunteers=pop.n_volunteers,
+        n_candidates=len(edges.client),
+        timings=timings,
+    )
+
+
+def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
+    pop, scores, edges = prepared.population, prepared.scores, prepared.edges
+    criteria = {name: scores.criteria[name][chosen].tolist() for name in CRITERIA}
+    distances = scores.distance_km[chosen].tolist()
+    return tuple(
+        Match(
+            client_id=pop.clients[ci].client_id,
+            volunteer_id=pop.volunteers[vi].volunteer_id,
+            weight_units=units,
+            risk_tier=RISK_TIERS[pop.c_tier[ci]],
+            scores={name: criteria[name][k] for name in CRITERIA},
+            priority=priority,
+            distance_km=None if np.isnan(km) else km,
+            contact="visit" if visit else "phone",
+        )
+        for k, (ci, vi, units, priority, km, visit) in enumerate(
+            zip(
+                edges.client[chosen].tolist(),
+                edges.volunteer[chosen].tolist(),
+                edges.weight_units[chosen].tolist(),
+                scores.priority[chosen].tolist(),
+                distances,
+                scores.visit[chosen].tolist(),
+            )
+        )
+    )
+
+
+def _unmatched(prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]]) -> tuple[Unmatched, ...]:
+    pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
+    matched = np.zeros(pop.n_clients, dtype=bool)
+    matched[edges.client[chosen]] = True
+    takers: dict[int, list[int]] = defaultdict(list)
+    for k in np.flatnonzero(chosen).tolist():
+        takers[int(edges.volunteer[k])].append(k)
+    best_edge = _best_edge_per_client(edges, pop.n_clients)
+    removed_by = candidates.removed_last_option()
+    rule_index = {rule.code: k for k, rule in enumerate(candidates.rules)}
+    out = []
+    for ci in np.flatnonzero(~matched).tolist():
+        tier = RISK_TIERS[pop.c_tier[ci]]
+        client_id = pop.clients[ci].client_id
+        reason = removed_by[ci]
+        if reason is None:
+            k = int(best_edge[ci])
+            vi = int(edges.volunteer[k])
+            taken = ", ".join(
+                f"{pop.clients[int(edges.client[t])].client_id}"
+                f" ({format_weight(int(edges.weight_units[t]))})"
+                for t in takers[vi]
+            )
+            detail = (
+                f"best option {pop.volunteers[vi].volunteer_id}"
+                f" (weight {format_weight(int(edges.weight_units[k]))}) went to {taken}"
+            )
+            out.append(Unmatched(client_id, tier, "outcompeted", detail))
+            continue
+        stage = rule_index[reason]
+        before = (
+            int(candidates.options_left[stage - 1, ci])
+            if stage > 0
+            else pop.n_volunteers
+        )
+        rule = candidates.rules[stage]
+        detail = f"{before} volunteer(s) left by earlier rules; none meets: {rule.description}"
+        out.append(Unmatched(client_id, tier, reason, detail))
+    return tuple(out)
+
+
+def _best_edge_per_client(edges: Edges, n_clients: int) -> IntArray:
+    """Index of each client's highest-weight edge (lowest volunteer id on ties); -1 if none."""
+    best = np.full(n_clients, -1, dtype=np.int64)
+    if len(edges.client) == 0:
+        return best
+    # Edges are sorted by client, then volunteer: sort by weight inside each client, stably.
+    order = np.lexsort((-edges.weight_units, edges.client))
+    starts = np.flatnonzero(np.r_[True, np.diff(edges.client[order]) != 0])
+    best[edges.client[order[starts]]] = order[starts]
+    return best

@@ -1,0 +1,209 @@
+"""Explanations a coordinator can act on: why a pair was proposed, why a client waits.
+
+Works on one client at a time, evaluating every rule against every volunteer for that client
+(vectorised over volunteers), so the answer shows each volunteer the rules removed and what
+would have to change for the outcome to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher import vocab
+from matcher.candidates import distance_km
+from matcher.engine import Prepared
+from matcher.population import Population
+from matcher.result import MatchResult
+from matcher.scoring import CRITERIA, format_weight, score_pairs
+
+DAY_NAMES = dict(zip(vocab.DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
+PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+
+
+def slot_phrase(slot: str) -> str:
+    day, part = slot.split("-")
+    return f"{DAY_NAMES[day]} {PART_NAMES[part]}"
+
+
+def pair_reasons(pop: Population, ci: int, vi: int, scores: dict[str, float]) -> str:
+    """Plain words for a pair: "both lost a partner; 3.2 km apart; both free Tue morning"."""
+    client, volunteer = pop.clients[ci], pop.volunteers[vi]
+    phrases = []
+    if scores["lived_experience"] == 1.0:
+        phrases.append(f"both lost a {client.loss_type}")
+    elif scores["lived_experience"] == 0.5 and volunteer.lived_experience:
+        phrases.append("volunteer knows loss first-hand")
+    km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
+    if scores["closeness"] > 0 or (not np.isnan(km) and km <= volunteer.max_travel_km):
+        phrases.append(f"{km:.1f} km apart")
+    else:
+        phrases.append("by phone")
+    shared = [s for s in vocab.SLOTS if s in client.availability and s in volunteer.availability]
+    if shared:
+        more = f" (+{len(shared) - 2})" if len(shared) > 2 else ""
+        phrases.append("both free " + ", ".join(slot_phrase(s) for s in shared[:2]) + more)
+    if client.needs:
+        covered = sum(need in volunteer.skills for need in client.needs)
+        phrases.append(f"covers {covered} of {len(client.needs)} needs")
+    if scores["training"] == 1.0 and pop.c_tier[ci] > 0:
+        phrases.append("trained for this risk level")
+    return "; ".join(phrases)
+
+
+def blocking_hint(pop: Population, rule_code: str, ci: int, vi: int) -> str:
+    """What stands between a client and one volunteer under one rule."""
+    client, volunteer = pop.clients[ci], pop.volunteers[vi]
+    vid = volunteer.volunteer_id
+    if rule_code == "no-programme":
+        return f"{vid} serves {', '.join(volunteer.programmes)}, not {client.programme}"
+    if rule_code == "no-capacity":
+        return f"{vid} has no free place ({volunteer.active_clients} of {volunteer.capacity})"
+    if rule_code == "too-far":
+        km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
+        where = "location unknown" if np.isnan(km) else f"{km:.1f} km away"
+        return (
+            f"{vid} is {where}, travels {volunteer.max_travel_km:g} km"
+            f" (contact: client {client.contact}, volunteer {volunteer.contact})"
+        )
+    if rule_code == "no-shared-time":
+        return f"{vid} is free {', '.join(volunteer.availability) or 'any time'}"
+    if rule_code == "no-shared-language":
+        return f"{vid} speaks {', '.join(volunteer.languages)}"
+    if rule_code == "gender-preference":
+        return f"{vid} has gender {volunteer.gender or 'unknown'}"
+    if rule_code == "excluded":
+        return f"the client excluded {vid}"
+    return f"{vid} is not trained in grief or advanced"
+
+
+@dataclass(frozen=True)
+class Option:
+    volunteer_id: str
+    weight_units: int
+    scores: dict[str, float]
+    reasons: str
+    taken_by: tuple[str, ...]  # clients this round gave the volunteer to
+
+
+@dataclass(frozen=True)
+class Explanation:
+    client_id: str
+    risk_tier: str
+    weeks_waited: float
+    outcome: str
+    options: tuple[Option, ...]
+    # rule code -> volunteers that rule removed (the first rule each one fails, in order)
+    removed: dict[str, tuple[str, ...]]
+    # what would change the outcome, most actionable first
+    changes: tuple[str, ...] = field(default=())
+
+
+def explain_client(
+    prepared: Prepared, result: MatchResult, client_id: str, *, top: int = 5
+) -> Explanation:
+    pop = prepared.population
+    ids = [c.client_id for c in pop.clients]
+    ci = ids.index(client_id)
+    vi = np.arange(pop.n_volunteers)
+    cis = np.full(pop.n_volunteers, ci)
+    rules = prepared.candidates.rules
+    fails = np.array(
+        [~rule.allows(pop, cis, vi, prepared.excluded) for rule in rules], dtype=bool
+    ).reshape(len(rules), pop.n_volunteers)
+    allowed = ~fails.any(axis=0)
+
+    first_fail = np.argmax(fails, axis=0)
+    removed = {
+        rule.code: tuple(pop.volunteers[v].volunteer_id for v in np.flatnonzero(
+            ~allowed & (first_fail == k)
+        ).tolist())
+        for k, rule in enumerate(rules)
+    }
+    taken: dict[str, list[str]] = {}
+    for m in result.matches:
+        taken.setdefault(m.volunteer_id, []).append(m.client_id)
+
+    options = []
+    allowed_vi = np.flatnonzero(allowed)
+    if len(allowed_vi):
+        scores = score_pairs(pop, prepared.config, np.full(len(allowed_vi), ci), allowed_vi)
+        order = np.lexsort((allowed_vi, -scores.weight_units))[:top]
+        for k in order.tolist():
+            v = int(allowed_vi[k])
+            pair_scores = {name: float(scores.criteria[name][k]) for name in CRITERIA}
+            vid = pop.volunteers[v].volunteer_id
+            options.append(
+                Option(
+                    vid,
+                    int(scores.weight_units[k]),
+                    pair_scores,
+                    pair_reasons(pop, ci, v, pair_scores),
+                    tuple(taken.get(vid, ())),
+                )
+            )
+
+    match = result.match_for(client_id)
+    unmatched = result.unmatched_for(client_id)
+    changes: list[str] = []
+    if match is not None:
+        outcome = f"matched to {match.volunteer_id} (weight {match.weight_text})"
+    else:
+        assert unmatched is not None
+        outcome = f"unmatched: {unmatched.reason}: {unmatched.detail}"
+        for option in options:
+            others = ", ".join(option.taken_by)
+            changes.append(
+                f"one more free place at {option.volunteer_id} (now taken by {others})"
+            )
+        near_misses = np.flatnonzero(fails.sum(axis=0) == 1)
+        for v in near_misses.tolist():
+            k = int(np.flatnonzero(fails[:, v])[0])
+            changes.append(
+                f"{blocking_hint(pop, rules[k].code, ci, v)}: the only rule in the way"
+                f" ({rules[k].code})"
+            )
+    return Explanation(
+        client_id=client_id,
+        risk_tier=vocab.RISK_TIERS[pop.c_tier[ci]],
+        weeks_waited=float(pop.c_weeks_waited[ci]),
+        outcome=outcome,
+        options=tuple(options),
+        removed=removed,
+        changes=tuple(changes[:10]),
+    )
+
+
+def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
+    pop = prepared.population
+    ci = [c.client_id for c in pop.clients].index(explanation.client_id)
+    lines = [
+        f"client {explanation.client_id}: risk {explanation.risk_tier},"
+        f" waited {explanation.weeks_waited:.1f} weeks",
+        f"outcome: {explanation.outcome}",
+        "",
+        "best options:" if explanation.options else "no allowed volunteer.",
+    ]
+    for option in explanation.options:
+        taken = f"  [given to {', '.join(option.taken_by)}]" if option.taken_by else ""
+        breakdown = "  ".join(f"{name} {option.scores[name]:.2f}" for name in CRITERIA)
+        lines.append(f"  {option.volunteer_id}  weight {format_weight(option.weight_units)}{taken}")
+        lines.append(f"      {option.reasons}")
+        lines.append(f"      {breakdown}")
+    lines.append("")
+    lines.append("removed by hard rules:")
+    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    for code, volunteers in explanation.removed.items():
+        if not volunteers:
+            continue
+        shown = volunteers[:5]
+        more = f" … and {len(volunteers) - len(shown)} more" if len(volunteers) > 5 else ""
+        lines.append(f"  {code}: {len(volunteers)} volunteer(s){more}")
+        for vid in shown:
+            lines.append(f"      {blocking_hint(pop, code, ci, volunteer_index[vid])}")
+    if explanation.changes:
+        lines.append("")
+        lines.append("what would change the outcome:")
+        lines.extend(f"  - {change}" for change in explanation.changes)
+    return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""A round's result as the files and tables people read: matches.csv, unmatched.csv, summary."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections import Counter
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from matcher.config import MatchConfig
+from matcher.engine import Prepared
+from matcher.result import MatchResult
+from matcher.scoring import CRITERIA, WEIGHT_SCALE, format_weight
+from matcher.vocab import RISK_TIERS
+
+MATCH_COLUMNS = (
+    "client_id",
+    "volunteer_id",
+    "weight",
+    "risk_tier",
+    *CRITERIA,
+    "priority",
+    "distance_km",
+    "contact",
+)
+UNMATCHED_COLUMNS = ("client_id", "risk_tier", "reason", "detail")
+CANDIDATE_COLUMNS = ("client_id", "volunteer_id", "weight")
+
+
+def match_rows(result: MatchResult) -> list[list[str]]:
+    return [
+        [
+            m.client_id,
+            m.volunteer_id,
+            m.weight_text,
+            m.risk_tier,
+            *(f"{m.scores[name]:.4f}" for name in CRITERIA),
+            f"{m.priority:.4f}",
+            "" if m.distance_km is None else f"{m.distance_km:.2f}",
+            m.contact,
+        ]
+        for m in result.matches
+    ]
+
+
+def unmatched_rows(result: MatchResult) -> list[list[str]]:
+    return [[u.client_id, u.risk_tier, u.reason, u.detail] for u in result.unmatched]
+
+
+def candidate_rows(prepared: Prepared) -> Iterable[list[str]]:
+    pop, edges = prepared.population, prepared.edges
+    client_ids = [c.client_id for c in pop.clients]
+    volunteer_ids = [v.volunteer_id for v in pop.volunteers]
+    for ci, vi, units in zip(
+        edges.client.tolist(), edges.volunteer.tolist(), edges.weight_units.tolist()
+    ):
+        yield [client_ids[ci], volunteer_ids[vi], format_weight(units)]
+
+
+def input_hash(paths: Iterable[str | Path], config: MatchConfig, round_date: str) -> str:
+    """One hash of the input files' bytes, the effective config and the round date."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+        digest.update(b"\0")
+    digest.update(config.model_dump_json().encode())
+    digest.update(round_date.encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("matcher", "ortools", "numpy", "scipy", "pydantic"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "unknown"
+    return found
+
+
+def summary(
+    result: MatchResult, *, input_sha: str | None = None, timings: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Everything but `timings` is the same for the same input, byte for byte."""
+    tiers = Counter(m.risk_tier for m in result.matches) + Counter(
+        u.risk_tier for u in result.unmatched
+    )
+    return {
+        "status": str(result.status),
+        "policy": result.policy,
+        "round_date": result.round_date.isoformat(),
+        "objective": float(format_weight(result.objective_units)),
+        "objective_units": result.objective_units,
+        "weight_scale": WEIGHT_SCALE,
+        "clients": result.n_clients,
+        "volunteers": result.n_volunteers,
+        "candidate_pairs": result.n_candidates,
+        "matched": len(result.matches),
+        "unmatched": len(result.unmatched),
+        "risk_tiers": {tier: tiers.get(tier, 0) for tier in RISK_TIERS},
+        "matched_by_risk_tier": {
+            tier: sum(m.risk_tier == tier for m in result.matches) for tier in RISK_TIERS
+        },
+        "unmatched_by_reason": dict(sorted(Counter(u.reason for u in result.unmatched).items())),
+        "input_hash": input_sha,
+        "versions": versions(),
+        "timings": {key: round(value, 4) for key, value in (timings or result.timings).items()},
+    }
+
+
+def summary_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | None = None) -> str:
+    """The proposals and the clients left waiting, as a fixed-width table for a terminal."""
+    lines = [
+        f"Round {result.round_date.isoformat()}: {len(result.matches)} of {result.n_clients}"
+        f" clients matched, objective {result.objective_text} ({result.status})",
+        "",
+    ]
+    shown = result.matches if limit is None else result.matches[:limit]
+    if shown:
+        width_c = max(len("client"), *(len(m.client_id) for m in shown))
+        width_v = max(len("volunteer"), *(len(m.volunteer_id) for m in shown))
+        lines.append(f"{'client':<{width_c}}  {'volunteer':<{width_v}}  weight     risk      why")
+        for m in shown:
+            lines.append(
+                f"{m.client_id:<{width_c}}  {m.volunteer_id:<{width_v}}  {m.weight:<9.4f}  "
+                f"{m.risk_tier:<8}  {reasons.get(m.client_id, '')}"
+            )
+        if len(shown) < len(result.matches):
+            lines.append(f"… and {len(result.matches) - len(shown)} more (see matches.csv)")
+    waiting = result.unmatched if limit is None else result.unmatched[:limit]
+    if waiting:
+        lines += ["", "Not matched:"]
+        width_c = max(len(u.client_id) for u in waiting)
+        for u in waiting:
+            lines.append(f"{u.client_id:<{width_c}}  {u.risk_tier:<8}  {u.reason}: {u.detail}")
+        if len(waiting) < len(result.unmatched):
+            lines.append(f"… and {len(result.unmatched) - len(waiting)} more (see unmatched.csv)")
+    return "\n".join(lines)

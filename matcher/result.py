@@ -1,0 +1,79 @@
+"""What a matching round returns: proposals with their reasons, and every client left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Final
+
+from matcher.scoring import WEIGHT_SCALE, format_weight
+from matcher.solvers.status import SolveStatus
+
+# Why a client got no proposal: a hard rule removed its last option, or others took them.
+REASON_CODES: Final = (
+    "no-programme",
+    "no-capacity",
+    "too-far",
+    "no-shared-time",
+    "no-shared-language",
+    "gender-preference",
+    "excluded",
+    "training-required",
+    "outcompeted",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    client_id: str
+    volunteer_id: str
+    weight_units: int
+    risk_tier: str
+    scores: dict[str, float]
+    priority: float
+    distance_km: float | None
+    contact: str  # "visit" or "phone": how this pair can meet
+
+    @property
+    def weight(self) -> float:
+        return self.weight_units / WEIGHT_SCALE
+
+    @property
+    def weight_text(self) -> str:
+        return format_weight(self.weight_units)
+
+
+@dataclass(frozen=True, slots=True)
+class Unmatched:
+    client_id: str
+    risk_tier: str
+    reason: str  # one of REASON_CODES
+    detail: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: tuple[Match, ...]
+    unmatched: tuple[Unmatched, ...]
+    objective_units: int
+    status: SolveStatus
+    round_date: dt.date
+    policy: str
+    n_clients: int
+    n_volunteers: int
+    n_candidates: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def objective(self) -> float:
+        return self.objective_units / WEIGHT_SCALE
+
+    @property
+    def objective_text(self) -> str:
+        return format_weight(self.objective_units)
+
+    def match_for(self, client_id: str) -> Match | None:
+        return next((m for m in self.matches if m.client_id == client_id), None)
+
+    def unmatched_for(self, client_id: str) -> Unmatched | None:
+        return next((u for u in self.unmatched if u.client_id == client_id), None)
