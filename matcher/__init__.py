@@ -1,8 +1,8 @@
 """matcher: optimal, explained matching of clients who need support to volunteers who give it.
 
-    import matcher
-    result = matcher.match(matcher.read_clients("clients.csv"),
-                           matcher.read_volunteers("volunteers.csv"))
+import matcher
+result = matcher.match(matcher.read_clients("clients.csv"),
+                       matcher.read_volunteers("volunteers.csv"))
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -48,7 +48,7 @@ def _programme(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -
 
 
 def _capacity(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return pop.v_free[vi] >= 1  # type: ignore[no-any-return]
+    return pop.v_free[vi] >= 1
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
@@ -58,7 +58,7 @@ def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
 def can_visit(pop: Population, ci: IntArray, vi: IntArray) -> BoolArray:
     with np.errstate(invalid="ignore"):
         near = distance_km(pop, ci, vi) <= pop.v_radius_km[vi]
-    return near & pop.c_visit[ci] & pop.v_visit[vi]  # type: ignore[no-any-return]
+    return near & pop.c_visit[ci] & pop.v_visit[vi]
 
 
 def _reachable(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -66,7 +66,7 @@ def _reachable(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -
 
 
 def _shared_time(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return (pop.c_slots[ci] & pop.v_slots[vi]) != 0  # type: ignore[no-any-return]
+    return (pop.c_slots[ci] & pop.v_slots[vi]) != 0
 
 
 def _language(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -75,7 +75,7 @@ def _language(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) ->
 
 def _gender(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
     preferred = pop.c_preferred_gender[ci]
-    return (preferred == NO_CODE) | (preferred == pop.v_gender[vi])  # type: ignore[no-any-return]
+    return (preferred == NO_CODE) | (preferred == pop.v_gender[vi])
 
 
 def _not_excluded(
@@ -88,7 +88,7 @@ def _not_excluded(
 
 
 def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return (pop.c_tier[ci] != TIER_HIGH) | pop.v_high_risk_ok[vi]  # type: ignore[no-any-return]
+    return (pop.c_tier[ci] != TIER_HIGH) | pop.v_high_risk_ok[vi]
 
 
 RULES: Final = (
@@ -135,9 +135,12 @@ class Candidates:
         """Per client: the code of the rule that removed its last option (None if any left)."""
         left = self.options_left > 0
         first_empty = np.argmin(left, axis=0)
-        has_options = left.all(axis=0)
+        has_options: list[bool] = np.asarray(left.all(axis=0)).tolist()
         codes = [rule.code for rule in self.rules]
-        return [None if ok else codes[k] for k, ok in zip(first_empty.tolist(), has_options)]
+        return [
+            None if ok else codes[k]
+            for k, ok in zip(first_empty.tolist(), has_options, strict=True)
+        ]
 
 
 def _block_pairs(clients: IntArray, volunteers: IntArray) -> Iterator[tuple[IntArray, IntArray]]:
@@ -183,9 +186,7 @@ def _count(ci: IntArray, n_clients: int) -> IntArray:
     return np.bincount(ci, minlength=n_clients).astype(np.int64)
 
 
-def find_candidates(
-    pop: Population, config: MatchConfig, excluded: frozenset[int]
-) -> Candidates:
+def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[int]) -> Candidates:
     """Every allowed pair, and per client the options left after each enabled rule.
 
     `excluded` holds client_index * n_volunteers + volunteer_index for excluded pairs.
@@ -235,19 +236,19 @@ def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
     n_codes = len(pop.programmes.words)
     codes = np.arange(n_codes)
     bits = (pop.v_programmes[volunteers][:, codes // 64] >> (codes % 64).astype(np.uint64)) & 1
-    return bits.sum(axis=0).astype(np.int64)  # type: ignore[no-any-return]
+    return bits.sum(axis=0).astype(np.int64)
 
 
 def _programme_groups(
     pop: Population, volunteers: IntArray, *, by_programme: bool
 ) -> Iterator[tuple[IntArray, IntArray]]:
     all_clients = np.arange(pop.n_clients)
-    if not by_programme:
+    if not by_programme or pop.n_clients == 0:
         yield all_clients, volunteers
         return
     order = np.argsort(pop.c_programme, kind="stable")
     codes, starts = np.unique(pop.c_programme[order], return_index=True)
-    for code, clients in zip(codes.tolist(), np.split(order, starts[1:])):
+    for code, clients in zip(codes.tolist(), np.split(order, starts[1:]), strict=True):
         word = pop.v_programmes[volunteers, code // 64]
         serving = volunteers[((word >> np.uint64(code % 64)) & np.uint64(1)).astype(bool)]
         if len(serving):

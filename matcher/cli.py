@@ -44,11 +44,20 @@ def _inputs(func: F) -> F:
     options = [
         click.argument("clients", type=click.Path(dir_okay=False)),
         click.argument("volunteers", type=click.Path(dir_okay=False)),
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                     help="TOML config; `matcher config` prints the defaults."),
-        click.option("--date", "round_date", type=click.DateTime(formats=["%Y-%m-%d"]),
-                     default=None, help="Round date (YYYY-MM-DD) that fixes weeks waited;"
-                     " default today."),
+        click.option(
+            "--config",
+            "config_path",
+            type=click.Path(dir_okay=False),
+            default=None,
+            help="TOML config; `matcher config` prints the defaults.",
+        ),
+        click.option(
+            "--date",
+            "round_date",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            default=None,
+            help="Round date (YYYY-MM-DD) that fixes weeks waited; default today.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -97,12 +106,29 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
 
 @main.command()
 @_inputs
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="out",
-              show_default=True, help="Directory for matches.csv, unmatched.csv, summary.json.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="What to print on stdout.")
-@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
-              help="Rows of the printed table (files always hold all).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Directory for matches.csv, unmatched.csv, summary.json.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Rows of the printed table (files always hold all).",
+)
 @_reports_errors
 def match(
     clients: str,
@@ -156,23 +182,37 @@ def match(
     if output_format == "json":
         payload = dict(
             data,
-            matches=[dict(zip(MATCH_COLUMNS, row), why=reasons[row[0]])
-                     for row in match_rows(result)],
-            unmatched=[dict(zip(UNMATCHED_COLUMNS, row)) for row in unmatched_rows(result)],
+            matches=[
+                dict(zip(MATCH_COLUMNS, row, strict=True), why=reasons[row[0]])
+                for row in match_rows(result)
+            ],
+            unmatched=[
+                dict(zip(UNMATCHED_COLUMNS, row, strict=True)) for row in unmatched_rows(result)
+            ],
         )
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_table(result, reasons, limit=limit))
-        click.echo(f"\nWrote {out / 'matches.csv'}, {out / 'unmatched.csv'}, {out / 'summary.json'}")
+        click.echo(
+            f"\nWrote {out / 'matches.csv'}, {out / 'unmatched.csv'}, {out / 'summary.json'}"
+        )
 
 
 @main.command()
 @_inputs
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
-              help="CSV file for the allowed pairs.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="CSV file for the allowed pairs.",
+)
 @_reports_errors
 def candidates(
-    clients: str, volunteers: str, config_path: str | None, round_date: dt.datetime | None,
+    clients: str,
+    volunteers: str,
+    config_path: str | None,
+    round_date: dt.datetime | None,
     out_path: str,
 ) -> None:
     """Write every allowed pair with its weight, to check a proposal with another solver."""
@@ -187,12 +227,21 @@ def candidates(
 @main.command()
 @_inputs
 @click.option("--client", "client_id", required=True, help="The client to explain.")
-@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
-              help="How many options to show.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many options to show.",
+)
 @_reports_errors
 def explain(
-    clients: str, volunteers: str, config_path: str | None, round_date: dt.datetime | None,
-    client_id: str, top: int,
+    clients: str,
+    volunteers: str,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    client_id: str,
+    top: int,
 ) -> None:
     """Why CLIENT got its proposal, or why not: options, rules, what would change it."""
     from matcher import vocab
@@ -213,8 +262,13 @@ def explain(
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="TOML config (column mapping); it is validated too.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML config (column mapping); it is validated too.",
+)
 @_reports_errors
 def validate(files: tuple[str, ...], config_path: str | None) -> None:
     """Check FILES (clients or volunteers, CSV or JSON) and list every problem."""

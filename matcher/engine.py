@@ -1,4 +1,4 @@
-"""The matching pipeline, without I/O: validate → triage → candidates → scoring → solve → explain."""
+"""The matching pipeline without I/O: validate, triage, candidates, scoring, solve, explain."""
 
 from __future__ import annotations
 
@@ -53,9 +53,7 @@ class Prepared:
         return self.population.v_free
 
 
-def _coerce(
-    items: Sequence[Any], model: type[Client] | type[Volunteer], source: str
-) -> list[Any]:
+def _coerce(items: Sequence[Any], model: type[Client] | type[Volunteer], source: str) -> list[Any]:
     """Model objects pass through; dicts are validated, all problems collected."""
     out, problems = [], []
     for row, item in enumerate(items, start=1):
@@ -218,12 +216,15 @@ def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
                 scores.priority[chosen].tolist(),
                 distances,
                 scores.visit[chosen].tolist(),
+                strict=True,
             )
         )
     )
 
 
-def _unmatched(prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]]) -> tuple[Unmatched, ...]:
+def _unmatched(
+    prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]]
+) -> tuple[Unmatched, ...]:
     pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
     matched = np.zeros(pop.n_clients, dtype=bool)
     matched[edges.client[chosen]] = True
@@ -253,11 +254,7 @@ def _unmatched(prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]]) 
             out.append(Unmatched(client_id, tier, "outcompeted", detail))
             continue
         stage = rule_index[reason]
-        before = (
-            int(candidates.options_left[stage - 1, ci])
-            if stage > 0
-            else pop.n_volunteers
-        )
+        before = int(candidates.options_left[stage - 1, ci]) if stage > 0 else pop.n_volunteers
         rule = candidates.rules[stage]
         detail = f"{before} volunteer(s) left by earlier rules; none meets: {rule.description}"
         out.append(Unmatched(client_id, tier, reason, detail))

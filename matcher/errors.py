@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -73,7 +75,19 @@ _PYDANTIC_MESSAGES = {
     "int_type": "must be a whole number",
     "string_type": "must be text",
     "dict_type": "must be a table",
+    "model_type": "must be a table",
+    "literal_error": "must be {expected}",
 }
+
+# Cross-field rules name their column at the start of the message: "high_from: must be > …".
+_COLUMN_PREFIX = re.compile(r"^([a-z_]+(?:/[a-z_]+)?): (.+)$", re.DOTALL)
+
+
+def _plain(value: Any) -> Any:
+    # Bounds on float fields arrive as floats; "must be ≤ 90" reads better than "≤ 90.0".
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def problems_from_validation(
@@ -87,20 +101,24 @@ def problems_from_validation(
     problems = []
     for detail in error.errors(include_url=False):
         location = [str(part) for part in detail["loc"]]
-        message = detail["msg"]
-        if detail["type"] in _PYDANTIC_MESSAGES:
-            message = _PYDANTIC_MESSAGES[detail["type"]].format(**detail.get("ctx", {}))
-        elif message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
+        message = detail["msg"].removeprefix("Value error, ")
+        named = _COLUMN_PREFIX.match(message)
+        if named:
+            # Checked before our own wording, which would drop the column from the message.
+            if not location or location[-1] != named[1]:
+                location.append(named[1])
+            message = named[2]
+        elif detail["type"] in _PYDANTIC_MESSAGES:
+            context = {key: _plain(value) for key, value in detail.get("ctx", {}).items()}
+            message = _PYDANTIC_MESSAGES[detail["type"]].format(**context)
         column = ".".join(location) if location else None
-        if column is None and ": " in message:
-            # Cross-field rules name their column at the start of the message.
-            column, message = message.split(": ", 1)
         if column is not None and column_names is not None:
             column = column_names.get(column, column)
         got = None
-        if detail["type"] not in ("missing",) and location and not isinstance(
-            detail["input"], dict
+        if (
+            detail["type"] not in ("missing",)
+            and detail["loc"]
+            and not isinstance(detail["input"], dict)
         ):
             got = str(detail["input"])
         problems.append(Problem(source, row, column, message, got))

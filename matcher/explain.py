@@ -116,9 +116,10 @@ def explain_client(
 
     first_fail = np.argmax(fails, axis=0)
     removed = {
-        rule.code: tuple(pop.volunteers[v].volunteer_id for v in np.flatnonzero(
-            ~allowed & (first_fail == k)
-        ).tolist())
+        rule.code: tuple(
+            pop.volunteers[v].volunteer_id
+            for v in np.flatnonzero(~allowed & (first_fail == k)).tolist()
+        )
         for k, rule in enumerate(rules)
     }
     taken: dict[str, list[str]] = {}
@@ -154,9 +155,7 @@ def explain_client(
         outcome = f"unmatched: {unmatched.reason}: {unmatched.detail}"
         for option in options:
             others = ", ".join(option.taken_by)
-            changes.append(
-                f"one more free place at {option.volunteer_id} (now taken by {others})"
-            )
+            changes.append(f"one more free place at {option.volunteer_id} (now taken by {others})")
         near_misses = np.flatnonzero(fails.sum(axis=0) == 1)
         for v in near_misses.tolist():
             k = int(np.flatnonzero(fails[:, v])[0])

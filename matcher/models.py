@@ -176,9 +176,7 @@ Text = Annotated[str | None, BeforeValidator(_text)]
 # The bounds sit inside the `| None`: on the outside pydantic would compare None with them.
 Age = Annotated[Annotated[int, Field(ge=0, le=120)] | None, BeforeValidator(_to_whole_number)]
 Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_to_number)]
-Longitude = Annotated[
-    Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_to_number)
-]
+Longitude = Annotated[Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_to_number)]
 Date = Annotated[dt.date | None, BeforeValidator(_to_date)]
 Programme = Annotated[str, BeforeValidator(_required_word)]
 Programmes = Annotated[tuple[str, ...], BeforeValidator(_free_word_list)]

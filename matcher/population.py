@@ -56,7 +56,7 @@ class Codebook:
 
 def shares(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> BoolArray:
     """Row-wise: do two mask rows have a bit in common?"""
-    return np.any((a & b) != 0, axis=-1)  # type: ignore[no-any-return]
+    return np.any((a & b) != 0, axis=-1)
 
 
 def unit_vectors(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
@@ -67,7 +67,7 @@ def unit_vectors(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
 def great_circle_km(a: FloatArray, b: FloatArray) -> FloatArray:
     """Great-circle distance between unit vectors; NaN where a location is missing."""
     chord = np.linalg.norm(a - b, axis=-1)
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))  # type: ignore[no-any-return]
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,7 +141,10 @@ def build_population(
     programmes = Codebook(
         {c.programme for c in clients} | {p for v in volunteers for p in v.programmes}
     )
-    languages = Codebook({lang for p in (*clients, *volunteers) for lang in p.languages})
+    languages = Codebook(
+        {lang for c in clients for lang in c.languages}
+        | {lang for v in volunteers for lang in v.languages}
+    )
 
     free = np.array([v.capacity - v.active_clients for v in volunteers], dtype=np.int64)
     if not config.rules.capacity:

@@ -51,7 +51,7 @@ def client_priority(pop: Population, config: MatchConfig) -> FloatArray:
     tier_bonus = np.array([bonus.low, bonus.moderate, bonus.high])[pop.c_tier]
     cap = config.priority.waiting_cap_weeks
     waited = np.minimum(pop.c_weeks_waited, cap) / cap
-    return tier_bonus + config.priority.waiting_bonus * waited  # type: ignore[no-any-return]
+    return tier_bonus + config.priority.waiting_bonus * waited
 
 
 def _bit_count(masks: IntArray) -> IntArray:

@@ -63,7 +63,7 @@ def risk_scores(
 ) -> npt.NDArray[np.float64]:
     """Scores from factor indicator matrices (clients × factors, in vocabulary order)."""
     hindering_weights, protective_weights = factor_weights(triage)
-    return hindering @ hindering_weights - protective @ protective_weights  # type: ignore[no-any-return]
+    return hindering @ hindering_weights - protective @ protective_weights
 
 
 def risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8]:

@@ -49,9 +49,12 @@ def allowed_by_hand(client: Client, volunteer: Volunteer, tier: str) -> bool:
     )
     if not (visit or both_phone):
         return False
-    if client.availability and volunteer.availability:
-        if not set(client.availability) & set(volunteer.availability):
-            return False
+    if (
+        client.availability
+        and volunteer.availability
+        and not set(client.availability) & set(volunteer.availability)
+    ):
+        return False
     if not set(client.languages) & set(volunteer.languages):
         return False
     if client.preferred_gender and volunteer.gender != client.preferred_gender:
@@ -89,12 +92,23 @@ def test_round_invariants(round_: tuple[list[dict[str, Any]], list[dict[str, Any
     pop = prepared.population
     clients = {c.client_id: c for c in pop.clients}
     volunteers = {v.volunteer_id: v for v in pop.volunteers}
-    tiers = dict(zip(clients, ("low moderate high".split()[t] for t in risk_tiers(list(clients.values()), matcher.MatchConfig().triage))))
+    tiers = dict(
+        zip(
+            clients,
+            (
+                ["low", "moderate", "high"][t]
+                for t in risk_tiers(list(clients.values()), matcher.MatchConfig().triage)
+            ),
+            strict=True,
+        )
+    )
 
     # Exactly the pairs the rules allow, found without enumerating all pairs.
     edges = {
         (pop.clients[c].client_id, pop.volunteers[v].volunteer_id)
-        for c, v in zip(prepared.edges.client.tolist(), prepared.edges.volunteer.tolist())
+        for c, v in zip(
+            prepared.edges.client.tolist(), prepared.edges.volunteer.tolist(), strict=True
+        )
     }
     by_hand = {
         (c.client_id, v.volunteer_id)
@@ -125,6 +139,7 @@ def test_round_invariants(round_: tuple[list[dict[str, Any]], list[dict[str, Any
             prepared.edges.client.tolist(),
             prepared.edges.volunteer.tolist(),
             prepared.edges.weight_units.tolist(),
+            strict=True,
         )
     )
     assert result.objective_units == independent_optimum(
@@ -156,22 +171,37 @@ def test_shuffled_rows_give_the_same_result(
 def test_agrees_with_networkx_on_expanded_places() -> None:
     rng = np.random.default_rng(7)
     clients = [
-        {"client_id": f"C{i:02d}", "programme": "p", "contact": "phone",
-         "loss_type": str(rng.choice(["partner", "child", "parent"])),
-         "age": int(rng.integers(30, 90)), "availability": "mon-am|tue-pm"}
+        {
+            "client_id": f"C{i:02d}",
+            "programme": "p",
+            "contact": "phone",
+            "loss_type": str(rng.choice(["partner", "child", "parent"])),
+            "age": int(rng.integers(30, 90)),
+            "availability": "mon-am|tue-pm",
+        }
         for i in range(14)
     ]
     volunteers = [
-        {"volunteer_id": f"V{i}", "programmes": "p", "contact": "phone",
-         "lived_experience": str(rng.choice(["partner", "child"])), "age": int(rng.integers(30, 80)),
-         "capacity": int(rng.integers(1, 3)), "training": "grief"}
+        {
+            "volunteer_id": f"V{i}",
+            "programmes": "p",
+            "contact": "phone",
+            "lived_experience": str(rng.choice(["partner", "child"])),
+            "age": int(rng.integers(30, 80)),
+            "capacity": int(rng.integers(1, 3)),
+            "training": "grief",
+        }
         for i in range(5)
     ]
     prepared = prepare(clients, volunteers, None, ROUND_DATE)
     result = solve(prepared)
     graph = nx.Graph()
-    for c, v, w in zip(prepared.edges.client.tolist(), prepared.edges.volunteer.tolist(),
-                       prepared.edges.weight_units.tolist()):
+    for c, v, w in zip(
+        prepared.edges.client.tolist(),
+        prepared.edges.volunteer.tolist(),
+        prepared.edges.weight_units.tolist(),
+        strict=True,
+    ):
         for place in range(int(prepared.free_places[v])):
             graph.add_edge(("c", c), ("v", v, place), weight=w)
     chosen = nx.max_weight_matching(graph)
@@ -181,13 +211,25 @@ def test_agrees_with_networkx_on_expanded_places() -> None:
 def test_one_more_client_beats_a_better_fit() -> None:
     # C1 fits V1 far better than V2; C2 can only have V1. Both must be matched.
     clients = [
-        {"client_id": "C1", "programme": "p", "contact": "phone", "loss_type": "partner",
-         "needs": "practical"},
+        {
+            "client_id": "C1",
+            "programme": "p",
+            "contact": "phone",
+            "loss_type": "partner",
+            "needs": "practical",
+        },
         {"client_id": "C2", "programme": "p", "contact": "phone", "languages": "en"},
     ]
     volunteers = [
-        {"volunteer_id": "V1", "programmes": "p", "contact": "phone", "languages": "nl|en",
-         "lived_experience": "partner", "skills": "practical", "training": "advanced"},
+        {
+            "volunteer_id": "V1",
+            "programmes": "p",
+            "contact": "phone",
+            "languages": "nl|en",
+            "lived_experience": "partner",
+            "skills": "practical",
+            "training": "advanced",
+        },
         {"volunteer_id": "V2", "programmes": "p", "contact": "phone"},
     ]
     result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
@@ -196,12 +238,17 @@ def test_one_more_client_beats_a_better_fit() -> None:
 
 def test_outcompeted_names_the_best_option_and_who_took_it() -> None:
     clients = [
-        {"client_id": "C1", "programme": "p", "contact": "phone",
-         "hindering_factors": "anxiety-or-depression|sudden-death|little-social-support"},
+        {
+            "client_id": "C1",
+            "programme": "p",
+            "contact": "phone",
+            "hindering_factors": "anxiety-or-depression|sudden-death|little-social-support",
+        },
         {"client_id": "C2", "programme": "p", "contact": "phone"},
     ]
-    volunteers = [{"volunteer_id": "V1", "programmes": "p", "contact": "phone",
-                   "training": "grief"}]
+    volunteers = [
+        {"volunteer_id": "V1", "programmes": "p", "contact": "phone", "training": "grief"}
+    ]
     result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
     assert [m.client_id for m in result.matches] == ["C1"]  # high risk goes first
     (waiting,) = result.unmatched
@@ -220,41 +267,77 @@ def test_outcompeted_names_the_best_option_and_who_took_it() -> None:
         ({"languages": "tr"}, {}, "no-shared-language"),
         ({"preferred_gender": "f"}, {"gender": "m"}, "gender-preference"),
         ({"excluded_volunteers": "V1"}, {}, "excluded"),
-        ({"hindering_factors": "anxiety-or-depression|sudden-death|little-social-support"},
-         {"training": "basic"}, "training-required"),
+        (
+            {"hindering_factors": "anxiety-or-depression|sudden-death|little-social-support"},
+            {"training": "basic"},
+            "training-required",
+        ),
     ],
 )
 def test_each_rule_has_its_reason(
     client: dict[str, Any], volunteer: dict[str, Any], reason: str
 ) -> None:
     base_client = {"client_id": "C1", "programme": "p", "lat": 52.5, "lon": 6.1}
-    base_volunteer = {"volunteer_id": "V1", "programmes": "p", "lat": 52.5, "lon": 6.1,
-                      "contact": "visit"}
-    result = matcher.match([base_client | client], [base_volunteer | volunteer],
-                           round_date=ROUND_DATE)
+    base_volunteer = {
+        "volunteer_id": "V1",
+        "programmes": "p",
+        "lat": 52.5,
+        "lon": 6.1,
+        "contact": "visit",
+    }
+    result = matcher.match(
+        [base_client | client], [base_volunteer | volunteer], round_date=ROUND_DATE
+    )
     assert [(u.client_id, u.reason) for u in result.unmatched] == [("C1", reason)]
 
 
-@pytest.mark.parametrize("rule", ["programme", "capacity", "distance", "shared_time", "language",
-                                  "gender_preference", "excluded", "training_for_high_risk"])
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "programme",
+        "capacity",
+        "distance",
+        "shared_time",
+        "language",
+        "gender_preference",
+        "excluded",
+        "training_for_high_risk",
+    ],
+)
 def test_each_rule_can_be_switched_off(rule: str) -> None:
     cases = {case[2]: case for case in test_each_rule_has_its_reason.pytestmark[0].args[1]}  # type: ignore[attr-defined]
-    code = {"programme": "no-programme", "capacity": "no-capacity", "distance": "too-far",
-            "shared_time": "no-shared-time", "language": "no-shared-language",
-            "gender_preference": "gender-preference", "excluded": "excluded",
-            "training_for_high_risk": "training-required"}[rule]
+    code = {
+        "programme": "no-programme",
+        "capacity": "no-capacity",
+        "distance": "too-far",
+        "shared_time": "no-shared-time",
+        "language": "no-shared-language",
+        "gender_preference": "gender-preference",
+        "excluded": "excluded",
+        "training_for_high_risk": "training-required",
+    }[rule]
     client, volunteer, _ = cases[code]
     base_client = {"client_id": "C1", "programme": "p", "lat": 52.5, "lon": 6.1}
-    base_volunteer = {"volunteer_id": "V1", "programmes": "p", "lat": 52.5, "lon": 6.1,
-                      "contact": "visit"}
-    result = matcher.match([base_client | client], [base_volunteer | volunteer],
-                           {"rules": {rule: False}}, round_date=ROUND_DATE)
+    base_volunteer = {
+        "volunteer_id": "V1",
+        "programmes": "p",
+        "lat": 52.5,
+        "lon": 6.1,
+        "contact": "visit",
+    }
+    result = matcher.match(
+        [base_client | client],
+        [base_volunteer | volunteer],
+        {"rules": {rule: False}},
+        round_date=ROUND_DATE,
+    )
     assert [(m.client_id, m.volunteer_id) for m in result.matches] == [("C1", "V1")]
 
 
 def test_round_date_fixes_weeks_waited() -> None:
-    clients = [{"client_id": "C1", "programme": "p", "contact": "phone",
-                "waiting_since": "2026-01-01"}]
+    clients = [
+        {"client_id": "C1", "programme": "p", "contact": "phone", "waiting_since": "2026-01-01"}
+    ]
     volunteers = [{"volunteer_id": "V1", "programmes": "p", "contact": "phone"}]
     early = matcher.match(clients, volunteers, round_date=dt.date(2026, 1, 8))
     late = matcher.match(clients, volunteers, round_date=dt.date(2026, 6, 1))
@@ -266,8 +349,10 @@ def test_round_date_fixes_weeks_waited() -> None:
 def test_library_reports_every_bad_dict_at_once() -> None:
     with pytest.raises(matcher.InputError) as caught:
         matcher.match(
-            [{"client_id": "C1", "programme": "p", "loss_type": "partnr", "contact": "phone"},
-             {"client_id": "C1", "programme": "p", "age": "old", "contact": "phone"}],
+            [
+                {"client_id": "C1", "programme": "p", "loss_type": "partnr", "contact": "phone"},
+                {"client_id": "C1", "programme": "p", "age": "old", "contact": "phone"},
+            ],
             [],
         )
     assert str(caught.value).splitlines() == [

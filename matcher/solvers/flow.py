@@ -36,7 +36,7 @@ def solve_max_weight(
     weight_units: npt.NDArray[np.int64],
     free_places: npt.NDArray[np.int64],
 ) -> FlowSolution:
-    """Choose pairs with the largest total weight; each client once, each volunteer up to its free places."""
+    """The pairs of largest total weight: a client at most once, a volunteer up to its places."""
     started = time.perf_counter()
     n_edges = len(edge_client)
     if n_edges == 0:
@@ -70,9 +70,7 @@ def solve_max_weight(
     capacities = np.concatenate(
         [np.ones(n_c), np.ones(n_edges), np.minimum(free_places[volunteers], n_c), [supply]]
     ).astype(np.int64)
-    costs = np.concatenate(
-        [np.zeros(n_c), -weight_units, np.zeros(n_v), [0]]
-    ).astype(np.int64)
+    costs = np.concatenate([np.zeros(n_c), -weight_units, np.zeros(n_v), [0]]).astype(np.int64)
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)

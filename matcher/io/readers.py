@@ -1,0 +1,159 @@
+"""Clients and volunteers from files: every row validated, every problem collected."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from matcher.config import MatchConfig
+from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.io.layout import Layout, make_layout, mapped_headers
+from matcher.io.records import M, Records
+from matcher.io.sources import RawTable, open_table
+from matcher.models import Client, Volunteer
+
+TableKind = Literal["clients", "volunteers"]
+
+
+def read_clients(
+    path: str | os.PathLike[str], config: MatchConfig | None = None
+) -> Records[Client]:
+    """Clients from a CSV or JSON file; raises InputError listing every problem in it."""
+    columns = (config or MatchConfig()).columns.clients
+    return read_records(path, Client, "client_id", columns)
+
+
+def read_volunteers(
+    path: str | os.PathLike[str], config: MatchConfig | None = None
+) -> Records[Volunteer]:
+    """Volunteers from a CSV or JSON file; raises InputError listing every problem in it."""
+    columns = (config or MatchConfig()).columns.volunteers
+    return read_records(path, Volunteer, "volunteer_id", columns)
+
+
+def read_table_kind(path: str | os.PathLike[str], config: MatchConfig | None = None) -> TableKind:
+    """Whether a file holds clients or volunteers, from its id column after the mapping."""
+    columns = (config or MatchConfig()).columns
+    with open_table(path) as table:
+        headers = table.headers
+    is_clients = "client_id" in mapped_headers(headers, columns.clients)
+    is_volunteers = "volunteer_id" in mapped_headers(headers, columns.volunteers)
+    if is_clients != is_volunteers:
+        return "clients" if is_clients else "volunteers"
+    message = (
+        "has both a client_id and a volunteer_id column; give clients and volunteers as two files"
+        if is_clients
+        else "has no client_id or volunteer_id column, so it holds neither clients nor volunteers"
+    )
+    raise InputError([Problem(str(path), None, None, message)])
+
+
+def read_records(
+    path: str | os.PathLike[str],
+    model: type[M],
+    id_field: str,
+    mapping: Mapping[str, str],
+) -> Records[M]:
+    """Rows of a file validated as `model`; raises InputError with every problem found."""
+    with open_table(path) as table:
+        source = table.source
+        layout = make_layout(table, model, mapping)
+        problems = table.problems
+        problems[:0] = layout.problems
+        records: Records[M] = Records(
+            source=source, ignored_columns=layout.ignored, column_names=dict(layout.names)
+        )
+        id_name = layout.names.get(id_field, id_field)
+        validate = model.model_validate
+        for row, values in _values(table, layout, problems):
+            try:
+                item = validate(values)
+            except ValidationError as error:
+                problems.extend(_row_problems(error, source, row, layout, values))
+                raw_id = values.get(id_field)
+                record_id = None if raw_id is None else str(raw_id).strip()
+            else:
+                records.append(item)
+                record_id = getattr(item, id_field)
+            if record_id is None:
+                continue
+            first_row = records.rows.setdefault(record_id, row)
+            if first_row != row:
+                message = f"duplicate id, first seen on row {first_row}"
+                problems.append(Problem(source, row, id_name, message, record_id))
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def _values(
+    table: RawTable, layout: Layout, problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each row as {field: value}; only known columns are copied, the rest never go further."""
+    width = len(table.headers)
+    for row, cells in table.rows:
+        if isinstance(cells, dict):
+            values = _object_values(table.source, row, cells, layout, problems)
+            if values is not None:
+                yield row, values
+            continue
+        if not "".join(cells).strip():
+            continue  # a spreadsheet row left completely empty
+        if len(cells) > width and "".join(cells[width:]).strip():
+            problems.append(_too_many_cells(table.source, row, len(cells), width))
+            continue
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        yield row, {field: cells[index].strip() or None for index, field in layout.kept}
+
+
+def _object_values(
+    source: str, row: int, item: dict[str, Any], layout: Layout, problems: list[Problem]
+) -> dict[str, Any] | None:
+    values: dict[str, Any] = {}
+    keys: dict[str, str] = {}
+    clean = True
+    for key, value in item.items():
+        field = layout.by_key.get(key)
+        if field is None:
+            continue
+        if field in keys:
+            message = f"key appears twice, as {keys[field]!r} and {key!r}"
+            problems.append(Problem(source, row, field, message))
+            clean = False
+            continue
+        keys[field] = key
+        # Empty text means "not given", as an empty spreadsheet cell does.
+        values[field] = None if isinstance(value, str) and not value.strip() else value
+    return values if clean else None
+
+
+def _too_many_cells(source: str, row: int, cells: int, width: int) -> Problem:
+    return Problem(
+        source,
+        row,
+        None,
+        f"row has {cells} cells but the header has {width}; "
+        "a value that contains the delimiter must be in double quotes",
+    )
+
+
+def _row_problems(
+    error: ValidationError, source: str, row: int, layout: Layout, values: Mapping[str, Any]
+) -> list[Problem]:
+    problems = problems_from_validation(error, source=source, row=row, column_names=layout.names)
+    raw = {layout.names.get(field, field): value for field, value in values.items()}
+    found = []
+    for problem in problems:
+        if problem.column in layout.missing:
+            continue  # reported once for the whole file
+        value = raw.get(problem.column or "")
+        if problem.got is not None and isinstance(value, str | int | float):
+            # What the cell says, not the number or list the model made of it.
+            problem = replace(problem, got=str(value).strip())
+        found.append(problem)
+    return found

@@ -1,0 +1,148 @@
+"""Deterministic text for output files, and a write that never leaves half a file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar, overload
+
+from pydantic import BaseModel
+
+PathLike = str | os.PathLike[str]
+P = TypeVar("P", bound=PathLike)
+
+
+def format_cell(value: Any) -> str:
+    """A value as a cell our readers read back: lists as `a|b`, dates ISO, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, set | frozenset):
+        # A set has no order of its own (and str hashes vary per process): sort it.
+        return "|".join(sorted(format_cell(item) for item in value))
+    if isinstance(value, tuple | list):
+        return "|".join(format_cell(item) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    # int, and float in its shortest form that reads back as the same number
+    return str(value)
+
+
+def format_csv(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ","
+) -> str:
+    """A CSV document with `\\n` line endings; the same rows always give the same text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([format_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def format_records(records: Iterable[BaseModel], model: type[BaseModel]) -> str:
+    """Clients or volunteers as CSV with every column of `model`, readable by our readers."""
+    header = list(model.model_fields)
+    return format_csv(header, ([getattr(record, name) for name in header] for record in records))
+
+
+def format_json(value: Any) -> str:
+    """Indented JSON with a final newline; keys keep their order, non-ASCII stays readable."""
+    return json.dumps(value, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+@overload
+def write_atomic(path: PathLike, text: str, /, *, encoding: str = ...) -> None: ...
+
+
+@overload
+def write_atomic(files: Mapping[P, str], /, *, encoding: str = ...) -> None: ...
+
+
+def write_atomic(
+    target: PathLike | Mapping[P, str], text: str | None = None, /, *, encoding: str = "utf-8"
+) -> None:
+    """Replace a file, or several, with new text: readers see the old file or the new, never half.
+
+    `write_atomic(path, text)` or `write_atomic({path: text, ...})`. Each text goes to a
+    temporary file in its target's folder (so the rename stays on one file system) and is
+    flushed to disk; only when every file is written are they renamed over their targets. A
+    failure before that leaves all old files as they were and no temporary file behind.
+    """
+    if isinstance(target, Mapping):
+        if text is not None:
+            raise TypeError("write_atomic({path: text}) takes no second argument")
+        files = [(Path(path), content) for path, content in target.items()]
+    elif text is None:
+        raise TypeError("write_atomic(path, text) needs the text")
+    else:
+        files = [(Path(target), text)]
+    # Encoded first: text an encoding cannot hold fails before any file is touched.
+    encoded = [(path, content.encode(encoding)) for path, content in files]
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, data in encoded:
+            written.append((_write_temporary(path, data), path))
+        for temporary, path in written:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in written:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+    for folder in dict.fromkeys(path.parent for path, _ in encoded):
+        _sync_folder(folder)
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    descriptor, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
+    )
+    try:
+        with open(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            # Keep the permissions of the file being replaced. A new file stays readable by its
+            # owner only (mkstemp's 0600): our outputs carry personal data.
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return temporary
+
+
+def _sync_folder(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; folders cannot be opened this way on Windows.
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,109 @@
+"""The config file: the printed defaults are the defaults, and every mistake is named."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matcher.config import DEFAULT_TOML, MatchConfig, config_from_dict, load_config
+from matcher.errors import ConfigError
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def config_problems(content: str | bytes) -> list[str]:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    Path("matcher.toml").write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config("matcher.toml")
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_default_toml_is_exactly_the_default_config() -> None:
+    assert config_from_dict(tomllib.loads(DEFAULT_TOML)) == MatchConfig()
+
+
+def _keys(data: dict[str, Any], prefix: str = "") -> set[str]:
+    keys = set()
+    for key, value in data.items():
+        if isinstance(value, dict) and value:
+            keys |= _keys(value, f"{prefix}{key}.")
+        else:
+            keys.add(prefix + key)
+    return keys
+
+
+def test_default_toml_documents_every_key() -> None:
+    assert _keys(tomllib.loads(DEFAULT_TOML)) == _keys(MatchConfig().model_dump())
+
+
+def test_no_file_and_an_empty_file_mean_the_defaults() -> None:
+    assert load_config(None) == MatchConfig()
+    Path("empty.toml").write_text("# nothing set\n")
+    assert load_config("empty.toml") == MatchConfig()
+
+
+def test_unknown_key_with_suggestion() -> None:
+    assert config_problems("[weights]\nlived_experiance = 2.0\n") == [
+        "matcher.toml: weights.lived_experiance: unknown key; did you mean 'lived_experience'?"
+    ]
+
+
+def test_unknown_key_and_section_without_a_close_match() -> None:
+    assert config_problems("theme = 'dark'\n[weights2]\n[rules]\nspeed = true\n") == [
+        "matcher.toml: rules.speed: unknown key; known keys: programme, capacity, distance, "
+        "shared_time, language, gender_preference, excluded, training_for_high_risk",
+        "matcher.toml: theme: unknown key; known keys: policy, rules, weights, priority, "
+        "triage, columns",
+        "matcher.toml: weights2: unknown key; did you mean 'weights'?",
+    ]
+
+
+def test_wrong_types_and_values_are_all_reported() -> None:
+    content = (
+        'policy = "greedy"\n'
+        "weights = 3\n"
+        "[priority]\n"
+        'match_value = 0.5\nwaiting_bonus = "lots"\n'
+        "[triage]\nmoderate_from = 4.0\nhigh_from = 2.0\n"
+        "[columns.clients]\nNummer = 3\n"
+    )
+    assert config_problems(content) == [
+        "matcher.toml: policy: must be 'optimal' (got 'greedy')",
+        "matcher.toml: weights: must be a table (got '3')",
+        "matcher.toml: priority.match_value: must be > 1 (got '0.5')",
+        "matcher.toml: priority.waiting_bonus: must be a number (got 'lots')",
+        "matcher.toml: triage.high_from: must be > moderate_from",
+        "matcher.toml: columns.clients.Nummer: must be text (got '3')",
+    ]
+
+
+def test_all_weights_zero() -> None:
+    names = MatchConfig().weights.model_dump()
+    content = "[weights]\n" + "".join(f"{name} = 0\n" for name in names)
+    assert config_problems(content) == [
+        "matcher.toml: weights: at least one criterion weight must be > 0"
+    ]
+
+
+def test_invalid_toml() -> None:
+    (problem,) = config_problems("[weights\ncloseness = 1\n")
+    assert problem.startswith("matcher.toml: not valid TOML: ")
+    assert "line 1" in problem
+
+
+def test_missing_and_unreadable_files() -> None:
+    with pytest.raises(ConfigError, match=r"^nope\.toml: no such file$"):
+        load_config("nope.toml")
+    assert config_problems(b"policy = '\xff'\n") == ["matcher.toml: not a UTF-8 text file"]
+
+
+def test_column_mapping_keys_are_case_and_space_insensitive() -> None:
+    Path("crm.toml").write_text('[columns.clients]\n" Cliëntnummer " = " Client_ID "\n')
+    assert load_config("crm.toml").columns.clients == {"cliëntnummer": "client_id"}
