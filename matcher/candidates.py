@@ -40,6 +40,9 @@ class Rule:
     code: str
     config_key: str
     description: str
+    # Why a client's remaining volunteers all fail this rule, for unmatched.csv;
+    # {n} is how many passed the earlier rules, {programme} the client's programme.
+    none_left: str
     allows: Callable[[Population, IntArray, IntArray, frozenset[int]], BoolArray]
 
 
@@ -92,22 +95,62 @@ def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) ->
 
 
 RULES: Final = (
-    Rule("no-programme", "programme", "the volunteer serves the client's programme", _programme),
-    Rule("no-capacity", "capacity", "the volunteer has a free place", _capacity),
+    Rule(
+        "no-programme",
+        "programme",
+        "the volunteer serves the client's programme",
+        "no volunteer serves programme {programme}",
+        _programme,
+    ),
+    Rule(
+        "no-capacity",
+        "capacity",
+        "the volunteer has a free place",
+        "all {n} volunteer(s) of {programme} are full",
+        _capacity,
+    ),
     Rule(
         "too-far",
         "distance",
         "within the volunteer's travel radius for a visit, or both accept phone contact",
+        "{n} volunteer(s) have a free place; none is within travel range for a visit, and"
+        " not both accept phone contact",
         _reachable,
     ),
-    Rule("no-shared-time", "shared_time", "at least one shared availability slot", _shared_time),
-    Rule("no-shared-language", "language", "at least one shared language", _language),
-    Rule("gender-preference", "gender_preference", "the client's preferred gender", _gender),
-    Rule("excluded", "excluded", "not on the client's excluded list", _not_excluded),
+    Rule(
+        "no-shared-time",
+        "shared_time",
+        "at least one shared availability slot",
+        "{n} volunteer(s) passed the earlier rules; none shares an availability slot",
+        _shared_time,
+    ),
+    Rule(
+        "no-shared-language",
+        "language",
+        "at least one shared language",
+        "{n} volunteer(s) passed the earlier rules; none speaks a language of the client",
+        _language,
+    ),
+    Rule(
+        "gender-preference",
+        "gender_preference",
+        "the client's preferred gender",
+        "{n} volunteer(s) passed the earlier rules; none has the preferred gender",
+        _gender,
+    ),
+    Rule(
+        "excluded",
+        "excluded",
+        "not on the client's excluded list",
+        "{n} volunteer(s) passed the earlier rules; the client excluded all of them",
+        _not_excluded,
+    ),
     Rule(
         "training-required",
         "training_for_high_risk",
         "high-risk clients only with volunteers trained in grief or advanced",
+        "{n} volunteer(s) passed the earlier rules; none is trained in grief or advanced,"
+        " as a high-risk client needs",
         _training,
     ),
 )

@@ -256,7 +256,7 @@ def _unmatched(
         stage = rule_index[reason]
         before = int(candidates.options_left[stage - 1, ci]) if stage > 0 else pop.n_volunteers
         rule = candidates.rules[stage]
-        detail = f"{before} volunteer(s) left by earlier rules; none meets: {rule.description}"
+        detail = rule.none_left.format(n=before, programme=pop.clients[ci].programme)
         out.append(Unmatched(client_id, tier, reason, detail))
     return tuple(out)
 

@@ -8,6 +8,7 @@ would have to change for the outcome to change.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from matcher.engine import Prepared
 from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
+from matcher.solvers import solve_max_weight
 
 DAY_NAMES = dict(zip(vocab.DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
 PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
@@ -44,8 +46,8 @@ def pair_reasons(pop: Population, ci: int, vi: int, scores: dict[str, float]) ->
     if shared:
         more = f" (+{len(shared) - 2})" if len(shared) > 2 else ""
         phrases.append("both free " + ", ".join(slot_phrase(s) for s in shared[:2]) + more)
-    if client.needs:
-        covered = sum(need in volunteer.skills for need in client.needs)
+    covered = sum(need in volunteer.skills for need in client.needs)
+    if covered:
         phrases.append(f"covers {covered} of {len(client.needs)} needs")
     if scores["training"] == 1.0 and pop.c_tier[ci] > 0:
         phrases.append("trained for this risk level")
@@ -153,16 +155,20 @@ def explain_client(
     else:
         assert unmatched is not None
         outcome = f"unmatched: {unmatched.reason}: {unmatched.detail}"
+        verify = len(prepared.edges.client) <= MAX_PAIRS_TO_VERIFY
         for option in options:
             others = ", ".join(option.taken_by)
-            changes.append(f"one more free place at {option.volunteer_id} (now taken by {others})")
-        near_misses = np.flatnonzero(fails.sum(axis=0) == 1)
-        for v in near_misses.tolist():
-            k = int(np.flatnonzero(fails[:, v])[0])
+            place = f"one more free place at {option.volunteer_id} (now given to {others})"
+            if not verify:
+                changes.append(f"{place} may match this client")
+            elif _matched_with_extra_place(prepared, ci, option.volunteer_id):
+                changes.append(f"{place} would match this client")
+        if options and verify and not changes:
             changes.append(
-                f"{blocking_hint(pop, rules[k].code, ci, v)}: the only rule in the way"
-                f" ({rules[k].code})"
+                "one more free place at any of these options would go to another waiting"
+                " client first"
             )
+        changes.extend(_near_misses(pop, ci, fails, [rule.code for rule in rules]))
     return Explanation(
         client_id=client_id,
         risk_tier=vocab.RISK_TIERS[pop.c_tier[ci]],
@@ -170,8 +176,55 @@ def explain_client(
         outcome=outcome,
         options=tuple(options),
         removed=removed,
-        changes=tuple(changes[:10]),
+        changes=tuple(changes),
     )
+
+
+# Re-solving to check a "what if" costs a full solve; on large rounds only suggest it.
+MAX_PAIRS_TO_VERIFY = 200_000
+
+
+def _matched_with_extra_place(prepared: Prepared, ci: int, volunteer_id: str) -> bool:
+    """Would this client be matched if the volunteer had one more free place? Re-solve."""
+    pop, edges = prepared.population, prepared.edges
+    free = prepared.free_places.copy()
+    free[[v.volunteer_id for v in pop.volunteers].index(volunteer_id)] += 1
+    solution = solve_max_weight(
+        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, edges.weight_units, free
+    )
+    return bool(np.any(edges.client[solution.chosen] == ci))
+
+
+# Near misses the coordinator can most easily act on come first; another programme is last.
+_ACTIONABLE_ORDER = (
+    "no-capacity",
+    "too-far",
+    "no-shared-time",
+    "gender-preference",
+    "training-required",
+    "no-shared-language",
+    "excluded",
+    "no-programme",
+)
+_SHOWN_PER_RULE = 3
+
+
+def _near_misses(
+    pop: Population, ci: int, fails: np.ndarray[Any, np.dtype[np.bool_]], codes: list[str]
+) -> list[str]:
+    """Volunteers that only one rule keeps from this client, grouped by that rule."""
+    only_one = fails.sum(axis=0) == 1
+    lines = []
+    for code in _ACTIONABLE_ORDER:
+        if code not in codes:
+            continue
+        volunteers = np.flatnonzero(only_one & fails[codes.index(code)]).tolist()
+        for v in volunteers[:_SHOWN_PER_RULE]:
+            lines.append(f"{blocking_hint(pop, code, ci, v)}: the only rule in the way ({code})")
+        if len(volunteers) > _SHOWN_PER_RULE:
+            more = len(volunteers) - _SHOWN_PER_RULE
+            lines.append(f"… and {more} more volunteer(s) blocked only by {code}")
+    return lines
 
 
 def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
@@ -196,11 +249,11 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
     for code, volunteers in explanation.removed.items():
         if not volunteers:
             continue
-        shown = volunteers[:5]
-        more = f" … and {len(volunteers) - len(shown)} more" if len(volunteers) > 5 else ""
-        lines.append(f"  {code}: {len(volunteers)} volunteer(s){more}")
-        for vid in shown:
+        lines.append(f"  {code}: {len(volunteers)} volunteer(s)")
+        for vid in volunteers[:5]:
             lines.append(f"      {blocking_hint(pop, code, ci, volunteer_index[vid])}")
+        if len(volunteers) > 5:
+            lines.append(f"      … and {len(volunteers) - 5} more")
     if explanation.changes:
         lines.append("")
         lines.append("what would change the outcome:")
