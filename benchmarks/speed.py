@@ -1,0 +1,408 @@
+"""Speed and memory of a matching round at city, region and national size.
+
+Measures, on seeded synthetic rounds (benchmarks/synthetic.py):
+  (a) `matcher match` end to end as a subprocess, process start to files written;
+  (b) the library call `matcher.match(clients, volunteers)` in a fresh process, with its peak
+      RSS (the models are built before the clock starts);
+  (c) the raw min-cost-flow solve on the same allowed pairs;
+  (d) networkx `max_weight_matching` on the same pairs, the baseline a Python user would
+      reach for, with its objective checked against ours.
+Writes benchmarks/results/speed.json (versions, machine, seed, every figure) and prints a
+Markdown table.
+
+    python benchmarks/speed.py                       # city, region, national
+    python benchmarks/speed.py --sizes city,region
+    python benchmarks/speed.py --quick               # a small smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Final
+
+from synthetic import ROUND_DATE, generate, generate_models, town_count, write_csv
+
+HERE: Final = Path(__file__).resolve().parent
+RESULTS: Final = HERE / "results"
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    n_clients: int
+    n_volunteers: int
+    cli_runs: int  # end-to-end runs of the command line (0: not measured)
+    cli_target_s: float | None
+    library_target_s: float | None
+    library_target_rss_mb: float | None
+    networkx: bool  # the baseline is cubic in the number of nodes: small sizes only
+
+
+SIZES: Final = {
+    "tiny": Size("tiny", 200, 80, 3, None, None, None, True),
+    "city": Size("city", 1_000, 400, 3, 1.5, None, None, True),
+    "region": Size("region", 10_000, 4_000, 3, 5.0, None, None, False),
+    "national": Size("national", 100_000, 40_000, 1, None, 20.0, 3_000.0, False),
+}
+PACKAGES: Final = ("matcher", "ortools", "numpy", "scipy", "networkx", "pydantic")
+
+
+# ------------------------------------------------------------------------------ environment
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "cores_usable": usable,
+        "ram_gb": round(ram_gb, 1),
+        "os": platform.platform(),
+    }
+
+
+def peak_rss_mb(usage: resource.struct_rusage) -> float:
+    # Linux reports ru_maxrss in KiB, macOS in bytes.
+    divisor = 2**20 if sys.platform == "darwin" else 2**10
+    return round(usage.ru_maxrss / divisor, 1)
+
+
+# ------------------------------------------------------------------------ (a) the command line
+
+
+def matcher_command() -> list[str]:
+    script = Path(sys.executable).with_name("matcher")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("matcher")
+    if found is None:
+        raise SystemExit("no `matcher` command; run `pip install -e .` first")
+    return [found]
+
+
+def time_cli(data_dir: Path, runs: int) -> dict[str, Any]:
+    """Wall clock from process start until it has exited with its files written."""
+    out_dir = data_dir / "out"
+    command = [
+        *matcher_command(),
+        "--quiet",
+        "match",
+        str(data_dir / "clients.csv"),
+        str(data_dir / "volunteers.csv"),
+        "--out",
+        str(out_dir),
+        "--date",
+        ROUND_DATE.isoformat(),
+    ]
+    seconds, rss = [], []
+    for _ in range(runs):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        with tempfile.TemporaryFile() as stderr:
+            started = time.perf_counter()
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+            # wait4 gives this child's own resource usage, not a running maximum over children.
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds.append(time.perf_counter() - started)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            if process.returncode != 0:
+                stderr.seek(0)
+                message = stderr.read().decode(errors="replace")[-2000:]
+                raise SystemExit(f"{' '.join(command)} failed:\n{message}")
+        rss.append(peak_rss_mb(usage))
+        missing = [n for n in ("matches.csv", "unmatched.csv") if not (out_dir / n).exists()]
+        if missing:
+            raise SystemExit(f"`matcher match` exited 0 but wrote no {', '.join(missing)}")
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    return {
+        "runs": runs,
+        "seconds": [round(s, 3) for s in seconds],
+        "best_s": round(min(seconds), 3),
+        "median_s": round(statistics.median(seconds), 3),
+        "peak_rss_mb": max(rss),
+        "summary_timings": summary.get("timings"),
+    }
+
+
+# ------------------------------------------------------------ (b) + (c) library, fresh process
+
+
+def library_worker(size: Size, seed: int, runs: int) -> dict[str, Any]:
+    """Runs inside a fresh process: time matcher.match, then the raw flow solve."""
+    # Import the solver before the clock starts: a process pays for it once, like numpy.
+    from ortools.graph.python import min_cost_flow  # noqa: F401
+
+    import matcher
+    from matcher.engine import prepare
+    from matcher.solvers.flow import solve_max_weight
+
+    started = time.perf_counter()
+    clients, volunteers = generate_models(size.n_clients, size.n_volunteers, seed)
+    models_s = time.perf_counter() - started
+    rss_before = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
+
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
+        seconds.append(time.perf_counter() - started)
+    # Read the peak before (c) builds a second network.
+    rss_peak = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
+
+    prepared = prepare(clients, volunteers, None, ROUND_DATE)
+    edges = prepared.edges
+    flow_seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        solution = solve_max_weight(
+            len(clients),
+            len(volunteers),
+            edges.client,
+            edges.volunteer,
+            edges.weight_units,
+            prepared.free_places,
+        )
+        flow_seconds.append(time.perf_counter() - started)
+    if solution.objective_units != result.objective_units:
+        raise SystemExit(
+            f"raw solve objective {solution.objective_units} != match() {result.objective_units}"
+        )
+    return {
+        "models_s": round(models_s, 3),
+        "n_edges": len(edges.client),
+        "free_places": int(prepared.free_places.sum()),
+        "match": {
+            "runs": runs,
+            "seconds": [round(s, 3) for s in seconds],
+            "first_s": round(seconds[0], 3),
+            "best_s": round(min(seconds), 3),
+            "rss_before_mb": rss_before,
+            "peak_rss_mb": rss_peak,
+            "timings": {k: round(v, 3) for k, v in result.timings.items()},
+            "status": str(result.status),
+            "n_matched": len(result.matches),
+            "objective_units": result.objective_units,
+            "objective": result.objective,
+        },
+        "flow_solve": {
+            "runs": runs,
+            "seconds": [round(s, 3) for s in flow_seconds],
+            "best_s": round(min(flow_seconds), 3),
+            "objective_units": solution.objective_units,
+        },
+    }
+
+
+def time_library(size: Size, seed: int, runs: int) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        size.name,
+        "--seed",
+        str(seed),
+        "--runs",
+        str(runs),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"library worker for {size.name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+# -------------------------------------------------------------------- (d) networkx baseline
+
+
+def networkx_baseline(size: Size, seed: int, flow_objective_units: int) -> dict[str, Any]:
+    """networkx.max_weight_matching on the same pairs, one node per free place."""
+    import networkx as nx
+
+    from matcher.engine import prepare
+
+    clients, volunteers = generate_models(size.n_clients, size.n_volunteers, seed)
+    prepared = prepare(clients, volunteers, None, ROUND_DATE)
+    edges = prepared.edges
+    free = prepared.free_places.tolist()
+    graph = nx.Graph()
+    for client, volunteer, weight in zip(
+        edges.client.tolist(), edges.volunteer.tolist(), edges.weight_units.tolist(), strict=True
+    ):
+        for place in range(free[volunteer]):
+            graph.add_edge(("c", client), ("v", volunteer, place), weight=weight)
+
+    started = time.perf_counter()
+    matching = nx.max_weight_matching(graph, maxcardinality=False)
+    seconds = time.perf_counter() - started
+    objective = sum(graph.edges[a, b]["weight"] for a, b in matching)
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "seconds": round(seconds, 3),
+        "n_matched": len(matching),
+        "objective_units": objective,
+        "same_objective": objective == flow_objective_units,
+    }
+
+
+# ------------------------------------------------------------------------------------- report
+
+
+def measure(size: Size, seed: int, runs: int, *, cli: bool, baseline: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "size": size.name,
+        "n_clients": size.n_clients,
+        "n_volunteers": size.n_volunteers,
+        "n_towns": town_count(size.n_clients),
+        "targets": {
+            "cli_s": size.cli_target_s,
+            "library_s": size.library_target_s,
+            "library_rss_mb": size.library_target_rss_mb,
+        },
+    }
+    print(f"[{size.name}] library in a fresh process …", file=sys.stderr, flush=True)
+    library = time_library(size, seed, runs if size.name != "national" else 1)
+    record["n_edges"] = library.pop("n_edges")
+    record["free_places"] = library.pop("free_places")
+    record.update(library)
+    if cli and size.cli_runs:
+        with tempfile.TemporaryDirectory(prefix=f"matcher-bench-{size.name}-") as tmp:
+            started = time.perf_counter()
+            write_csv(tmp, *generate(size.n_clients, size.n_volunteers, seed))
+            record["generate_csv_s"] = round(time.perf_counter() - started, 3)
+            print(f"[{size.name}] command line ×{size.cli_runs} …", file=sys.stderr, flush=True)
+            record["cli"] = time_cli(Path(tmp), min(runs, size.cli_runs))
+    if baseline and size.networkx:
+        print(f"[{size.name}] networkx baseline …", file=sys.stderr, flush=True)
+        record["networkx"] = networkx_baseline(size, seed, record["flow_solve"]["objective_units"])
+    record["met"] = targets_met(record)
+    return record
+
+
+def targets_met(record: dict[str, Any]) -> dict[str, bool]:
+    targets, met = record["targets"], {}
+    if targets["cli_s"] is not None and "cli" in record:
+        met["cli"] = record["cli"]["median_s"] < targets["cli_s"]
+    if targets["library_s"] is not None:
+        met["library"] = record["match"]["first_s"] < targets["library_s"]
+    if targets["library_rss_mb"] is not None:
+        met["library_rss"] = record["match"]["peak_rss_mb"] < targets["library_rss_mb"]
+    return met
+
+
+def _target(value: float | None, target: float | None, unit: str = "s") -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.2f} {unit}" if unit == "s" else f"{value:,.0f} {unit}"
+    if target is None:
+        return text
+    return f"{text} ({'✓' if value < target else '✗'} < {target:g})"
+
+
+def markdown(records: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        "| size | clients × volunteers | towns | allowed pairs | CLI best / median | "
+        "library match() | peak RSS | min-cost flow solve | networkx | matched |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in records:
+        cli = r.get("cli")
+        cli_text = (
+            f"{cli['best_s']:.2f} / {_target(cli['median_s'], r['targets']['cli_s'])}"
+            if cli
+            else "—"
+        )
+        nx_record = r.get("networkx")
+        nx_text = "—"
+        if nx_record:
+            agree = "same" if nx_record["same_objective"] else "DIFFERENT"
+            nx_text = f"{nx_record['seconds']:.1f} s ({agree} objective)"
+        lines.append(
+            f"| {r['size']} | {r['n_clients']:,} × {r['n_volunteers']:,} | {r['n_towns']} "
+            f"| {r['n_edges']:,} | {cli_text} "
+            f"| {_target(r['match']['first_s'], r['targets']['library_s'])} "
+            f"| {_target(r['match']['peak_rss_mb'], r['targets']['library_rss_mb'], 'MB')} "
+            f"| {r['flow_solve']['best_s']:.2f} s | {nx_text} "
+            f"| {r['match']['n_matched']:,} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="city,region,national",
+                        help=f"comma-separated, from {', '.join(SIZES)}")  # fmt: skip
+    parser.add_argument("--quick", action="store_true", help="a smoke run: tiny size, one run")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--runs", type=int, default=3, help="repeats of timed parts (best/median)")
+    parser.add_argument("--no-cli", action="store_true", help="skip the command-line runs")
+    parser.add_argument("--no-networkx", action="store_true", help="skip the networkx baseline")
+    parser.add_argument("--out", type=Path, default=None, help="JSON file for the results")
+    parser.add_argument("--worker", choices=tuple(SIZES), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        print(json.dumps(library_worker(SIZES[args.worker], args.seed, args.runs)))
+        return 0
+
+    names = ["tiny"] if args.quick else [s.strip() for s in args.sizes.split(",")]
+    unknown = [name for name in names if name not in SIZES]
+    if unknown:
+        parser.error(f"--sizes: unknown {', '.join(unknown)}; choose from {', '.join(SIZES)}")
+    runs = 1 if args.quick else args.runs
+    out = args.out or RESULTS / ("speed-quick.json" if args.quick else "speed.json")
+
+    records = [
+        measure(SIZES[name], args.seed, runs, cli=not args.no_cli, baseline=not args.no_networkx)
+        for name in names
+    ]
+    report = {
+        "benchmark": "speed",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seed": args.seed,
+        "round_date": ROUND_DATE.isoformat(),
+        "versions": versions(),
+        "machine": machine(),
+        "sizes": records,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(markdown(records))
+    print(f"\nwrote {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
