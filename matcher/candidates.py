@@ -58,9 +58,13 @@ def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
     return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
 
 
-def can_visit(pop: Population, ci: IntArray, vi: IntArray) -> BoolArray:
+def can_visit(
+    pop: Population, ci: IntArray, vi: IntArray, km: FloatArray | None = None
+) -> BoolArray:
+    """Both accept visits and the client lives within the volunteer's travel radius."""
+    km = distance_km(pop, ci, vi) if km is None else km
     with np.errstate(invalid="ignore"):
-        near = distance_km(pop, ci, vi) <= pop.v_radius_km[vi]
+        near = km <= pop.v_radius_km[vi]
     return near & pop.c_visit[ci] & pop.v_visit[vi]
 
 
@@ -87,7 +91,10 @@ def _not_excluded(
     if not excluded:
         return np.ones(len(ci), dtype=bool)
     keys = ci * pop.n_volunteers + vi
-    return ~np.isin(keys, np.fromiter(excluded, dtype=np.int64))
+    # A handful of excluded pairs against millions of edges: binary search beats np.isin.
+    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
+    position = np.minimum(np.searchsorted(excluded_keys, keys), len(excluded_keys) - 1)
+    return excluded_keys[position] != keys
 
 
 def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -258,8 +265,10 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     ]
     ci = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, np.int64)
     vi = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, np.int64)
-    # Union of visit and phone pairs, in (client, volunteer) order.
-    keys = np.unique(ci * pop.n_volunteers + vi)
+    # Union of visit and phone pairs, in (client, volunteer) order. (Sort and drop repeats:
+    # np.unique is many times slower on millions of nearly distinct keys.)
+    keys = np.sort(ci * pop.n_volunteers + vi)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     ci, vi = keys // max(1, pop.n_volunteers), keys % max(1, pop.n_volunteers)
     if "too-far" in enabled:
         counts.append(_count(ci, n_clients))
@@ -274,12 +283,19 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     return Candidates(ci, vi, options_left, rules)
 
 
+def _in_pool(pop: Population, volunteers: IntArray) -> tuple[IntArray, IntArray]:
+    """(volunteer, programme code) memberships of the volunteers in the pool, by code."""
+    in_pool = np.zeros(pop.n_volunteers, dtype=bool)
+    in_pool[volunteers] = True
+    member, code = pop.membership
+    keep = in_pool[member]
+    return member[keep], code[keep]
+
+
 def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
     """How many of `volunteers` serve each programme code."""
-    n_codes = len(pop.programmes.words)
-    codes = np.arange(n_codes)
-    bits = (pop.v_programmes[volunteers][:, codes // 64] >> (codes % 64).astype(np.uint64)) & 1
-    return bits.sum(axis=0).astype(np.int64)
+    _, code = _in_pool(pop, volunteers)
+    return np.bincount(code, minlength=len(pop.programmes.words)).astype(np.int64)
 
 
 def _programme_groups(
@@ -291,8 +307,11 @@ def _programme_groups(
         return
     order = np.argsort(pop.c_programme, kind="stable")
     codes, starts = np.unique(pop.c_programme[order], return_index=True)
-    for code, clients in zip(codes.tolist(), np.split(order, starts[1:]), strict=True):
-        word = pop.v_programmes[volunteers, code // 64]
-        serving = volunteers[((word >> np.uint64(code % 64)) & np.uint64(1)).astype(bool)]
+    member, member_code = _in_pool(pop, volunteers)
+    # Members are sorted by (code, volunteer): each code's volunteers in id order.
+    first = np.searchsorted(member_code, codes, side="left").tolist()
+    last = np.searchsorted(member_code, codes, side="right").tolist()
+    for k, clients in enumerate(np.split(order, starts[1:])):
+        serving = member[first[k] : last[k]]
         if len(serving):
-            yield np.sort(clients), serving
+            yield clients, serving

@@ -266,8 +266,13 @@ def _best_edge_per_client(edges: Edges, n_clients: int) -> IntArray:
     best = np.full(n_clients, -1, dtype=np.int64)
     if len(edges.client) == 0:
         return best
-    # Edges are sorted by client, then volunteer: sort by weight inside each client, stably.
-    order = np.lexsort((-edges.weight_units, edges.client))
-    starts = np.flatnonzero(np.r_[True, np.diff(edges.client[order]) != 0])
-    best[edges.client[order[starts]]] = order[starts]
+    # Edges are sorted by client, then volunteer: each client's edges form one segment.
+    starts = np.flatnonzero(np.r_[True, edges.client[1:] != edges.client[:-1]])
+    segment_max = np.maximum.reduceat(edges.weight_units, starts)
+    at_max = edges.weight_units == np.repeat(segment_max, np.diff(np.r_[starts, len(edges.client)]))
+    # The first edge at the maximum in each segment: the lowest volunteer id.
+    at_max_edges = np.flatnonzero(at_max)
+    clients = edges.client[at_max_edges]
+    first = np.r_[True, clients[1:] != clients[:-1]]
+    best[clients[first]] = at_max_edges[first]
     return best

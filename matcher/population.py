@@ -66,7 +66,8 @@ def unit_vectors(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
 
 def great_circle_km(a: FloatArray, b: FloatArray) -> FloatArray:
     """Great-circle distance between unit vectors; NaN where a location is missing."""
-    chord = np.linalg.norm(a - b, axis=-1)
+    difference = a - b
+    chord = np.sqrt(np.einsum("ij,ij->i", difference, difference))
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0, 1))
 
 
@@ -91,6 +92,8 @@ class Population:
     c_weeks_waited: FloatArray
     # volunteers
     v_programmes: npt.NDArray[np.uint64]
+    # (volunteer index, programme code) for every programme a volunteer serves, by code
+    membership: tuple[IntArray, IntArray]
     v_free: IntArray
     v_xyz: FloatArray
     v_radius_km: FloatArray
@@ -124,6 +127,14 @@ def _locations(items: Sequence[Client] | Sequence[Volunteer]) -> FloatArray:
     lat = np.array([np.nan if item.lat is None else item.lat for item in items], dtype=float)
     lon = np.array([np.nan if item.lon is None else item.lon for item in items], dtype=float)
     return unit_vectors(lat, lon).reshape(len(items), 3)
+
+
+def _membership(volunteers: Sequence[Volunteer], programmes: Codebook) -> tuple[IntArray, IntArray]:
+    pairs = [(i, programmes.index[p]) for i, v in enumerate(volunteers) for p in v.programmes]
+    volunteer = np.array([i for i, _ in pairs], dtype=np.int64)
+    code = np.array([c for _, c in pairs], dtype=np.int64)
+    order = np.lexsort((volunteer, code))
+    return volunteer[order], code[order]
 
 
 def _gender_code(gender: str | None) -> int:
@@ -189,6 +200,7 @@ def build_population(
         ),
         c_weeks_waited=np.array([waited(c) for c in clients], dtype=float),
         v_programmes=programmes.masks([v.programmes for v in volunteers]),
+        membership=_membership(volunteers, programmes),
         v_free=free,
         v_xyz=_locations(volunteers),
         v_radius_km=np.array([v.max_travel_km for v in volunteers], dtype=float),

@@ -58,7 +58,9 @@ def _bit_count(masks: IntArray) -> IntArray:
     return np.bitwise_count(masks.astype(np.uint64)).astype(np.int64)
 
 
-def criterion_scores(pop: Population, ci: IntArray, vi: IntArray) -> dict[str, FloatArray]:
+def criterion_scores(
+    pop: Population, ci: IntArray, vi: IntArray, km: FloatArray, visit: npt.NDArray[np.bool_]
+) -> dict[str, FloatArray]:
     loss = pop.c_loss[ci]
     lived = pop.v_lived[vi]
     same_loss = (loss != NO_CODE) & (((lived >> np.maximum(loss, 0)) & 1) == 1)
@@ -66,8 +68,6 @@ def criterion_scores(pop: Population, ci: IntArray, vi: IntArray) -> dict[str, F
         loss == NO_CODE, NEUTRAL, np.where(same_loss, 1.0, np.where(lived != 0, 0.5, 0.0))
     )
 
-    visit = can_visit(pop, ci, vi)
-    km = distance_km(pop, ci, vi)
     radius = pop.v_radius_km[vi]
     with np.errstate(invalid="ignore", divide="ignore"):
         near = np.where(radius > 0, 1.0 - km / radius, 1.0)
@@ -100,7 +100,9 @@ def criterion_scores(pop: Population, ci: IntArray, vi: IntArray) -> dict[str, F
 
 
 def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray) -> PairScores:
-    criteria = criterion_scores(pop, ci, vi)
+    km = distance_km(pop, ci, vi)
+    visit = can_visit(pop, ci, vi, km)
+    criteria = criterion_scores(pop, ci, vi, km, visit)
     weights = config.weights.model_dump()
     total = sum(weights[name] for name in CRITERIA)
     fit = sum((weights[name] * criteria[name] for name in CRITERIA), np.zeros(len(ci))) / total
@@ -110,8 +112,8 @@ def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray
         criteria=criteria,
         fit=fit,
         priority=priority,
-        distance_km=distance_km(pop, ci, vi),
-        visit=can_visit(pop, ci, vi),
+        distance_km=km,
+        visit=visit,
         weight_units=np.rint(weight * WEIGHT_SCALE).astype(np.int64),
     )
 

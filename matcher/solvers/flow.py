@@ -20,6 +20,16 @@ from matcher.solvers.status import SolveStatus
 MAX_TOTAL_WEIGHT_UNITS = 2**62
 
 
+def _compact(
+    ids: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The distinct ids in order, and each id's position among them (linear time)."""
+    present = np.zeros(n, dtype=bool)
+    present[ids] = True
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present), position[ids]
+
+
 @dataclass(frozen=True)
 class FlowSolution:
     status: SolveStatus
@@ -49,8 +59,8 @@ def solve_max_weight(
     from ortools.graph.python import min_cost_flow
 
     # Only clients and volunteers with an allowed pair enter the network.
-    clients, client_node = np.unique(edge_client, return_inverse=True)
-    volunteers, volunteer_node = np.unique(edge_volunteer, return_inverse=True)
+    clients, client_node = _compact(edge_client, n_clients)
+    volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
     supply = n_c
