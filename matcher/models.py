@@ -124,7 +124,7 @@ def _word_list(kind: str, choices: tuple[str, ...]) -> Callable[[Any], Any]:
 def _free_word(value: Any) -> Any:
     if _blank(value):
         return None
-    word = vocab.normalise_word(str(value))
+    word = vocab.normalise_word(_scalar(value))
     if not vocab.is_kebab(word):
         raise PydanticCustomError("kebab", "must be a kebab-case word like 'seniorencoach'")
     return word
@@ -154,16 +154,23 @@ def _ids(value: Any) -> Any:
     return tuple(sorted({item.strip() for item in _items(value)}))
 
 
+def _scalar(value: Any) -> str:
+    """A cell's text; a list or table where one value belongs is an error, not its repr."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PydanticCustomError("scalar", "must be a single value, not a list or table")
+    return str(value)
+
+
 def _text(value: Any) -> Any:
     if _blank(value):
         return None
-    return str(value).strip()
+    return _scalar(value).strip()
 
 
 def _identifier(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = _to_whole_number(value)
-    text = "" if value is None else str(value).strip()
+    text = "" if value is None else _scalar(value).strip()
     if not text:
         raise PydanticCustomError("missing", "is required")
     if any(separator in text for separator in "|,"):
