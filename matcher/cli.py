@@ -123,6 +123,12 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     help="What to print on stdout.",
 )
 @click.option(
+    "--policy",
+    default=None,
+    help="How pairs are chosen (default: the config's, 'optimal'): optimal, coverage-first,"
+    " priority-first, balanced, greedy, fifo-greedy, stable.",
+)
+@click.option(
     "--limit",
     type=click.IntRange(min=0),
     default=50,
@@ -137,6 +143,7 @@ def match(
     round_date: dt.datetime | None,
     out_dir: str,
     output_format: str,
+    policy: str | None,
     limit: int,
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
@@ -156,7 +163,7 @@ def match(
     )
 
     config, prepared = _prepare(clients, volunteers, config_path, round_date)
-    result = solve(prepared)
+    result = solve(prepared, policy)
     pop = prepared.population
     client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
     volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -129,17 +129,36 @@ class Columns(BaseModel):
         return {header.strip().lower(): ours.strip().lower() for header, ours in mapping.items()}
 
 
+class Balanced(BaseModel):
+    """The `balanced` policy: each client a volunteer already carries makes one more cost more."""
+
+    model_config = _SECTION
+
+    # Weight points per client carried; below 1/capacity so a match is always worth making.
+    load_penalty: float = Field(0.1, ge=0, le=1)
+
+
 class MatchConfig(BaseModel):
     """Everything a matching round can be tuned with; the defaults are the documented policy."""
 
     model_config = _SECTION
 
-    policy: Literal["optimal"] = "optimal"
+    policy: str = "optimal"
     rules: Rules = Rules()
     weights: Weights = Weights()
     priority: Priority = Priority()
     triage: Triage = Triage()
+    balanced: Balanced = Balanced()
     columns: Columns = Columns()
+
+    @field_validator("policy")
+    @classmethod
+    def _known_policy(cls, name: str) -> str:
+        from matcher.policies import POLICY_NAMES
+
+        if name not in POLICY_NAMES:
+            raise ValueError(vocab.unknown_word_message("policy", name, POLICY_NAMES))
+        return name
 
 
 def load_config(path: str | Path | None) -> MatchConfig:
@@ -193,7 +212,8 @@ DEFAULT_TOML = """\
 # matcher configuration. Every key is optional; these are the defaults.
 # Use it with: matcher match clients.csv volunteers.csv --config matcher.toml
 
-# How proposals are chosen. "optimal": the largest total weight (OR-Tools min-cost flow).
+# How proposals are chosen: optimal (the largest total weight, the default),
+# coverage-first, priority-first, balanced, greedy, fifo-greedy, stable.
 policy = "optimal"
 
 [rules]
@@ -251,6 +271,10 @@ employed = 0.5
 good_health = 0.5
 meaning_and_faith = 0.5
 coped_with_earlier_loss = 1.0
+
+[balanced]
+# Policy "balanced": weight points a volunteer's k-th client costs per client carried.
+load_penalty = 0.1
 
 [columns.clients]
 # Your export's header = our column, e.g.:

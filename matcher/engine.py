@@ -13,13 +13,13 @@ import numpy as np
 
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
-from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.errors import ConfigError, InputError, Problem, problems_from_validation
 from matcher.models import Client, Volunteer
+from matcher.policies import POLICY_NAMES, AssignmentProblem, get_policy
 from matcher.population import IntArray, Population, build_population
 from matcher.result import Match, MatchResult, Unmatched
-from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
-from matcher.solvers import solve_max_weight
-from matcher.vocab import RISK_TIERS
+from matcher.scoring import CRITERIA, WEIGHT_SCALE, PairScores, format_weight, score_pairs
+from matcher.vocab import RISK_TIERS, unknown_word_message
 
 ClientLike = Client | Mapping[str, Any]
 VolunteerLike = Volunteer | Mapping[str, Any]
@@ -154,41 +154,59 @@ def match(
     config: MatchConfig | Mapping[str, Any] | None = None,
     *,
     round_date: dt.date | None = None,
+    policy: str | None = None,
 ) -> MatchResult:
     """Propose the pairs with the largest total weight, and say why each other client waits.
 
     `clients` and `volunteers` are model objects or dicts in the input format; `round_date`
-    (default today) fixes the weeks waited, so a rerun of an old round gives the same result.
+    (default today) fixes the weeks waited, so a rerun of an old round gives the same result;
+    `policy` (default the config's, "optimal") picks how pairs are chosen.
     """
     prepared = prepare(clients, volunteers, config, round_date)
-    return solve(prepared)
+    return solve(prepared, policy)
 
 
-def solve(prepared: Prepared) -> MatchResult:
+def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     pop, edges = prepared.population, prepared.edges
-    solution = solve_max_weight(
-        pop.n_clients,
-        pop.n_volunteers,
-        edges.client,
-        edges.volunteer,
-        edges.weight_units,
-        prepared.free_places,
+    return AssignmentProblem(
+        n_clients=pop.n_clients,
+        n_volunteers=pop.n_volunteers,
+        edge_client=edges.client,
+        edge_volunteer=edges.volunteer,
+        weight_units=edges.weight_units,
+        fit=prepared.scores.fit,
+        free_places=prepared.free_places,
+        current_load=np.array([v.active_clients for v in pop.volunteers], dtype=np.int64),
+        client_tier=pop.c_tier,
+        client_weeks_waited=pop.c_weeks_waited,
     )
-    timings = dict(prepared.timings, solve_s=solution.solve_s)
+
+
+def solve(prepared: Prepared, policy: str | None = None) -> MatchResult:
+    """Choose pairs with `policy` (default: the config's), and explain the outcome."""
+    config = prepared.config
+    name = policy or config.policy
+    if name not in POLICY_NAMES:
+        message = unknown_word_message("policy", name, POLICY_NAMES)
+        raise ConfigError([Problem("policy", None, None, message)])
+    penalty = round(config.balanced.load_penalty * WEIGHT_SCALE)
+    problem = assignment_problem(prepared)
+    assignment = get_policy(name, load_penalty_units=penalty)(problem)
+    timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
-    matches = _matches(prepared, np.flatnonzero(solution.chosen))
-    unmatched = _unmatched(prepared, solution.chosen)
+    matches = _matches(prepared, np.flatnonzero(assignment.chosen))
+    unmatched = _unmatched(prepared, assignment.chosen, name)
     timings["explain_s"] = time.perf_counter() - started
     return MatchResult(
         matches=matches,
         unmatched=unmatched,
-        objective_units=solution.objective_units,
-        status=solution.status,
+        objective_units=assignment.objective_units(problem),
+        status=assignment.status,
         round_date=prepared.round_date,
-        policy=prepared.config.policy,
-        n_clients=pop.n_clients,
-        n_volunteers=pop.n_volunteers,
-        n_candidates=len(edges.client),
+        policy=name,
+        n_clients=problem.n_clients,
+        n_volunteers=problem.n_volunteers,
+        n_candidates=len(problem.edge_client),
         timings=timings,
     )
 
@@ -223,7 +241,7 @@ def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
 
 
 def _unmatched(
-    prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]]
+    prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]], policy: str
 ) -> tuple[Unmatched, ...]:
     pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
     matched = np.zeros(pop.n_clients, dtype=bool)
@@ -242,10 +260,13 @@ def _unmatched(
         if reason is None:
             k = int(best_edge[ci])
             vi = int(edges.volunteer[k])
-            taken = ", ".join(
-                f"{pop.clients[int(edges.client[t])].client_id}"
-                f" ({format_weight(int(edges.weight_units[t]))})"
-                for t in takers[vi]
+            taken = (
+                ", ".join(
+                    f"{pop.clients[int(edges.client[t])].client_id}"
+                    f" ({format_weight(int(edges.weight_units[t]))})"
+                    for t in takers[vi]
+                )
+                or f"nobody: the {policy} policy left the place free"
             )
             detail = (
                 f"best option {pop.volunteers[vi].volunteer_id}"

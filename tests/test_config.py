@@ -60,14 +60,14 @@ def test_unknown_key_and_section_without_a_close_match() -> None:
         "matcher.toml: rules.speed: unknown key; known keys: programme, capacity, distance, "
         "shared_time, language, gender_preference, excluded, training_for_high_risk",
         "matcher.toml: theme: unknown key; known keys: policy, rules, weights, priority, "
-        "triage, columns",
+        "triage, balanced, columns",
         "matcher.toml: weights2: unknown key; did you mean 'weights'?",
     ]
 
 
 def test_wrong_types_and_values_are_all_reported() -> None:
     content = (
-        'policy = "greedy"\n'
+        'policy = "gredy"\n'
         "weights = 3\n"
         "[priority]\n"
         'match_value = 0.5\nwaiting_bonus = "lots"\n'
@@ -75,7 +75,7 @@ def test_wrong_types_and_values_are_all_reported() -> None:
         "[columns.clients]\nNummer = 3\n"
     )
     assert config_problems(content) == [
-        "matcher.toml: policy: must be 'optimal' (got 'greedy')",
+        "matcher.toml: policy: unknown policy 'gredy'; did you mean 'greedy'? (got 'gredy')",
         "matcher.toml: weights: must be a table (got '3')",
         "matcher.toml: priority.match_value: must be > 1 (got '0.5')",
         "matcher.toml: priority.waiting_bonus: must be a number (got 'lots')",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,8 +46,18 @@ def solve_max_weight(
     edge_volunteer: npt.NDArray[np.int64],
     weight_units: npt.NDArray[np.int64],
     free_places: npt.NDArray[np.int64],
+    *,
+    most_clients_first: bool = False,
+    load_penalty_units: int = 0,
+    current_load: npt.NDArray[np.int64] | None = None,
 ) -> FlowSolution:
-    """The pairs of largest total weight: a client at most once, a volunteer up to its places."""
+    """The pairs of largest total weight: a client at most once, a volunteer up to its places.
+
+    most_clients_first: first as many clients as possible, then the largest weight among
+    those (no bypass arc; OR-Tools' max-flow-with-min-cost).
+    load_penalty_units: the k-th new client of a volunteer who already carries `load`
+    costs penalty · (load + k), a convex cost that spreads clients over volunteers.
+    """
     started = time.perf_counter()
     n_edges = len(edge_client)
     if n_edges == 0:
@@ -58,42 +69,64 @@ def solve_max_weight(
 
     from ortools.graph.python import min_cost_flow
 
-    # Only clients and volunteers with an allowed pair enter the network.
+    # Data: only clients and volunteers with an allowed pair enter the network.
     clients, client_node = _compact(edge_client, n_clients)
     volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
-    supply = n_c
+    places = np.minimum(free_places[volunteers], n_c)
 
-    # Data: arcs in four families, laid out one after another.
-    tails = np.concatenate(
-        [
-            np.full(n_c, source),  # source → client: each client matched at most once
-            client_node,  # client → volunteer: the allowed pairs
-            n_c + np.arange(n_v),  # volunteer → sink: at most its free places
-            [source],  # source → sink: the bypass for unmatched clients
-        ]
-    ).astype(np.int32)
-    heads = np.concatenate(
-        [np.arange(n_c), n_c + volunteer_node, np.full(n_v, sink), [sink]]
-    ).astype(np.int32)
-    capacities = np.concatenate(
-        [np.ones(n_c), np.ones(n_edges), np.minimum(free_places[volunteers], n_c), [supply]]
-    ).astype(np.int64)
-    costs = np.concatenate([np.zeros(n_c), -weight_units, np.zeros(n_v), [0]]).astype(np.int64)
+    # Arcs, in families laid out one after another.
+    # source → client: each client matched at most once.
+    tails: list[npt.NDArray[Any]] = [np.full(n_c, source)]
+    heads: list[npt.NDArray[Any]] = [np.arange(n_c)]
+    caps: list[npt.NDArray[Any]] = [np.ones(n_c)]
+    costs: list[npt.NDArray[Any]] = [np.zeros(n_c)]
+    # client → volunteer: the allowed pairs, at minus their weight.
+    tails.append(client_node)
+    heads.append(n_c + volunteer_node)
+    caps.append(np.ones(n_edges))
+    costs.append(-weight_units)
+    # volunteer → sink: at most its free places; with a load penalty, one arc per place.
+    if load_penalty_units:
+        load = np.zeros(n_v, np.int64) if current_load is None else current_load[volunteers]
+        owner = np.repeat(np.arange(n_v), places)
+        k = np.arange(len(owner)) - np.repeat(np.cumsum(places) - places, places)
+        tails.append(n_c + owner)
+        heads.append(np.full(len(owner), sink))
+        caps.append(np.ones(len(owner)))
+        costs.append(load_penalty_units * (load[owner] + k))
+    else:
+        tails.append(n_c + np.arange(n_v))
+        heads.append(np.full(n_v, sink))
+        caps.append(places)
+        costs.append(np.zeros(n_v))
+    # source → sink: the bypass that lets a client stay unmatched.
+    if not most_clients_first:
+        tails.append(np.array([source]))
+        heads.append(np.array([sink]))
+        caps.append(np.array([n_c]))
+        costs.append(np.zeros(1))
+    all_costs = np.concatenate(costs).astype(np.int64)
 
     flow = min_cost_flow.SimpleMinCostFlow()
-    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacities, costs)
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps).astype(np.int64),
+        all_costs,
+    )
     supplies = np.zeros(n_c + n_v + 2, dtype=np.int64)
-    supplies[source], supplies[sink] = supply, -supply
+    supplies[source], supplies[sink] = n_c, -n_c
     flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
 
-    status = flow.solve()
+    # Solve; every status but OPTIMAL is a bug or a limit, never a property of the input.
+    status = flow.solve_max_flow_with_min_cost() if most_clients_first else flow.solve()
     if status != flow.OPTIMAL:
         raise SolverError(f"min-cost flow ended with status {status!r}; please report this")
-    pair_arcs = arcs[n_c : n_c + n_edges]
-    chosen = flow.flows(pair_arcs) > 0
+    all_flows = flow.flows(arcs)
+    if int(all_flows @ all_costs) != flow.optimal_cost():
+        raise SolverError("solver cost disagrees with the chosen arcs; please report this")
+    chosen = all_flows[n_c : n_c + n_edges] > 0
     objective_units = int(weight_units[chosen].sum())
-    if objective_units != -flow.optimal_cost():
-        raise SolverError("solver cost disagrees with the chosen pairs; please report this")
     return FlowSolution(SolveStatus.OPTIMAL, chosen, objective_units, time.perf_counter() - started)

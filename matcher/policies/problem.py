@@ -1,0 +1,54 @@
+"""The solver-neutral assignment problem every policy works on, and what a policy returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.solvers.status import SolveStatus
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class AssignmentProblem:
+    """Allowed pairs as edge arrays sorted by (client, volunteer); indices follow id order."""
+
+    n_clients: int
+    n_volunteers: int
+    edge_client: IntArray
+    edge_volunteer: IntArray
+    weight_units: IntArray  # the pair's weight, the optimum's currency
+    fit: FloatArray  # how well the pair fits in the client's view, for preferences
+    free_places: IntArray  # per volunteer
+    current_load: IntArray  # per volunteer: clients already carried
+    client_tier: npt.NDArray[np.int8]  # 0 low, 1 moderate, 2 high
+    client_weeks_waited: FloatArray
+
+
+@dataclass(frozen=True)
+class Assignment:
+    chosen: npt.NDArray[np.bool_]  # per edge
+    status: SolveStatus
+    solve_s: float
+
+    def objective_units(self, problem: AssignmentProblem) -> int:
+        return int(problem.weight_units[self.chosen].sum())
+
+
+def client_segments(problem: AssignmentProblem) -> tuple[IntArray, IntArray]:
+    """Start and end of each client's run of edges (edges are sorted by client)."""
+    starts = np.searchsorted(problem.edge_client, np.arange(problem.n_clients), side="left")
+    ends = np.searchsorted(problem.edge_client, np.arange(problem.n_clients), side="right")
+    return starts, ends
+
+
+def total_order(problem: AssignmentProblem) -> IntArray:
+    """Each edge's rank when all edges are sorted by weight, best first; ties by id order."""
+    order = np.lexsort((problem.edge_volunteer, problem.edge_client, -problem.weight_units))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
