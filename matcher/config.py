@@ -138,6 +138,20 @@ class Balanced(BaseModel):
     load_penalty: float = Field(0.1, ge=0, le=1)
 
 
+class Reserve(BaseModel):
+    """The `reserve` policy: how far ahead it looks and how it values waiting."""
+
+    model_config = _SECTION
+
+    # Clients arriving per week; not set: those who started waiting in the last 4 weeks / 4.
+    weekly_arrivals: float | None = Field(None, ge=0)
+    weeks_ahead: int = Field(4, ge=1, le=52)
+    samples: int = Field(5, ge=1, le=100)
+    # A match made a week later is worth this much of one made now.
+    weekly_discount: float = Field(0.97, gt=0, le=1)
+    seed: int = 0
+
+
 class MatchConfig(BaseModel):
     """Everything a matching round can be tuned with; the defaults are the documented policy."""
 
@@ -149,6 +163,7 @@ class MatchConfig(BaseModel):
     priority: Priority = Priority()
     triage: Triage = Triage()
     balanced: Balanced = Balanced()
+    reserve: Reserve = Reserve()
     columns: Columns = Columns()
 
     @field_validator("policy")
@@ -213,7 +228,7 @@ DEFAULT_TOML = """\
 # Use it with: matcher match clients.csv volunteers.csv --config matcher.toml
 
 # How proposals are chosen: optimal (the largest total weight, the default),
-# coverage-first, priority-first, balanced, greedy, fifo-greedy, stable.
+# coverage-first, priority-first, balanced, reserve, greedy, fifo-greedy, stable.
 policy = "optimal"
 
 [rules]
@@ -275,6 +290,15 @@ coped_with_earlier_loss = 1.0
 [balanced]
 # Policy "balanced": weight points a volunteer's k-th client costs per client carried.
 load_penalty = 0.1
+
+[reserve]
+# Policy "reserve": samples the coming weeks' arrivals (resampled from today's clients)
+# and holds a scarce place back when its LP dual price exceeds a pair's weight.
+# weekly_arrivals = 2.5    # not set: clients who started waiting in the last 4 weeks / 4
+weeks_ahead = 4
+samples = 5
+weekly_discount = 0.97     # a match a week later is worth 97 % of one now
+seed = 0
 
 [columns.clients]
 # Your export's header = our column, e.g.:

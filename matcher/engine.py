@@ -18,7 +18,7 @@ from matcher.models import Client, Volunteer
 from matcher.policies import POLICY_NAMES, AssignmentProblem, get_policy
 from matcher.population import IntArray, Population, build_population
 from matcher.result import Match, MatchResult, Unmatched
-from matcher.scoring import CRITERIA, WEIGHT_SCALE, PairScores, format_weight, score_pairs
+from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
 from matcher.vocab import RISK_TIERS, unknown_word_message
 
 ClientLike = Client | Mapping[str, Any]
@@ -189,9 +189,8 @@ def solve(prepared: Prepared, policy: str | None = None) -> MatchResult:
     if name not in POLICY_NAMES:
         message = unknown_word_message("policy", name, POLICY_NAMES)
         raise ConfigError([Problem("policy", None, None, message)])
-    penalty = round(config.balanced.load_penalty * WEIGHT_SCALE)
     problem = assignment_problem(prepared)
-    assignment = get_policy(name, load_penalty_units=penalty)(problem)
+    assignment = get_policy(name, config)(problem)
     timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
     matches = _matches(prepared, np.flatnonzero(assignment.chosen))

@@ -14,7 +14,7 @@ from scipy.sparse import coo_matrix
 
 import matcher
 from matcher.engine import assignment_problem, prepare
-from matcher.policies import POLICY_NAMES, AssignmentProblem, get_policy
+from matcher.policies import POLICY_NAMES, AssignmentProblem, FutureSample, get_policy
 from tests.strategies import rounds
 
 ROUND_DATE = dt.date(2026, 11, 23)
@@ -61,7 +61,7 @@ def test_every_policy_gives_a_valid_assignment(round_: Round) -> None:
     problem = problem_of(round_)
     best = None
     for name in POLICY_NAMES:
-        assignment = get_policy(name, load_penalty_units=100_000)(problem)
+        assignment = get_policy(name)(problem)
         check_valid(problem, assignment.chosen)
         if name == "optimal":
             best = assignment.objective_units(problem)
@@ -194,3 +194,36 @@ def test_unknown_policy_suggests_one() -> None:
     with pytest.raises(matcher.ConfigError) as caught:
         matcher.match([], [], policy="gredy")
     assert str(caught.value) == ("policy: unknown policy 'gredy'; did you mean 'greedy'?")
+
+
+@SETTINGS
+@given(rounds())
+def test_reserve_without_a_future_is_optimal(round_: Round) -> None:
+    problem = problem_of(round_)
+    reserve = get_policy("reserve", futures=[])(problem)
+    optimum = get_policy("optimal")(problem)
+    assert reserve.objective_units(problem) == optimum.objective_units(problem)
+
+
+def test_reserve_holds_a_scarce_volunteer_for_a_likely_better_fit() -> None:
+    # Today: a client who fits V1 poorly. Every sampled future: two who fit it very well.
+    problem = problem_of(
+        (
+            [{"client_id": "C1", "programme": "p", "contact": "phone", "loss_type": "child",
+              "age": 30}],
+            [{"volunteer_id": "V1", "programmes": "p", "contact": "phone",
+              "lived_experience": "partner", "age": 80}],
+        )
+    )  # fmt: skip
+    weight = int(problem.weight_units[0])
+    better = FutureSample(
+        n_clients=2,
+        edge_client=np.array([0, 1]),
+        edge_volunteer=np.array([0, 0]),
+        weight_units=np.array([weight + 500_000, weight + 400_000]),
+    )
+    assert get_policy("optimal")(problem).chosen.tolist() == [True]
+    assert get_policy("reserve", futures=[better])(problem).chosen.tolist() == [False]
+    # A future that fits no better than today does not hold anyone back.
+    same = FutureSample(1, np.array([0]), np.array([0]), np.array([weight - 1]))
+    assert get_policy("reserve", futures=[same])(problem).chosen.tolist() == [True]

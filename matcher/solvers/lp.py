@@ -1,0 +1,40 @@
+"""LP relaxation of the capacitated assignment, for the dual price of each volunteer place.
+
+The assignment LP is integral, so its optimum is the optimal assignment's weight; the duals
+of the volunteer constraints price a place: what the best use of one more place would add.
+Solved with HiGHS (scipy) on a sparse matrix; the only use of an LP solver in the package.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+from matcher.errors import SolverError
+
+
+def place_prices(
+    n_clients: int,
+    n_volunteers: int,
+    edge_client: npt.NDArray[np.int64],
+    edge_volunteer: npt.NDArray[np.int64],
+    weight: npt.NDArray[np.float64],
+    free_places: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """Dual price of a place at each volunteer (0 where places are not scarce)."""
+    n_edges = len(edge_client)
+    if n_edges == 0:
+        return np.zeros(n_volunteers)
+    rows = np.r_[edge_client, n_clients + edge_volunteer]
+    columns = np.r_[np.arange(n_edges), np.arange(n_edges)]
+    # Each client at most once; each volunteer at most its free places.
+    a = csr_matrix(
+        (np.ones(2 * n_edges), (rows, columns)), shape=(n_clients + n_volunteers, n_edges)
+    )
+    b = np.r_[np.ones(n_clients), free_places.astype(float)]
+    result = linprog(-weight, A_ub=a, b_ub=b, bounds=(0, None), method="highs")
+    if result.status != 0:
+        raise SolverError(f"LP relaxation failed: {result.message}")
+    return np.maximum(-np.asarray(result.ineqlin.marginals[n_clients:]), 0.0)
