@@ -1,0 +1,149 @@
+"""One policy through one simulated world, week by week."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.config import MatchConfig
+from matcher.engine import Prepared, assignment_problem, prepare
+from matcher.models import Volunteer
+from matcher.policies import FutureSample, get_policy
+from matcher.scoring import CRITERIA
+from matcher.simulate.world import World
+from matcher.vocab import RISK_TIERS
+
+# Samples the coming weeks' arrivals for `reserve`: (week, present volunteers) -> futures.
+Forecaster = Callable[[int, Sequence[Volunteer]], list[FutureSample]]
+
+
+@dataclass
+class Outcome:
+    """What happened to each client of the world under one policy."""
+
+    policy: str
+    matched_week: dict[int, int] = field(default_factory=dict)  # client -> week matched
+    value: dict[int, float] = field(default_factory=dict)  # client -> discounted value
+    same_loss: dict[int, bool] = field(default_factory=dict)
+    weight: dict[int, float] = field(default_factory=dict)
+    travel_km: dict[int, float] = field(default_factory=dict)
+    volunteer_weeks_loaded: dict[int, int] = field(default_factory=dict)  # client-weeks carried
+    declined: int = 0
+    round_seconds: list[float] = field(default_factory=list)
+    trace: list[dict[str, float]] = field(default_factory=list)
+
+
+def match_value(config: MatchConfig, tier: str, scores: dict[str, float]) -> float:
+    """A match's worth without its waiting bonus: the same pair is worth the same any week."""
+    weights = config.weights.model_dump()
+    fit = sum(weights[k] * scores[k] for k in CRITERIA) / sum(weights[k] for k in CRITERIA)
+    bonus = getattr(config.priority.tier_bonus, tier)
+    return float(config.priority.match_value + bonus + fit)
+
+
+def run_policy(
+    world: World,
+    policy: str,
+    config: MatchConfig,
+    *,
+    weekly_discount: float,
+    forecaster: Forecaster | None = None,
+) -> Outcome:
+    outcome = Outcome(policy)
+    index = {c.client_id: i for i, c in enumerate(world.clients)}
+    volunteer_index = {v.volunteer_id: j for j, v in enumerate(world.volunteers)}
+    waiting: set[int] = set()
+    excluded: dict[int, set[str]] = {}
+    active: list[tuple[int, int, int]] = []  # (client, volunteer, end week)
+    for week in range(world.weeks):
+        active = [m for m in active if m[2] > week and world.leave_week[m[1]] > week]
+        waiting |= set(np.flatnonzero(world.arrival_week == week).tolist())
+        present = np.flatnonzero((world.join_week <= week) & (world.leave_week > week))
+        load = np.zeros(len(world.volunteers), dtype=np.int64)
+        for _, j, _ in active:
+            load[j] += 1
+        volunteers = [
+            world.volunteers[j].model_copy(
+                update={
+                    "active_clients": min(
+                        world.volunteers[j].capacity, int(load[j]) + world.initial_load(j, week)
+                    )
+                }
+            )
+            for j in present.tolist()
+        ]
+        present_ids = {v.volunteer_id for v in volunteers}
+        clients = [
+            world.clients[i].model_copy(
+                # Declined pairs are never proposed again (while the volunteer is around).
+                update={"excluded_volunteers": tuple(sorted(excluded.get(i, set()) & present_ids))}
+            )
+            for i in sorted(waiting)
+        ]
+        started = time.perf_counter()
+        prepared = prepare(clients, volunteers, config, world.date_of(week))
+        futures = forecaster(week, volunteers) if forecaster and policy == "reserve" else None
+        chosen = get_policy(policy, config, futures=futures)(assignment_problem(prepared))
+        outcome.round_seconds.append(time.perf_counter() - started)
+        matched_now = declined_now = 0
+        for k in np.flatnonzero(chosen.chosen).tolist():
+            i, j = _pair(prepared, k, index, volunteer_index)
+            client, volunteer = world.clients[i], world.volunteers[j]
+            if world.declines(client.client_id, volunteer.volunteer_id):
+                excluded.setdefault(i, set()).add(volunteer.volunteer_id)
+                outcome.declined += 1
+                declined_now += 1
+                continue
+            matched_now += 1
+            waiting.discard(i)
+            end = week + int(world.duration_weeks[i])
+            active.append((i, j, end))
+            _record(outcome, prepared, k, i, week, world, config, weekly_discount)
+        outcome.trace.append(
+            {
+                "week": week,
+                "waiting": len(waiting),
+                "matched": matched_now,
+                "declined": declined_now,
+                "active_matches": len(active),
+                "volunteers": len(present),
+            }
+        )
+        for _, j, _ in active:
+            outcome.volunteer_weeks_loaded[j] = outcome.volunteer_weeks_loaded.get(j, 0) + 1
+    return outcome
+
+
+def _pair(
+    prepared: Prepared, k: int, index: dict[str, int], volunteer_index: dict[str, int]
+) -> tuple[int, int]:
+    pop = prepared.population
+    client = pop.clients[int(prepared.candidates.client[k])]
+    volunteer = pop.volunteers[int(prepared.candidates.volunteer[k])]
+    return index[client.client_id], volunteer_index[volunteer.volunteer_id]
+
+
+def _record(
+    outcome: Outcome,
+    prepared: Prepared,
+    k: int,
+    i: int,
+    week: int,
+    world: World,
+    config: MatchConfig,
+    weekly_discount: float,
+) -> None:
+    scores = {name: float(prepared.scores.criteria[name][k]) for name in CRITERIA}
+    tier = RISK_TIERS[int(prepared.population.c_tier[prepared.candidates.client[k]])]
+    waited = week - int(world.arrival_week[i])
+    value = match_value(config, tier, scores)
+    outcome.matched_week[i] = week
+    outcome.value[i] = value * weekly_discount**waited
+    outcome.weight[i] = value
+    outcome.same_loss[i] = scores["lived_experience"] == 1.0
+    km = float(prepared.scores.distance_km[k])
+    if prepared.scores.visit[k] and not np.isnan(km):
+        outcome.travel_km[i] = km
