@@ -20,6 +20,7 @@ import click
 
 from matcher.config import DEFAULT_TOML, MatchConfig, load_config
 from matcher.errors import MatcherError
+from matcher.rounds.cli import LedgerGroup, register
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,7 +65,7 @@ def _inputs(func: F) -> F:
     return func
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="matcher")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report ignored columns on stderr.")
 def main(quiet: bool) -> None:
@@ -310,3 +311,10 @@ def validate(files: tuple[str, ...], config_path: str | None) -> None:
 def print_config() -> None:
     """Print the default configuration as a commented TOML file."""
     click.echo(DEFAULT_TOML, nl=False)
+
+
+register(main)
+
+from matcher.scenarios.cli import scenario  # noqa: E402  (a plug-in group: registered last)
+
+main.add_command(scenario)

@@ -1,0 +1,232 @@
+"""The ledger commands: thin click wrappers around `Ledger`; registered on `matcher`.
+
+`matcher match CLIENTS VOLUNTEERS` proposes from files; `matcher match end CLIENT` ends a match
+in the ledger. LedgerGroup routes the second form to the `end-match` command, so both work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from matcher.errors import MatcherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+END_MATCH = "end-match"
+
+
+class LedgerGroup(click.Group):
+    """`matcher match end …` is `matcher end-match …`; any other `match …` is unchanged."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if len(args) >= 2 and args[0] == "match" and args[1] == "end":
+            command = self.get_command(ctx, END_MATCH)
+            if command is not None:
+                # Named as typed, so usage and errors read "matcher match end".
+                return "match end", command, args[2:]
+        return super().resolve_command(ctx, args)
+
+
+def reports_errors(command: F) -> F:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MatcherError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except sqlite3.Error as error:
+            click.echo(f"the ledger database failed: {error}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        envvar="MATCHER_DB",
+        default="matcher.db",
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="The ledger file (or set MATCHER_DB).",
+    )(func)
+
+
+def date_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--date",
+        "on",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help=f"{help_text} (YYYY-MM-DD); default today.",
+    )
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="TOML config (column mapping, weights, rules).",
+    )(func)
+
+
+def day(value: dt.datetime | None) -> dt.date:
+    return value.date() if value else dt.date.today()
+
+
+def open_ledger(db_path: str) -> Any:
+    from matcher.rounds import Ledger
+    from matcher.rounds.db import busy_timeout_from_env
+
+    return Ledger(db_path, busy_timeout_s=busy_timeout_from_env())
+
+
+def id_list(values: Iterable[str]) -> list[str]:
+    """`--only K1 --only K2` and `--only K1,K2` both work."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+# ---------------------------------------------------------------------------------- db, import
+
+
+@click.group("db")
+def db_group() -> None:
+    """Create or upgrade the ledger database."""
+
+
+@db_group.command("init")
+@db_option
+@reports_errors
+def db_init(db_path: str) -> None:
+    """Create the ledger (readable by you only), or upgrade an older one."""
+    from matcher.rounds import Ledger
+    from matcher.rounds.db import busy_timeout_from_env
+
+    with Ledger.create(db_path, busy_timeout_s=busy_timeout_from_env()) as ledger:
+        version, old = ledger.schema_version, ledger.upgraded_from
+    if old == 0:
+        click.echo(f"Created ledger {db_path} (schema v{version}, readable by you only).")
+    elif old is not None:
+        click.echo(f"Upgraded ledger {db_path} from schema v{old} to v{version}.")
+    else:
+        click.echo(f"{db_path} is already a ledger (schema v{version}); nothing to do.")
+
+
+@click.group("import")
+def import_group() -> None:
+    """Add or update clients or volunteers from a file (upsert by id; all or nothing)."""
+
+
+def _import(kind: str) -> Callable[..., None]:
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @config_option
+    @date_option("The intake date for new clients without waiting_since")
+    @db_option
+    @reports_errors
+    def command(file: str, config_path: str | None, on: dt.datetime | None, db_path: str) -> None:
+        from matcher.config import load_config
+        from matcher.io import read_clients, read_volunteers
+
+        config = load_config(config_path)
+        # Read and validated in full before the ledger is touched: a bad file imports nothing.
+        records = (read_clients if kind == "clients" else read_volunteers)(file, config)
+        with open_ledger(db_path) as ledger:
+            method = ledger.import_clients if kind == "clients" else ledger.import_volunteers
+            summary = method(records, on=day(on))
+        click.echo(f"Imported {summary}.")
+        for note in summary.notes:
+            click.echo(f"  ! {note}")
+
+    command.__doc__ = f"Import {kind} from FILE (CSV or JSON), validated like `matcher match`."
+    return command
+
+
+import_group.command("clients")(_import("clients"))
+import_group.command("volunteers")(_import("volunteers"))
+
+
+# ------------------------------------------------------------------------ pins and volunteers
+
+
+@click.command("pin")
+@click.argument("client_id", metavar="CLIENT")
+@click.argument("volunteer_id", metavar="VOLUNTEER")
+@date_option("The day the pair was decided")
+@db_option
+@reports_errors
+def pin(client_id: str, volunteer_id: str, on: dt.datetime | None, db_path: str) -> None:
+    """Keep CLIENT with VOLUNTEER: a pair already decided; the next round proposes it."""
+    with open_ledger(db_path) as ledger:
+        replaced = ledger.pin(client_id, volunteer_id, on=day(on))
+    was = f" (instead of {replaced})" if replaced else ""
+    click.echo(f"Pinned {client_id} to {volunteer_id}{was}; the next round keeps this pair.")
+
+
+@click.command("unpin")
+@click.argument("client_id", metavar="CLIENT")
+@db_option
+@reports_errors
+def unpin(client_id: str, db_path: str) -> None:
+    """Remove CLIENT's pin."""
+    with open_ledger(db_path) as ledger:
+        volunteer_id = ledger.unpin(client_id)
+    click.echo(f"Unpinned {client_id} from {volunteer_id}.")
+
+
+@click.group("volunteer")
+def volunteer_group() -> None:
+    """Pause or resume a volunteer."""
+
+
+@volunteer_group.command("pause")
+@click.argument("volunteer_id", metavar="VOLUNTEER")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="First day the volunteer takes new clients again (YYYY-MM-DD).",
+)
+@date_option("The day the pause starts")
+@db_option
+@reports_errors
+def pause(volunteer_id: str, until: dt.datetime, on: dt.datetime | None, db_path: str) -> None:
+    """No new clients for VOLUNTEER until a date; active matches go on."""
+    with open_ledger(db_path) as ledger:
+        ledger.pause(volunteer_id, until=until.date(), on=day(on))
+    click.echo(f"Paused {volunteer_id} until {until.date()}: no new clients before then.")
+
+
+@volunteer_group.command("resume")
+@click.argument("volunteer_id", metavar="VOLUNTEER")
+@db_option
+@reports_errors
+def resume(volunteer_id: str, db_path: str) -> None:
+    """Lift VOLUNTEER's pause."""
+    with open_ledger(db_path) as ledger:
+        was_paused = ledger.resume(volunteer_id)
+    click.echo(f"Resumed {volunteer_id}." if was_paused else f"{volunteer_id} was not paused.")
+
+
+def register(main: click.Group) -> None:
+    """Add the ledger commands to the `matcher` group."""
+    from matcher.rounds import cli_round
+
+    for command in (db_group, import_group, pin, unpin, volunteer_group):
+        main.add_command(command)
+    for command in cli_round.COMMANDS:
+        main.add_command(command)

@@ -1,0 +1,222 @@
+"""The ledger commands for rounds, endings, status, history and privacy (see cli.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from matcher.rounds.cli import (
+    END_MATCH,
+    config_option,
+    date_option,
+    day,
+    db_option,
+    id_list,
+    open_ledger,
+    reports_errors,
+)
+
+# ----------------------------------------------------------------------------------- rounds
+
+
+@click.group("round")
+def round_group() -> None:
+    """Propose a round, show it, accept or decline its pairs."""
+
+
+@round_group.command("propose")
+@click.option("--policy", default=None, help="Matching policy (default: the config's).")
+@config_option
+@date_option("Round date; fixes weeks waited and pauses")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
+@db_option
+@reports_errors
+def propose(
+    policy: str | None,
+    config_path: str | None,
+    on: dt.datetime | None,
+    output_format: str,
+    limit: int,
+    db_path: str,
+) -> None:
+    """Propose pairs for waiting clients and free places; store and print them with reasons."""
+    from matcher.config import load_config
+    from matcher.rounds.render import proposal_json, proposal_text
+
+    config = load_config(config_path)
+    with open_ledger(db_path) as ledger:
+        proposal = ledger.propose(config, policy=policy, round_date=day(on))
+    if output_format == "json":
+        click.echo(json.dumps(proposal_json(proposal), indent=2, ensure_ascii=False))
+    else:
+        click.echo(proposal_text(proposal, limit=limit))
+
+
+@round_group.command("show")
+@click.argument("round_id", type=int)
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
+@db_option
+@reports_errors
+def show(round_id: int, limit: int | None, db_path: str) -> None:
+    """Print a stored round with each pair's decision so far."""
+    from matcher.rounds.render import proposal_text
+
+    with open_ledger(db_path) as ledger:
+        proposal = ledger.round(round_id)
+    click.echo(proposal_text(proposal, limit=limit))
+
+
+@round_group.command("accept")
+@click.argument("round_id", type=int)
+@click.option("--only", multiple=True, help="Accept only these clients (repeat or comma-list).")
+@click.option("--except", "but", multiple=True, help="Accept all but these clients.")
+@date_option("The day the matches start")
+@db_option
+@reports_errors
+def accept(
+    round_id: int, only: tuple[str, ...], but: tuple[str, ...], on: dt.datetime | None, db_path: str
+) -> None:
+    """Accept ROUND's undecided proposals: they become active matches."""
+    if only and but:
+        raise click.UsageError("give --only or --except, not both")
+    with open_ledger(db_path) as ledger:
+        accepted = ledger.accept(round_id, only=id_list(only), but=id_list(but), on=day(on))
+    click.echo(f"Accepted {len(accepted)} pair(s) of round {round_id}:")
+    for client_id, volunteer_id in accepted:
+        click.echo(f"  {client_id} – {volunteer_id}")
+
+
+@round_group.command("decline")
+@click.argument("round_id", type=int)
+@click.option("--client", "client_id", required=True, help="The client whose pair is declined.")
+@click.option("--by", type=click.Choice(["client", "volunteer", "coordinator"]), required=True)
+@click.option("--reason", required=True, help="Why, in a few words (kept in the ledger).")
+@date_option("The day it was declined")
+@db_option
+@reports_errors
+def decline(
+    round_id: int, client_id: str, by: str, reason: str, on: dt.datetime | None, db_path: str
+) -> None:
+    """Record that a pair of ROUND was declined; it is never proposed again."""
+    with open_ledger(db_path) as ledger:
+        outcome = ledger.decline(round_id, client_id, by=by, reason=reason, on=day(on))
+    ended = "; their match is ended" if outcome.ended_match else ""
+    click.echo(
+        f"Declined {outcome.client_id} – {outcome.volunteer_id} (by {by}){ended};"
+        " never proposed again."
+    )
+    if outcome.flagged:
+        click.echo(
+            f"  ! {client_id} has been declined {outcome.declines} times: flagged for the"
+            " coordinator (see `matcher status`)."
+        )
+
+
+@click.command(END_MATCH)
+@click.argument("client_id", metavar="CLIENT")
+@click.option(
+    "--reason",
+    type=click.Choice(
+        ["completed", "client-stopped", "volunteer-stopped", "moved", "referred", "deceased",
+         "other"]
+    ),
+    required=True,
+)  # fmt: skip
+@click.option(
+    "--rematch/--close",
+    default=None,
+    help="Put the client back on the waiting list, or close their support"
+    " (default: rematch only when the volunteer stopped).",
+)
+@date_option("The day the match ended")
+@db_option
+@reports_errors
+def end_match(
+    client_id: str, reason: str, rematch: bool | None, on: dt.datetime | None, db_path: str
+) -> None:
+    """End CLIENT's active match (`matcher match end CLIENT --reason …`); frees the place."""
+    with open_ledger(db_path) as ledger:
+        ended = ledger.end_match(client_id, reason=reason, on=day(on), rematch=rematch)
+    after = "waits for a new volunteer" if ended.client_waits_again else "support closed"
+    click.echo(
+        f"Ended {ended.client_id} – {ended.volunteer_id} on {ended.ended_on} ({ended.reason})"
+        f" after {ended.duration_days} days; {ended.volunteer_id} has a free place;"
+        f" {ended.client_id} {after}."
+    )
+
+
+# ------------------------------------------------------------------- status, history, privacy
+
+
+@click.command("status")
+@config_option
+@date_option("Day to count weeks waited to")
+@click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows per table.")
+@db_option
+@reports_errors
+def status(
+    config_path: str | None, on: dt.datetime | None, limit: int | None, db_path: str
+) -> None:
+    """Waiting clients (weeks waited, risk), active matches, volunteer loads, flags."""
+    from matcher.config import load_config
+    from matcher.rounds.render import status_text
+
+    config = load_config(config_path)
+    with open_ledger(db_path) as ledger:
+        found = ledger.status(on=day(on), config=config)
+    click.echo(status_text(found, limit=limit))
+
+
+@click.command("history")
+@click.option("--client", "client_id", default=None, help="Only this client's events.")
+@click.option("--volunteer", "volunteer_id", default=None, help="Only this volunteer's events.")
+@db_option
+@reports_errors
+def history(client_id: str | None, volunteer_id: str | None, db_path: str) -> None:
+    """The audit trail: every import, proposal, decision and ending, when and by whom."""
+    from matcher.rounds.render import history_text
+
+    if client_id and volunteer_id:
+        raise click.UsageError("give --client or --volunteer, not both")
+    with open_ledger(db_path) as ledger:
+        events = ledger.history(client_id=client_id, volunteer_id=volunteer_id)
+    click.echo(history_text(events))
+
+
+@click.command("export")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
+@db_option
+@reports_errors
+def export(out_dir: str, db_path: str) -> None:
+    """Write every table of the ledger as CSV into a folder (personal data: keep it safe)."""
+    with open_ledger(db_path) as ledger:
+        written = ledger.export(out_dir)
+    click.echo(f"Wrote {len(written)} tables to {out_dir}: {', '.join(p.name for p in written)}")
+
+
+@click.command("forget")
+@click.argument("client_id", metavar="CLIENT")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+@reports_errors
+def forget(client_id: str, yes: bool, db_path: str) -> None:
+    """Erase CLIENT's personal data everywhere in the ledger (GDPR); keep anonymous counts."""
+    if not yes:
+        click.confirm(
+            f"Erase every record of client {client_id} from {db_path} for good"
+            " (record, proposals, matches, declines, history)?",
+            abort=True,
+        )
+    with open_ledger(db_path) as ledger:
+        removed = ledger.forget(client_id)
+    click.echo(
+        f"Forgot {client_id}: {sum(removed.values())} rows erased; anonymous counts kept."
+        " Files exported earlier still hold the client's data: delete them too."
+    )
+
+
+COMMANDS = (round_group, end_match, status, history, export, forget)

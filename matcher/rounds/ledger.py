@@ -1,0 +1,280 @@
+"""Ledger: the library API of weekly rounds. Each method is one transaction.
+
+    with Ledger.create("matcher.db") as ledger:          # or Ledger("matcher.db") to open
+        ledger.import_clients(matcher.read_clients("clients.csv"))
+        ledger.import_volunteers(matcher.read_volunteers("volunteers.csv"))
+        proposal = ledger.propose(round_date=dt.date(2026, 11, 23))
+        ledger.accept(proposal.round_id, but=["K007"])
+        ledger.decline(proposal.round_id, "K007", by="client", reason="wants a woman")
+
+A method either does all of what it says or, on any error, nothing (the database is as
+before). Writers are serialised: a second command waits up to `busy_timeout_s`, then raises
+LedgerBusyError. The ledger never prints; it raises LedgerError or InputError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from matcher.config import MatchConfig, config_from_dict
+from matcher.models import Client, Volunteer
+from matcher.rounds import decisions, erase, intake, views
+from matcher.rounds.db import (
+    DEFAULT_BUSY_TIMEOUT_S,
+    LedgerError,
+    Tx,
+    connect,
+    create_file,
+    not_a_ledger,
+    os_user,
+    transaction,
+    utc_now,
+)
+from matcher.rounds.propose import RoundProposal, load_round, propose_round
+from matcher.rounds.schema import SCHEMA_VERSION, migrate, user_version
+from matcher.rounds.state import require_round
+
+T = TypeVar("T")
+
+
+class Ledger:
+    """A durable record of clients, volunteers, rounds, decisions and matches (SQLite)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        user: str | None = None,
+    ) -> None:
+        """Open an existing ledger, upgrading an older schema in one transaction."""
+        self.path = Path(path)
+        self.user = user or os_user()
+        self._conn = connect(self.path, busy_timeout_s=busy_timeout_s)
+        try:
+            self.upgraded_from = self._upgrade(allow_empty=False)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        user: str | None = None,
+    ) -> Ledger:
+        """Create a ledger readable by its owner only (0600), or open and upgrade one."""
+        path = Path(path)
+        created = create_file(path)
+        try:
+            ledger = cls.__new__(cls)
+            ledger.path, ledger.user = path, user or os_user()
+            ledger._conn = connect(path, busy_timeout_s=busy_timeout_s)
+        except BaseException:
+            if created:
+                path.unlink(missing_ok=True)
+            raise
+        try:
+            ledger.upgraded_from = ledger._upgrade(allow_empty=True)
+        except BaseException:
+            ledger._conn.close()
+            if created:
+                path.unlink(missing_ok=True)
+            raise
+        return ledger
+
+    def _upgrade(self, *, allow_empty: bool) -> int | None:
+        """Migrate to SCHEMA_VERSION if needed; returns the old version, None when current."""
+        try:
+            version = user_version(self._conn)
+        except sqlite3.DatabaseError as error:
+            raise not_a_ledger(self.path, error) from None
+        if version == SCHEMA_VERSION:
+            return None
+        if version == 0 and not allow_empty:
+            raise LedgerError(
+                f"{self.path}: not an initialised ledger; run `matcher db init --db {self.path}`"
+            )
+        with self._write("migrate") as tx:
+            # Checked again under the lock: another process may have upgraded meanwhile.
+            old, new = migrate(tx.conn, str(self.path))
+            if old != new:
+                what = "created with" if old == 0 else f"upgraded from schema v{old} to"
+                tx.event("migrate", f"ledger {what} schema v{new}")
+        return old if old != new else None
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _write(self, command: str) -> Iterator[Tx]:
+        with transaction(self._conn, self.path, command, write=True) as conn:
+            yield Tx(conn, command, self.user, utc_now())
+
+    def _read(self, work: Callable[[Tx], T]) -> T:
+        with transaction(self._conn, self.path, "read", write=False) as conn:
+            return work(Tx(conn, "read", self.user, utc_now()))
+
+    @property
+    def schema_version(self) -> int:
+        return user_version(self._conn)
+
+    # ------------------------------------------------------------------ between rounds
+
+    def import_clients(
+        self, clients: Sequence[Client], *, on: dt.date | None = None
+    ) -> intake.ImportSummary:
+        """Upsert clients by id; all or nothing (an unknown excluded volunteer stops all)."""
+        with self._write("import") as tx:
+            return intake.import_clients(tx, clients, on or dt.date.today())
+
+    def import_volunteers(
+        self, volunteers: Sequence[Volunteer], *, on: dt.date | None = None
+    ) -> intake.ImportSummary:
+        with self._write("import") as tx:
+            return intake.import_volunteers(tx, volunteers, on or dt.date.today())
+
+    def pin(self, client_id: str, volunteer_id: str, *, on: dt.date | None = None) -> str | None:
+        """Keep a decided pair in the next round; returns the volunteer of a replaced pin."""
+        with self._write("pin") as tx:
+            return intake.pin(tx, client_id, volunteer_id, on or dt.date.today())
+
+    def unpin(self, client_id: str) -> str:
+        with self._write("unpin") as tx:
+            return intake.unpin(tx, client_id)
+
+    def pause(self, volunteer_id: str, *, until: dt.date, on: dt.date | None = None) -> None:
+        """No new clients for the volunteer before `until`; active matches go on."""
+        with self._write("pause") as tx:
+            intake.pause(tx, volunteer_id, until, on or dt.date.today())
+
+    def resume(self, volunteer_id: str) -> bool:
+        with self._write("resume") as tx:
+            return intake.resume(tx, volunteer_id)
+
+    # ------------------------------------------------------------------ rounds
+
+    def propose(
+        self,
+        config: MatchConfig | Mapping[str, Any] | None = None,
+        *,
+        policy: str | None = None,
+        round_date: dt.date | None = None,
+    ) -> RoundProposal:
+        """Run the engine on waiting clients and free places; store and return the proposal.
+
+        Undecided proposals of earlier rounds are superseded by this one.
+        """
+        config = _config(config, policy)
+        with self._write("propose") as tx:
+            return propose_round(tx, config, round_date or dt.date.today())
+
+    def round(self, round_id: int) -> RoundProposal:
+        def work(tx: Tx) -> RoundProposal:
+            require_round(tx, round_id)
+            return load_round(tx, round_id)
+
+        return self._read(work)
+
+    def accept(
+        self,
+        round_id: int,
+        *,
+        only: Sequence[str] = (),
+        but: Sequence[str] = (),
+        on: dt.date | None = None,
+    ) -> list[tuple[str, str]]:
+        """Accept undecided proposals: all, `only` these clients, or all `but` these."""
+        with self._write("accept") as tx:
+            return decisions.accept(tx, round_id, on or dt.date.today(), only=only, but=but)
+
+    def decline(
+        self, round_id: int, client_id: str, *, by: str, reason: str, on: dt.date | None = None
+    ) -> decisions.Decline:
+        with self._write("decline") as tx:
+            return decisions.decline(
+                tx, round_id, client_id, by=by, reason=reason, on=on or dt.date.today()
+            )
+
+    def end_match(
+        self,
+        client_id: str,
+        *,
+        reason: str,
+        on: dt.date | None = None,
+        rematch: bool | None = None,
+    ) -> decisions.EndedMatch:
+        """End the client's active match. `rematch` (default: only when the volunteer
+        stopped) puts the client back on the waiting list; otherwise support is closed."""
+        with self._write("end") as tx:
+            return decisions.end_match(
+                tx, client_id, reason=reason, on=on or dt.date.today(), rematch=rematch
+            )
+
+    # ------------------------------------------------------------------ reading, erasing
+
+    def status(
+        self, *, on: dt.date | None = None, config: MatchConfig | None = None
+    ) -> views.Status:
+        found = self._read(
+            lambda tx: views.status(tx, on or dt.date.today(), config or MatchConfig())
+        )
+        mode = stat.S_IMODE(self.path.stat().st_mode)
+        if mode & 0o077:
+            # The file holds special-category data (GDPR art. 9): others must not read it.
+            warning = f"{self.path}: readable by others (mode {mode:o}); run chmod 600 on it"
+            found = dataclasses.replace(found, flags=(*found.flags, warning))
+        return found
+
+    def history(
+        self, *, client_id: str | None = None, volunteer_id: str | None = None
+    ) -> list[views.Event]:
+        if client_id is not None and volunteer_id is not None:
+            raise LedgerError("give a client or a volunteer, not both")
+        return self._read(
+            lambda tx: views.history(tx, client_id=client_id, volunteer_id=volunteer_id)
+        )
+
+    def export(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+        """Every table as CSV in `out_dir` (readable by its owner only: personal data)."""
+        return self._read(lambda tx: views.export(tx, Path(out_dir)))
+
+    def forget(self, client_id: str) -> dict[str, int]:
+        """Erase the client's personal data everywhere in the ledger; keep anonymous counts."""
+        with self._write("forget") as tx:
+            return erase.forget(tx, client_id)
+
+
+def _config(config: MatchConfig | Mapping[str, Any] | None, policy: str | None) -> MatchConfig:
+    if config is None:
+        config = MatchConfig()
+    elif not isinstance(config, MatchConfig):
+        config = config_from_dict(dict(config))
+    if policy is not None:
+        # Validated like a config file's `policy`, so an unknown name lists the known ones.
+        config = config_from_dict({**config.model_dump(), "policy": policy}, source="--policy")
+    return config

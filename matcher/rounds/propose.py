@@ -1,0 +1,283 @@
+"""A weekly round: the engine on waiting clients and free places, stored with its reasons.
+
+What the ledger adds to the engine's input:
+- only clients still waiting, each waiting since the ledger says (first import or the end of
+  an earlier match), so weeks waited raise priority round after round;
+- volunteers not paused on the round date, with every place already taken counted as taken:
+  active matches in the ledger, clients supported outside it, and pins;
+- every declined pair as an exclusion, so it is never proposed again;
+- pinned clients leave the engine and their pair enters the proposal as decided.
+Active matches are not inputs to change: their clients are not waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from matcher.config import MatchConfig
+from matcher.engine import prepare, solve
+from matcher.explain import pair_reasons
+from matcher.models import Client, Volunteer
+from matcher.population import build_population
+from matcher.result import Unmatched
+from matcher.rounds.db import Tx
+from matcher.rounds.state import loads
+from matcher.scoring import CRITERIA, score_pairs
+from matcher.vocab import RISK_TIERS
+
+
+@dataclass(frozen=True)
+class ProposedPair:
+    client_id: str
+    volunteer_id: str
+    weight_units: int
+    risk_tier: str
+    scores: dict[str, float]
+    reasons: str
+    pinned: bool
+    decision: str | None = None  # accepted, declined, superseded; None while undecided
+
+
+@dataclass(frozen=True)
+class RoundProposal:
+    round_id: int
+    round_date: dt.date
+    policy: str
+    status: str
+    objective_units: int
+    inputs_hash: str
+    n_waiting: int
+    n_volunteers: int
+    pairs: tuple[ProposedPair, ...]
+    waiting: tuple[Unmatched, ...]
+    superseded: int = 0  # undecided proposals of earlier rounds this round replaced
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _inputs_hash(
+    clients: list[Client],
+    volunteers: list[Volunteer],
+    pins: dict[str, str],
+    config: MatchConfig,
+    round_date: dt.date,
+) -> str:
+    """SHA-256 of everything the round depended on, as the engine saw it."""
+    digest = hashlib.sha256()
+    for item in (*clients, *volunteers):
+        digest.update(item.model_dump_json().encode())
+        digest.update(b"\n")
+    digest.update(json.dumps(sorted(pins.items())).encode())
+    digest.update(config.model_dump_json().encode())
+    digest.update(round_date.isoformat().encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def _clients(tx: Tx, available: set[str]) -> tuple[list[Client], dict[str, Client], dict[str, str]]:
+    """Waiting clients for the engine, pinned clients, and their pins."""
+    declined: dict[str, set[str]] = defaultdict(set)
+    for client_id, volunteer_id in tx.all("SELECT client_id, volunteer_id FROM declines"):
+        declined[client_id].add(volunteer_id)
+    pins = tx.mapping("SELECT client_id, volunteer_id FROM pins")
+    engine, pinned = [], {}
+    rows = tx.all(
+        "SELECT client_id, record, waiting_since FROM clients WHERE state = 'waiting'"
+        " ORDER BY client_id"
+    )
+    for row in rows:
+        client = Client.model_validate_json(row["record"])
+        # Exclusions of paused volunteers are dropped: those volunteers are not in the round.
+        excluded = (set(client.excluded_volunteers) | declined[client.client_id]) & available
+        client = client.model_copy(
+            update={
+                "waiting_since": dt.date.fromisoformat(row["waiting_since"]),
+                "excluded_volunteers": tuple(sorted(excluded)),
+            }
+        )
+        if client.client_id in pins:
+            pinned[client.client_id] = client
+        else:
+            engine.append(client)
+    return engine, pinned, {c: v for c, v in pins.items() if c in pinned}
+
+
+def _pinned_pair(
+    client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
+) -> ProposedPair:
+    """Weight and reasons of a pair the coordinator decided, scored as the engine would."""
+    pop = build_population([client], [volunteer], config, round_date)
+    one = np.zeros(1, dtype=np.int64)
+    scores = score_pairs(pop, config, one, one)
+    criteria = {name: float(scores.criteria[name][0]) for name in CRITERIA}
+    reasons = pair_reasons(pop, 0, 0, criteria)
+    return ProposedPair(
+        client_id=client.client_id,
+        volunteer_id=volunteer.volunteer_id,
+        weight_units=int(scores.weight_units[0]),
+        risk_tier=RISK_TIERS[pop.c_tier[0]],
+        scores=criteria,
+        reasons="pinned by the coordinator" + (f"; {reasons}" if reasons else ""),
+        pinned=True,
+    )
+
+
+def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProposal:
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    superseded = tx.conn.execute(
+        "UPDATE proposals SET decision = 'superseded', decided_at = ? WHERE decision IS NULL",
+        (tx.at,),
+    ).rowcount
+
+    load = loads(tx)
+    records = tx.mapping("SELECT volunteer_id, record FROM volunteers")
+    all_volunteers = {vid: Volunteer.model_validate_json(text) for vid, text in records.items()}
+    volunteers = [
+        # Places already taken, as the engine's active_clients: it then sees only free ones.
+        volunteer.model_copy(update={"active_clients": min(volunteer.capacity, load[vid].taken)})
+        for vid, volunteer in sorted(all_volunteers.items())
+        if not load[vid].paused_on(round_date)
+    ]
+    clients, pinned_clients, pins = _clients(tx, {v.volunteer_id for v in volunteers})
+    timings["load_s"] = time.perf_counter() - started
+
+    prepared = prepare(clients, volunteers, config, round_date)
+    result = solve(prepared)
+    timings.update(result.timings)
+
+    started = time.perf_counter()
+    pop = prepared.population
+    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    pairs = [
+        _pinned_pair(client, all_volunteers[pins[cid]], config, round_date)
+        for cid, client in sorted(pinned_clients.items())
+    ]
+    pairs += [
+        ProposedPair(
+            client_id=m.client_id,
+            volunteer_id=m.volunteer_id,
+            weight_units=m.weight_units,
+            risk_tier=m.risk_tier,
+            scores=m.scores,
+            reasons=pair_reasons(pop, c_index[m.client_id], v_index[m.volunteer_id], m.scores),
+            pinned=False,
+        )
+        for m in result.matches
+    ]
+    pairs.sort(key=lambda p: p.client_id)
+    timings["reasons_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    digest = _inputs_hash(clients + list(pinned_clients.values()), volunteers, pins, config,
+                          round_date)  # fmt: skip
+    n_waiting = len(clients) + len(pinned_clients)
+    cursor = tx.conn.execute(
+        "INSERT INTO rounds (round_date, created_at, policy, config, inputs_hash, solver_status,"
+        " objective_units, n_waiting, n_volunteers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            round_date.isoformat(),
+            tx.at,
+            config.policy,
+            config.model_dump_json(),
+            digest,
+            str(result.status),
+            result.objective_units,
+            n_waiting,
+            len(volunteers),
+        ),
+    )
+    round_id = int(cursor.lastrowid or 0)
+    tx.conn.executemany(
+        "INSERT INTO proposals (round_id, client_id, volunteer_id, weight_units, risk_tier,"
+        " scores, reasons, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                round_id,
+                p.client_id,
+                p.volunteer_id,
+                p.weight_units,
+                p.risk_tier,
+                json.dumps(p.scores),
+                p.reasons,
+                int(p.pinned),
+            )
+            for p in pairs
+        ),
+    )
+    tx.conn.executemany(
+        "INSERT INTO unmatched (round_id, client_id, risk_tier, reason, detail)"
+        " VALUES (?, ?, ?, ?, ?)",
+        ((round_id, u.client_id, u.risk_tier, u.reason, u.detail) for u in result.unmatched),
+    )
+    tx.events(
+        ("propose", round_id, p.client_id, p.volunteer_id,
+         f"proposed{' (pinned)' if p.pinned else ''} with {p.volunteer_id}: {p.reasons}")
+        for p in pairs
+    )  # fmt: skip
+    summary = (
+        f"round {round_id} for {round_date} ({config.policy}, {result.status}):"
+        f" {len(pairs)} proposals ({len(pins)} pinned), {len(result.unmatched)} left waiting"
+        + (f"; {superseded} undecided earlier proposal(s) superseded" if superseded else "")
+    )
+    tx.event("round", summary, round_id=round_id)
+    timings["store_s"] = time.perf_counter() - started
+    return RoundProposal(
+        round_id=round_id,
+        round_date=round_date,
+        policy=config.policy,
+        status=str(result.status),
+        objective_units=result.objective_units,
+        inputs_hash=digest,
+        n_waiting=n_waiting,
+        n_volunteers=len(volunteers),
+        pairs=tuple(pairs),
+        waiting=result.unmatched,
+        superseded=superseded,
+        timings=timings,
+    )
+
+
+def load_round(tx: Tx, round_id: int) -> RoundProposal:
+    """A stored round as it was proposed, with each pair's decision so far."""
+    row = tx.one("SELECT * FROM rounds WHERE round_id = ?", (round_id,))
+    assert row is not None
+    pairs = tuple(
+        ProposedPair(
+            client_id=p["client_id"],
+            volunteer_id=p["volunteer_id"],
+            weight_units=p["weight_units"],
+            risk_tier=p["risk_tier"],
+            scores=json.loads(p["scores"]),
+            reasons=p["reasons"],
+            pinned=bool(p["pinned"]),
+            decision=p["decision"],
+        )
+        for p in tx.all(
+            "SELECT * FROM proposals WHERE round_id = ? ORDER BY client_id", (round_id,)
+        )
+    )
+    waiting = tuple(
+        Unmatched(u["client_id"], u["risk_tier"], u["reason"], u["detail"])
+        for u in tx.all(
+            "SELECT * FROM unmatched WHERE round_id = ? ORDER BY client_id", (round_id,)
+        )
+    )
+    return RoundProposal(
+        round_id=round_id,
+        round_date=dt.date.fromisoformat(row["round_date"]),
+        policy=row["policy"],
+        status=row["solver_status"],
+        objective_units=row["objective_units"],
+        inputs_hash=row["inputs_hash"],
+        n_waiting=row["n_waiting"],
+        n_volunteers=row["n_volunteers"],
+        pairs=pairs,
+        waiting=waiting,
+    )

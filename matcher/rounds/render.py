@@ -1,0 +1,176 @@
+"""Plain text for a terminal: a round's proposals, the status, the audit trail. Ids only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from matcher.rounds.propose import RoundProposal
+from matcher.rounds.views import Event, Status
+from matcher.scoring import format_weight
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
+    """Fixed-width columns; the last column is free text and is never padded."""
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header[:-1])]
+    lines = []
+    for row in (header, *rows):
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append((indent + "  ".join([*cells, row[-1]])).rstrip())
+    return lines
+
+
+def proposal_text(proposal: RoundProposal, *, limit: int | None = None) -> str:
+    pinned = sum(p.pinned for p in proposal.pairs)
+    lines = [
+        f"Round {proposal.round_id} for {proposal.round_date} (policy {proposal.policy},"
+        f" solver {proposal.status}): {len(proposal.pairs)} proposal(s)"
+        f"{f' ({pinned} pinned)' if pinned else ''} for {proposal.n_waiting} waiting"
+        f" client(s); {len(proposal.waiting)} left waiting.",
+    ]
+    if proposal.superseded:
+        lines.append(
+            f"{proposal.superseded} undecided proposal(s) of earlier rounds are superseded."
+        )
+    shown = proposal.pairs if limit is None else proposal.pairs[:limit]
+    if shown:
+        rows: list[tuple[str, ...]] = [
+            (
+                p.client_id,
+                p.volunteer_id,
+                format_weight(p.weight_units),
+                p.risk_tier,
+                p.decision or "",
+                p.reasons,
+            )
+            for p in shown
+        ]
+        lines += ["", *_table(("client", "volunteer", "weight", "risk", "decision", "why"), rows)]
+        if len(shown) < len(proposal.pairs):
+            lines.append(f"  … and {len(proposal.pairs) - len(shown)} more")
+    waiting = proposal.waiting if limit is None else proposal.waiting[:limit]
+    if waiting:
+        rows = [(u.client_id, u.risk_tier, f"{u.reason}: {u.detail}") for u in waiting]
+        lines += ["", "Left waiting:", *_table(("client", "risk", "why"), rows)]
+        if len(waiting) < len(proposal.waiting):
+            lines.append(f"  … and {len(proposal.waiting) - len(waiting)} more")
+    undecided = [p for p in proposal.pairs if p.decision is None]
+    if undecided:
+        r = proposal.round_id
+        lines += [
+            "",
+            f"Next: phone them, then `matcher round accept {r}` (or --only ID / --except ID);"
+            f" a no: `matcher round decline {r} --client ID --by client|volunteer|coordinator"
+            " --reason TEXT`.",
+        ]
+    return "\n".join(lines)
+
+
+def proposal_json(proposal: RoundProposal) -> dict[str, Any]:
+    return {
+        "round_id": proposal.round_id,
+        "round_date": proposal.round_date.isoformat(),
+        "policy": proposal.policy,
+        "status": proposal.status,
+        "objective": format_weight(proposal.objective_units),
+        "objective_units": proposal.objective_units,
+        "inputs_hash": proposal.inputs_hash,
+        "waiting_clients": proposal.n_waiting,
+        "volunteers": proposal.n_volunteers,
+        "superseded": proposal.superseded,
+        "proposals": [
+            {
+                "client_id": p.client_id,
+                "volunteer_id": p.volunteer_id,
+                "weight": format_weight(p.weight_units),
+                "risk_tier": p.risk_tier,
+                "pinned": p.pinned,
+                "decision": p.decision,
+                "scores": p.scores,
+                "why": p.reasons,
+            }
+            for p in proposal.pairs
+        ],
+        "left_waiting": [
+            {
+                "client_id": u.client_id,
+                "risk_tier": u.risk_tier,
+                "reason": u.reason,
+                "detail": u.detail,
+            }
+            for u in proposal.waiting
+        ],
+        "timings": {key: round(value, 4) for key, value in proposal.timings.items()},
+    }
+
+
+def status_text(status: Status, *, limit: int | None = None) -> str:
+    def cut(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        return items if limit is None else items[:limit]
+
+    def more(items: tuple[Any, ...]) -> list[str]:
+        hidden = len(items) - len(cut(items))
+        return [f"  … and {hidden} more"] if hidden > 0 else []
+
+    lines = [f"Status on {status.on}:"]
+    lines.append(f"\nWaiting: {len(status.waiting)} client(s), longest waiting first")
+    if status.waiting:
+        rows: list[tuple[str, ...]] = [
+            (
+                w.client_id,
+                w.risk_tier,
+                f"{w.weeks_waited:.1f}",
+                w.pinned_to or "",
+                str(w.declines),
+                w.last_reason or "",
+            )
+            for w in cut(status.waiting)
+        ]
+        header = ("client", "risk", "weeks", "pinned", "declines", "last round")
+        lines += [*_table(header, rows), *more(status.waiting)]
+    lines.append(f"\nActive matches: {len(status.active)}")
+    if status.active:
+        rows = [
+            (a.client_id, a.volunteer_id, str(a.started_on), f"{a.weeks:.1f}")
+            for a in cut(status.active)
+        ]
+        lines += [*_table(("client", "volunteer", "since", "weeks"), rows), *more(status.active)]
+    lines.append(f"\nVolunteers: {len(status.volunteers)}")
+    if status.volunteers:
+        rows = [
+            (
+                v.volunteer_id,
+                f"{v.outside + v.active}/{v.capacity}",
+                str(v.pinned or ""),
+                f"paused until {v.paused_until}" if v.paused_on(status.on) else "",
+            )
+            for v in cut(status.volunteers)
+        ]
+        lines += [*_table(("volunteer", "load", "pinned", ""), rows), *more(status.volunteers)]
+    if status.undecided:
+        listed = ", ".join(f"round {r}: {n}" for r, n in status.undecided.items())
+        lines.append(f"\nUndecided proposals: {listed}")
+    if status.closed_clients:
+        lines.append(f"\nClients whose support ended: {status.closed_clients}")
+    lines.append(f"\nFlags: {len(status.flags) or 'none'}")
+    lines += [f"  ! {flag}" for flag in status.flags]
+    return "\n".join(lines)
+
+
+def history_text(events: list[Event]) -> str:
+    if not events:
+        return "No events."
+    rows: list[tuple[str, ...]] = [
+        (
+            e.at,
+            e.os_user,
+            e.kind,
+            "" if e.round_id is None else f"round {e.round_id}",
+            e.client_id or "",
+            e.volunteer_id or "",
+            e.detail,
+        )
+        for e in events
+    ]
+    header = ("when (UTC)", "user", "what", "round", "client", "volunteer", "detail")
+    return "\n".join(_table(header, rows, indent=""))

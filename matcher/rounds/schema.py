@@ -1,0 +1,167 @@
+"""The ledger's tables, versioned: `PRAGMA user_version` is the number of migrations applied.
+
+A new ledger is built by running every migration in order, so the upgrade path from each old
+version is exercised on every `matcher db init`. Never edit a released migration: append a
+new one. Each migration is a list of statements (not a script: `executescript` would commit
+the open transaction, and a migration must be all or nothing).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Final
+
+from matcher.rounds.db import LedgerError
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    summary: str
+    statements: tuple[str, ...]
+
+
+# Version 1: the first ledger. Clients and volunteers are kept as their validated records in
+# JSON: the readers already dropped names, notes and every other column the model lacks.
+_V1: Final = (
+    """CREATE TABLE clients (
+        client_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'matched', 'closed')),
+        waiting_since TEXT NOT NULL,
+        first_imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE volunteers (
+        volunteer_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL,
+        first_imported_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE pins (
+        client_id TEXT PRIMARY KEY REFERENCES clients (client_id),
+        volunteer_id TEXT NOT NULL REFERENCES volunteers (volunteer_id),
+        pinned_on TEXT NOT NULL
+    )""",
+    """CREATE TABLE rounds (
+        round_id INTEGER PRIMARY KEY,
+        round_date TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        config TEXT NOT NULL,
+        inputs_hash TEXT NOT NULL,
+        solver_status TEXT NOT NULL,
+        objective_units INTEGER NOT NULL,
+        n_waiting INTEGER NOT NULL,
+        n_volunteers INTEGER NOT NULL
+    )""",
+    """CREATE TABLE proposals (
+        round_id INTEGER NOT NULL REFERENCES rounds (round_id),
+        client_id TEXT NOT NULL REFERENCES clients (client_id),
+        volunteer_id TEXT NOT NULL REFERENCES volunteers (volunteer_id),
+        weight_units INTEGER NOT NULL,
+        risk_tier TEXT NOT NULL,
+        scores TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        pinned INTEGER NOT NULL DEFAULT 0,
+        decision TEXT CHECK (decision IN ('accepted', 'declined', 'superseded')),
+        decided_at TEXT,
+        PRIMARY KEY (round_id, client_id)
+    )""",
+    """CREATE TABLE matches (
+        match_id INTEGER PRIMARY KEY,
+        client_id TEXT NOT NULL REFERENCES clients (client_id),
+        volunteer_id TEXT NOT NULL REFERENCES volunteers (volunteer_id),
+        round_id INTEGER REFERENCES rounds (round_id),
+        started_on TEXT NOT NULL,
+        ended_on TEXT,
+        end_reason TEXT
+    )""",
+    # A client is in at most one active match, whatever the code above it does.
+    "CREATE UNIQUE INDEX one_active_match_per_client ON matches (client_id) WHERE ended_on IS NULL",
+    """CREATE TABLE declines (
+        client_id TEXT NOT NULL REFERENCES clients (client_id),
+        volunteer_id TEXT NOT NULL REFERENCES volunteers (volunteer_id),
+        round_id INTEGER REFERENCES rounds (round_id),
+        declined_by TEXT NOT NULL CHECK (declined_by IN ('client', 'volunteer', 'coordinator')),
+        reason TEXT NOT NULL,
+        declined_on TEXT NOT NULL,
+        PRIMARY KEY (client_id, volunteer_id)
+    )""",
+    """CREATE TABLE events (
+        event_id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        os_user TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        round_id INTEGER,
+        client_id TEXT,
+        volunteer_id TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX events_by_client ON events (client_id)",
+)
+
+# Version 2: pausing volunteers, the reasons each waiting client was left out of a round,
+# match durations, anonymous counts of erased data, and capacity enforced by the database.
+_V2: Final = (
+    "ALTER TABLE volunteers ADD COLUMN paused_until TEXT",
+    "ALTER TABLE matches ADD COLUMN duration_days INTEGER",
+    "UPDATE matches SET duration_days = CAST(julianday(ended_on) - julianday(started_on)"
+    " AS INTEGER) WHERE ended_on IS NOT NULL",
+    """CREATE TABLE unmatched (
+        round_id INTEGER NOT NULL REFERENCES rounds (round_id),
+        client_id TEXT NOT NULL REFERENCES clients (client_id),
+        risk_tier TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (round_id, client_id)
+    )""",
+    "CREATE TABLE erased (kind TEXT PRIMARY KEY, count INTEGER NOT NULL)",
+    "CREATE INDEX events_by_volunteer ON events (volunteer_id)",
+    "CREATE INDEX active_by_volunteer ON matches (volunteer_id) WHERE ended_on IS NULL",
+    "CREATE INDEX proposals_by_pair ON proposals (client_id, volunteer_id)",
+    # A last line of defence: the code checks capacity first and says who is full; this
+    # refuses a match that would put a volunteer over capacity, counting the clients the
+    # volunteer supports outside the ledger (active_clients in the imported file).
+    """CREATE TRIGGER matches_within_capacity BEFORE INSERT ON matches
+    WHEN (SELECT count(*) FROM matches
+          WHERE volunteer_id = NEW.volunteer_id AND ended_on IS NULL)
+       + (SELECT json_extract(record, '$.active_clients') FROM volunteers
+          WHERE volunteer_id = NEW.volunteer_id)
+       >= (SELECT json_extract(record, '$.capacity') FROM volunteers
+           WHERE volunteer_id = NEW.volunteer_id)
+    BEGIN
+        SELECT RAISE(ABORT, 'volunteer over capacity');
+    END""",
+)
+
+MIGRATIONS: Final = (
+    Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
+    Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
+)
+SCHEMA_VERSION: Final = MIGRATIONS[-1].version
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, source: str) -> tuple[int, int]:
+    """Bring the schema up to SCHEMA_VERSION inside the caller's transaction: (from, to)."""
+    version = user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise LedgerError(
+            f"{source}: made by a newer matcher (schema v{version}; this one knows up to"
+            f" v{SCHEMA_VERSION}); upgrade matcher to use it"
+        )
+    if version == 0:
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if tables:
+            raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
+    for migration in MIGRATIONS[version:]:
+        for statement in migration.statements:
+            conn.execute(statement)
+        # PRAGMA user_version is part of the transaction: a failed upgrade leaves the old one.
+        conn.execute(f"PRAGMA user_version = {migration.version}")
+    return version, SCHEMA_VERSION
