@@ -19,8 +19,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# A coordinator's spreadsheet round (examples/), then a round of the Zwolle partner-loss pilot
+# generated from its scenario (scenarios/zwolle-partnerverlies.toml).
 demo: $(VENV)/.installed
 	$(BIN)/matcher match examples/clients.csv examples/volunteers.csv --out demo-out --date 2026-11-23
+	@echo
+	$(BIN)/matcher scenario run zwolle-partnerverlies --date 2026-11-23
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check matcher tests benchmarks examples

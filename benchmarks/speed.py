@@ -1,6 +1,6 @@
 """Speed and memory of a matching round at city, region and national size.
 
-Measures, on seeded synthetic rounds (benchmarks/synthetic.py):
+Measures, on seeded rounds of the city-, region- and national-scale scenarios (scenarios/):
   (a) `matcher match` end to end as a subprocess, process start to files written;
   (b) the library call `matcher.match(clients, volunteers)` in a fresh process, with its peak
       RSS (the models are built before the clock starts);
@@ -35,7 +35,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from synthetic import ROUND_DATE, generate, generate_models, town_count, write_csv
+from matcher import scenarios
+from matcher.models import Client, Volunteer
+from matcher.scenarios.geography import organisation_count
 
 HERE: Final = Path(__file__).resolve().parent
 RESULTS: Final = HERE / "results"
@@ -53,12 +55,38 @@ class Size:
     networkx: bool  # the baseline is cubic in the number of nodes: small sizes only
 
 
+# Every size is a scenario of the library; "tiny" is city scale shrunk for a smoke run.
+SCENARIOS: Final = {
+    "tiny": ("city-scale", (200, 80)),
+    "city": ("city-scale", None),
+    "region": ("region-scale", None),
+    "national": ("national-scale", None),
+}
 SIZES: Final = {
     "tiny": Size("tiny", 200, 80, 3, None, None, None, True),
     "city": Size("city", 1_000, 400, 3, 1.5, None, None, True),
     "region": Size("region", 10_000, 4_000, 3, 5.0, None, None, False),
     "national": Size("national", 100_000, 40_000, 1, None, 20.0, 3_000.0, False),
 }
+ROUND_DATE: Final = scenarios.load("city-scale").round_date
+
+
+def size_scenario(size: Size) -> scenarios.Scenario:
+    name, counts = SCENARIOS[size.name]
+    scenario = scenarios.load(name)
+    if counts is not None:
+        scenario = scenario.resized(clients=counts[0], volunteers=counts[1])
+    assert (scenario.clients.count, scenario.volunteers.count) == (
+        size.n_clients,
+        size.n_volunteers,
+    )
+    return scenario
+
+
+def generate_models(size: Size, seed: int) -> tuple[list[Client], list[Volunteer]]:
+    return scenarios.generate(size_scenario(size), seed, round_date=ROUND_DATE)
+
+
 PACKAGES: Final = ("matcher", "ortools", "numpy", "scipy", "networkx", "pydantic")
 
 
@@ -170,7 +198,7 @@ def library_worker(size: Size, seed: int, runs: int) -> dict[str, Any]:
     from matcher.solvers.flow import solve_max_weight
 
     started = time.perf_counter()
-    clients, volunteers = generate_models(size.n_clients, size.n_volunteers, seed)
+    clients, volunteers = generate_models(size, seed)
     models_s = time.perf_counter() - started
     rss_before = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
 
@@ -252,7 +280,7 @@ def networkx_baseline(size: Size, seed: int, flow_objective_units: int) -> dict[
 
     from matcher.engine import prepare
 
-    clients, volunteers = generate_models(size.n_clients, size.n_volunteers, seed)
+    clients, volunteers = generate_models(size, seed)
     prepared = prepare(clients, volunteers, None, ROUND_DATE)
     edges = prepared.edges
     free = prepared.free_places.tolist()
@@ -285,7 +313,8 @@ def measure(size: Size, seed: int, runs: int, *, cli: bool, baseline: bool) -> d
         "size": size.name,
         "n_clients": size.n_clients,
         "n_volunteers": size.n_volunteers,
-        "n_towns": town_count(size.n_clients),
+        "scenario": SCENARIOS[size.name][0],
+        "n_towns": organisation_count(size_scenario(size)),
         "targets": {
             "cli_s": size.cli_target_s,
             "library_s": size.library_target_s,
@@ -300,7 +329,8 @@ def measure(size: Size, seed: int, runs: int, *, cli: bool, baseline: bool) -> d
     if cli and size.cli_runs:
         with tempfile.TemporaryDirectory(prefix=f"matcher-bench-{size.name}-") as tmp:
             started = time.perf_counter()
-            write_csv(tmp, *generate(size.n_clients, size.n_volunteers, seed))
+            drawn = scenarios.generate_round(size_scenario(size), seed, round_date=ROUND_DATE)
+            scenarios.write_round(drawn, tmp)
             record["generate_csv_s"] = round(time.perf_counter() - started, 3)
             print(f"[{size.name}] command line ×{size.cli_runs} …", file=sys.stderr, flush=True)
             record["cli"] = time_cli(Path(tmp), min(runs, size.cli_runs))

@@ -1,0 +1,196 @@
+"""`matcher scenario …`: list, show, generate and run the scenarios of the library.
+
+Thin like the rest of the command line: parse, call matcher.scenarios, render. A scenario is
+named (`zwolle-partnerverlies`) or given as a file (`--file my-programme.toml`); a malformed
+file is reported like bad input, every problem at once, with exit code 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from matcher.errors import MatcherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _reports_errors(command: F) -> F:
+    # As in matcher.cli, which imports this module to register the group (so not the reverse).
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MatcherError as error:
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _which(func: F) -> F:
+    """NAME or --file: the scenario a command works on."""
+    func = click.option(
+        "--file",
+        "path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="A scenario file of your own instead of a built-in NAME.",
+    )(func)
+    return click.argument("name", required=False)(func)
+
+
+def _seed_and_date(func: F) -> F:
+    func = click.option(
+        "--date",
+        "round_date",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        help="Round date (YYYY-MM-DD); default the scenario's own.",
+    )(func)
+    return click.option(
+        "--seed",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Seed of the people drawn; default the scenario's own.",
+    )(func)
+
+
+def _reference(name: str | None, path: str | None) -> str:
+    if (name is None) == (path is None):
+        raise click.UsageError("give a scenario NAME or --file PATH (`matcher scenario list`)")
+    return path if path is not None else name  # type: ignore[return-value]
+
+
+def _load(name: str | None, path: str | None) -> Any:
+    from matcher.scenarios import load
+
+    return load(_reference(name, path))
+
+
+@click.group()
+def scenario() -> None:
+    """Realistic rounds from the scenario library: the real programmes and stress cases."""
+
+
+@scenario.command("list")
+@_reports_errors
+def list_scenarios() -> None:
+    """Name, size and subject of every built-in scenario."""
+    from matcher.scenarios import load, scenario_names
+
+    loaded = [load(name) for name in scenario_names()]
+    sizes = [f"{s.clients.count:,} × {s.volunteers.count:,}" for s in loaded]
+    width_name = max(len(s.name) for s in loaded)
+    width_size = max(len(size) for size in sizes)
+    for s, size in zip(loaded, sizes, strict=True):
+        click.echo(f"{s.name:<{width_name}}  {size:>{width_size}}  {s.title}")
+    click.echo("\nclients × volunteers; `matcher scenario show NAME` for the parameters")
+
+
+@scenario.command()
+@_which
+@click.option("--toml", "as_toml", is_flag=True, help="Print the scenario file itself.")
+@_reports_errors
+def show(name: str | None, path: str | None, as_toml: bool) -> None:
+    """The parameters of a scenario and the figures they are based on."""
+    from matcher.scenarios.library import source_text
+    from matcher.scenarios.show import describe
+
+    if as_toml:
+        click.echo(source_text(_reference(name, path))[1], nl=False)
+        return
+    click.echo(describe(_load(name, path)))
+
+
+@scenario.command()
+@_which
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Directory for clients.csv, volunteers.csv and matcher.toml.",
+)
+@_seed_and_date
+@_reports_errors
+def generate(
+    name: str | None,
+    path: str | None,
+    out_dir: str,
+    seed: int | None,
+    round_date: dt.datetime | None,
+) -> None:
+    """Write a round of the scenario as the files `matcher match` reads."""
+    from matcher.scenarios import generate_round, write_round
+
+    loaded = _load(name, path)
+    drawn = generate_round(loaded, seed, round_date=round_date.date() if round_date else None)
+    paths = write_round(drawn, out_dir)
+    click.echo(
+        f"{loaded.name}, seed {drawn.seed}: {drawn.n_clients:,} clients and "
+        f"{drawn.n_volunteers:,} volunteers in {', '.join(str(p) for p in paths)}\n"
+        f"Next: matcher match {paths[0]} {paths[1]} --config {paths[2]} "
+        f"--date {drawn.round_date.isoformat()}"
+    )
+
+
+@scenario.command()
+@_which
+@_seed_and_date
+@click.option("--policy", default=None, help="How pairs are chosen (default: the config's).")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Rows of the printed table.",
+)
+@_reports_errors
+def run(
+    name: str | None,
+    path: str | None,
+    seed: int | None,
+    round_date: dt.datetime | None,
+    policy: str | None,
+    limit: int,
+) -> None:
+    """Generate a round in memory, match it and print the proposals and a summary."""
+    from matcher.engine import prepare, solve
+    from matcher.explain import pair_reasons
+    from matcher.output import render_table
+    from matcher.scenarios import generate
+    from matcher.scenarios.show import round_summary
+
+    loaded = _load(name, path)
+    when = round_date.date() if round_date else loaded.round_date
+    started = time.perf_counter()
+    clients, volunteers = generate(loaded, seed, round_date=when)
+    generated_s = time.perf_counter() - started
+    prepared = prepare(clients, volunteers, loaded.config, when)
+    result = solve(prepared, policy)
+    pop = prepared.population
+    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    reasons = {
+        m.client_id: pair_reasons(
+            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
+        )
+        for m in result.matches[:limit]
+    }
+    seed_used = loaded.seed if seed is None else seed
+    click.echo(
+        f"Scenario {loaded.name} (seed {seed_used}): {len(clients):,} clients, "
+        f"{len(volunteers):,} volunteers, generated in {generated_s:.2f} s\n"
+    )
+    click.echo(render_table(result, reasons, limit=limit))
+    click.echo("\n" + round_summary(result, pop))
