@@ -10,9 +10,15 @@ when it proves optimality within the budget; otherwise its proven upper bound is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_matrix
 
 from matcher.config import MatchConfig
 from matcher.engine import prepare
+from matcher.errors import SolverError
 from matcher.scoring import CRITERIA
 from matcher.simulate.run import match_value
 from matcher.simulate.world import World
@@ -34,23 +40,101 @@ class Hindsight:
 
 
 def hindsight_optimum(
-    world: World, config: MatchConfig, *, weekly_discount: float, work_limit: float = 20.0
+    world: World, config: MatchConfig, *, weekly_discount: float, work_limit: float = 60.0
 ) -> Hindsight:
-    from ortools.sat.python import cp_model
+    """Time-indexed integer programme, built as one sparse matrix, solved by CP-SAT."""
+    from ortools.linear_solver.python import model_builder
 
-    # Allowed pairs under the static rules: every volunteer as if free.
+    pair_client, pair_volunteer, pair_value = _allowed_pairs(world, config)
+    arrival = world.arrival_week[pair_client]
+    leave = world.leave_week[pair_volunteer]
+    first = np.maximum(arrival, world.join_week[pair_volunteer])
+    starts = np.maximum(leave - first, 0)
+    if starts.sum() == 0:
+        return Hindsight(0.0, 0.0, exact=True)
+
+    # Variables: x = 1 when a pair's match starts in a given week.
+    var_pair = np.repeat(np.arange(len(pair_client)), starts)
+    var_week = first[var_pair] + _ranks(starts)
+    worth = pair_value[var_pair] * weekly_discount ** (var_week - arrival[var_pair])
+    n_vars, n_clients, weeks = len(var_pair), len(world.clients), world.weeks
+
+    # Each client starts at most one match over the year.
+    rows = [pair_client[var_pair]]
+    columns = [np.arange(n_vars)]
+    # Each week, a volunteer's running matches fit in the places left by the ones running
+    # at the start. A match runs for the client's duration or until the volunteer stops.
+    length = np.minimum(world.duration_weeks[pair_client[var_pair]], leave[var_pair] - var_week)
+    busy_var = np.repeat(np.arange(n_vars), length)
+    busy_week = var_week[busy_var] + _ranks(length)
+    rows.append(n_clients + pair_volunteer[var_pair[busy_var]] * weeks + busy_week)
+    columns.append(busy_var)
+    places = np.array(
+        [
+            world.volunteers[j].capacity - world.initial_load(j, week)
+            for j in range(len(world.volunteers))
+            for week in range(weeks)
+        ],
+        dtype=float,
+    )
+    upper = np.r_[np.ones(n_clients), np.maximum(places, 0)]
+    matrix = csr_matrix(
+        (np.ones(sum(len(r) for r in rows)), (np.concatenate(rows), np.concatenate(columns))),
+        shape=(len(upper), n_vars),
+    )
+
+    model = model_builder.Model()  # type: ignore[no-untyped-call]
+    # The helper's stubs misname numpy's array types; the call is as documented.
+    helper: Any = model.helper
+    helper.fill_model_from_sparse_data(
+        np.zeros(n_vars),
+        np.ones(n_vars),
+        np.rint(worth * VALUE_SCALE),
+        np.full(len(upper), -np.inf),
+        upper,
+        matrix,
+    )
+    model.helper.set_maximize(True)
+    for var in range(n_vars):
+        model.helper.set_var_integrality(var, True)
+    solver = model_builder.Solver("sat")
+    # A deterministic work limit (not seconds), one worker and a fixed seed: the same world
+    # gives the same answer on any machine, however busy.
+    solver.set_solver_specific_parameters(
+        f"num_workers:1,random_seed:0,max_deterministic_time:{work_limit}"
+    )
+    status = solver.solve(model)
+    if status == model_builder.SolveStatus.OPTIMAL:
+        value = solver.objective_value / VALUE_SCALE
+        return Hindsight(value, value, exact=True)
+    if status == model_builder.SolveStatus.FEASIBLE:
+        return Hindsight(
+            solver.objective_value / VALUE_SCALE,
+            solver.best_objective_bound / VALUE_SCALE,
+            exact=False,
+        )
+    raise SolverError(f"hindsight model: {solver.status_string or status}")
+
+
+def _ranks(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """0, 1, …, n-1 for each run of the given lengths, concatenated."""
+    total = int(lengths.sum())
+    return np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
+def _allowed_pairs(
+    world: World, config: MatchConfig
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Pairs the static rules allow and that would not be declined, with their worth."""
     volunteers = [v.model_copy(update={"active_clients": 0}) for v in world.volunteers]
     rules = config.rules.model_copy(update={"capacity": False})
-    static = config.model_copy(update={"rules": rules})
-    prepared = prepare(list(world.clients), volunteers, static, world.start)
+    prepared = prepare(
+        list(world.clients), volunteers, config.model_copy(update={"rules": rules}), world.start
+    )
     pop = prepared.population
     client_of = {c.client_id: i for i, c in enumerate(world.clients)}
     volunteer_of = {v.volunteer_id: j for j, v in enumerate(world.volunteers)}
-
-    model = cp_model.CpModel()
-    terms: list[tuple[int, cp_model.IntVar]] = []
-    per_client: dict[int, list[cp_model.IntVar]] = {}
-    occupying: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    clients, volunteers_, values = [], [], []
     for k in range(len(prepared.candidates.client)):
         ci, vi = int(prepared.candidates.client[k]), int(prepared.candidates.volunteer[k])
         i = client_of[pop.clients[ci].client_id]
@@ -58,38 +142,11 @@ def hindsight_optimum(
         if world.declines(world.clients[i].client_id, world.volunteers[j].volunteer_id):
             continue
         scores = {name: float(prepared.scores.criteria[name][k]) for name in CRITERIA}
-        value = match_value(config, RISK_TIERS[int(pop.c_tier[ci])], scores)
-        first = max(int(world.arrival_week[i]), int(world.join_week[j]))
-        for week in range(first, int(world.leave_week[j])):
-            x = model.new_bool_var(f"x{k}_{week}")
-            worth = value * weekly_discount ** (week - int(world.arrival_week[i]))
-            terms.append((round(worth * VALUE_SCALE), x))
-            per_client.setdefault(i, []).append(x)
-            end = min(week + int(world.duration_weeks[i]), int(world.leave_week[j]))
-            for busy in range(week, end):
-                occupying.setdefault((j, busy), []).append(x)
-
-    # Each client matched at most once over the year.
-    for variables in per_client.values():
-        model.add_at_most_one(variables)
-    # Each week, a volunteer's matches fit in the places left by pre-existing ones.
-    for (j, week), variables in occupying.items():
-        places = world.volunteers[j].capacity - world.initial_load(j, week)
-        model.add(cp_model.LinearExpr.sum(variables) <= max(places, 0))
-    model.maximize(cp_model.LinearExpr.weighted_sum([x for _, x in terms], [w for w, _ in terms]))
-
-    solver = cp_model.CpSolver()
-    # A deterministic work limit (not seconds), one worker and a fixed seed: the same world
-    # gives the same answer on any machine, however busy.
-    solver.parameters.max_deterministic_time = work_limit
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 0
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Hindsight(0.0, 0.0, exact=not terms)
-    exact = status == cp_model.OPTIMAL
-    return Hindsight(
-        value=solver.objective_value / VALUE_SCALE,
-        bound=solver.best_objective_bound / VALUE_SCALE,
-        exact=exact,
+        clients.append(i)
+        volunteers_.append(j)
+        values.append(match_value(config, RISK_TIERS[int(pop.c_tier[ci])], scores))
+    return (
+        np.array(clients, dtype=np.int64),
+        np.array(volunteers_, dtype=np.int64),
+        np.array(values, dtype=float),
     )
