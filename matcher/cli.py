@@ -7,7 +7,6 @@ becomes its message on stderr and exit code 1, never a traceback; usage errors e
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import logging
 import sys
@@ -18,26 +17,11 @@ from typing import Any, TypeVar
 
 import click
 
+from matcher.cli_errors import reports_errors
 from matcher.config import DEFAULT_TOML, MatchConfig, load_config
-from matcher.errors import MatcherError
 from matcher.rounds.cli import LedgerGroup, register
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(command: F) -> F:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MatcherError as error:
-            click.echo(str(error), err=True)
-            sys.exit(1)
-        except OSError as error:
-            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _inputs(func: F) -> F:
@@ -136,7 +120,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     show_default=True,
     help="Rows of the printed table (files always hold all).",
 )
-@_reports_errors
+@reports_errors
 def match(
     clients: str,
     volunteers: str,
@@ -215,7 +199,7 @@ def match(
     required=True,
     help="CSV file for the allowed pairs.",
 )
-@_reports_errors
+@reports_errors
 def candidates(
     clients: str,
     volunteers: str,
@@ -242,7 +226,7 @@ def candidates(
     show_default=True,
     help="How many options to show.",
 )
-@_reports_errors
+@reports_errors
 def explain(
     clients: str,
     volunteers: str,
@@ -277,7 +261,7 @@ def explain(
     default=None,
     help="TOML config (column mapping); it is validated too.",
 )
-@_reports_errors
+@reports_errors
 def validate(files: tuple[str, ...], config_path: str | None) -> None:
     """Check FILES (clients or volunteers, CSV or JSON) and list every problem."""
     from matcher.errors import InputError

@@ -7,15 +7,12 @@ in the ledger. LedgerGroup routes the second form to the `end-match` command, so
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import sqlite3
-import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 
-from matcher.errors import MatcherError
+from matcher.cli_errors import reports_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 END_MATCH = "end-match"
@@ -33,24 +30,6 @@ class LedgerGroup(click.Group):
                 # Named as typed, so usage and errors read "matcher match end".
                 return "match end", command, args[2:]
         return super().resolve_command(ctx, args)
-
-
-def reports_errors(command: F) -> F:
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MatcherError as error:
-            click.echo(str(error), err=True)
-            sys.exit(1)
-        except sqlite3.Error as error:
-            click.echo(f"the ledger database failed: {error}", err=True)
-            sys.exit(1)
-        except OSError as error:
-            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def db_option(func: F) -> F:

@@ -7,6 +7,7 @@ import json
 
 import click
 
+from matcher.cli_errors import reports_errors
 from matcher.rounds.cli import (
     END_MATCH,
     config_option,
@@ -15,7 +16,6 @@ from matcher.rounds.cli import (
     db_option,
     id_list,
     open_ledger,
-    reports_errors,
 )
 
 # ----------------------------------------------------------------------------------- rounds

@@ -8,33 +8,15 @@ file is reported like bad input, every problem at once, with exit code 1.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import sys
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from matcher.errors import MatcherError
+from matcher.cli_errors import reports_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _reports_errors(command: F) -> F:
-    # As in matcher.cli, which imports this module to register the group (so not the reverse).
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except MatcherError as error:
-            click.echo(str(error), err=True)
-            sys.exit(1)
-        except OSError as error:
-            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _which(func: F) -> F:
@@ -83,7 +65,7 @@ def scenario() -> None:
 
 
 @scenario.command("list")
-@_reports_errors
+@reports_errors
 def list_scenarios() -> None:
     """Name, size and subject of every built-in scenario."""
     from matcher.scenarios import load, scenario_names
@@ -100,7 +82,7 @@ def list_scenarios() -> None:
 @scenario.command()
 @_which
 @click.option("--toml", "as_toml", is_flag=True, help="Print the scenario file itself.")
-@_reports_errors
+@reports_errors
 def show(name: str | None, path: str | None, as_toml: bool) -> None:
     """The parameters of a scenario and the figures they are based on."""
     from matcher.scenarios.library import source_text
@@ -122,7 +104,7 @@ def show(name: str | None, path: str | None, as_toml: bool) -> None:
     help="Directory for clients.csv, volunteers.csv and matcher.toml.",
 )
 @_seed_and_date
-@_reports_errors
+@reports_errors
 def generate(
     name: str | None,
     path: str | None,
@@ -155,7 +137,7 @@ def generate(
     show_default=True,
     help="Rows of the printed table.",
 )
-@_reports_errors
+@reports_errors
 def run(
     name: str | None,
     path: str | None,

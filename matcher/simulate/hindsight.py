@@ -3,8 +3,9 @@
 Same rules as the policies: a client is matched at most once, from its arrival week on, to a
 volunteer present at the time who would not decline; the match then occupies one of the
 volunteer's places for the client's drawn duration (or until the volunteer stops). Worth:
-the match's value discounted for the weeks waited. Solved with OR-Tools CP-SAT, exactly
-when it proves optimality within the budget; otherwise its proven upper bound is reported.
+the match's value discounted for the weeks waited. Solved with HiGHS through OR-Tools' model
+builder: exact when it proves optimality within the time limit; otherwise the proven upper
+bound is what policies are compared against, and the result says so.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ class Hindsight:
 
 
 def hindsight_optimum(
-    world: World, config: MatchConfig, *, weekly_discount: float, work_limit: float = 60.0
+    world: World, config: MatchConfig, *, weekly_discount: float, time_limit_s: float = 120.0
 ) -> Hindsight:
-    """Time-indexed integer programme, built as one sparse matrix, solved by CP-SAT."""
+    """Time-indexed integer programme, built as one sparse matrix, solved by HiGHS.
+
+    Proven optimal within the time limit: exact (the optimum is unique, so the value is the
+    same on every machine). Otherwise the best value found and HiGHS's proven bound.
+    """
     from ortools.linear_solver.python import model_builder
 
     pair_client, pair_volunteer, pair_value = _allowed_pairs(world, config)
@@ -97,12 +102,11 @@ def hindsight_optimum(
     model.helper.set_maximize(True)
     for var in range(n_vars):
         model.helper.set_var_integrality(var, True)
-    solver = model_builder.Solver("sat")
-    # A deterministic work limit (not seconds), one worker and a fixed seed: the same world
-    # gives the same answer on any machine, however busy.
-    solver.set_solver_specific_parameters(
-        f"num_workers:1,random_seed:0,max_deterministic_time:{work_limit}"
-    )
+    # HiGHS, through OR-Tools: this LP-tight programme is its strength (CP-SAT left a 17 %
+    # gap on the rural scenario where HiGHS proves the optimum in seconds).
+    solver = model_builder.Solver("highs")
+    solver.set_solver_specific_parameters("output_flag=false")
+    solver.set_time_limit_in_seconds(time_limit_s)
     status = solver.solve(model)
     if status == model_builder.SolveStatus.OPTIMAL:
         value = solver.objective_value / VALUE_SCALE

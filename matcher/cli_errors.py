@@ -1,0 +1,33 @@
+"""The one place where the command line turns errors into messages and exit code 1."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from matcher.errors import MatcherError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Bad input, a bad config or a failing file or ledger: its message and exit 1, no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except MatcherError as error:
+            click.echo(str(error), err=True)
+        except sqlite3.Error as error:
+            click.echo(f"the ledger database failed: {error}", err=True)
+        except OSError as error:
+            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
+        sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
