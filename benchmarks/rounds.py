@@ -1,7 +1,7 @@
 """How long a weekly round takes when the ledger holds a region: 10,000 waiting clients and
 4,000 volunteers (target: `matcher round propose` under 10 s, process start to printed).
 
-Seeded synthetic data (benchmarks/synthetic.py) is imported into a fresh ledger (timed too);
+Seeded data of the region-scale scenario is imported into a fresh ledger (timed too);
 then each run proposes from its own copy of that ledger, so every run sees the same state:
   (a) `matcher round propose` as a subprocess, end to end;
   (b) `Ledger.propose` in this process, with its breakdown (load, engine stages, reasons, store);
@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any, Final
 
 from speed import machine, matcher_command, versions
-from synthetic import ROUND_DATE, generate
 
 import matcher
+from matcher import scenarios
 from matcher.rounds import Ledger
 
+ROUND_DATE: Final = scenarios.load("region-scale").round_date
 RESULTS: Final = Path(__file__).resolve().parent / "results"
 TARGET_S: Final = 10.0
 
@@ -50,7 +51,8 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def build_ledger(folder: Path, n_clients: int, n_volunteers: int, seed: int) -> dict[str, Any]:
-    clients, volunteers = generate(n_clients, n_volunteers, seed)
+    region = scenarios.load("region-scale").resized(clients=n_clients, volunteers=n_volunteers)
+    clients, volunteers = scenarios.generate_rows(region, seed)
     clients_csv = write_rows(folder / "clients.csv", clients)
     volunteers_csv = write_rows(folder / "volunteers.csv", volunteers)
     timings = {}

@@ -302,3 +302,7 @@ register(main)
 from matcher.scenarios.cli import scenario  # noqa: E402  (a plug-in group: registered last)
 
 main.add_command(scenario)
+
+from matcher.simulate.cli import simulate  # noqa: E402
+
+main.add_command(simulate)

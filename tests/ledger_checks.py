@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import sqlite3
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def synthetic() -> ModuleType:
-    """benchmarks/synthetic.py (a script folder, not a package)."""
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # Registered first: its dataclasses look their module up while being created.
-    sys.modules.setdefault("synthetic", module)
-    spec.loader.exec_module(module)
-    return module
+def city_rows(
+    n_clients: int, n_volunteers: int, seed: int
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """CSV rows of the city-scale scenario at another size."""
+    from matcher import scenarios
+
+    city = scenarios.load("city-scale").resized(clients=n_clients, volunteers=n_volunteers)
+    return scenarios.generate_rows(city, seed)
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ import pytest
 import matcher
 from matcher.rounds import Ledger, LedgerBusyError
 from matcher.rounds.db import BUSY_MESSAGE, FAULT_EXIT_CODE
-from tests.ledger_checks import ROOT, check_ledger, rows, snapshot, synthetic
+from tests.ledger_checks import ROOT, check_ledger, city_rows, rows, snapshot
 
 DATA = ROOT / "tests" / "data"
 DAY = "2026-11-23"
@@ -42,7 +42,7 @@ def write_rows(path: Path, table: list[dict[str, str]]) -> Path:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("synthetic")
-    clients, volunteers = synthetic().generate(400, 150, seed=7)
+    clients, volunteers = city_rows(400, 150, seed=7)
     return {
         "clients": write_rows(folder / "clients.csv", clients[:300]),
         "more_clients": write_rows(folder / "more_clients.csv", clients[300:]),

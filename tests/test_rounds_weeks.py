@@ -18,7 +18,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from matcher.cli import main
-from tests.ledger_checks import check_ledger, rows, synthetic
+from tests.ledger_checks import check_ledger, city_rows, rows
 
 START = dt.date(2026, 9, 7)
 WEEKS = 8
@@ -68,7 +68,7 @@ def write_csv(path: Path, table: list[dict[str, str]]) -> str:
 
 
 def test_eight_weeks_of_rounds(tmp_path: Path) -> None:
-    clients, volunteers = synthetic().generate(WEEKS * INTAKE_PER_WEEK, 70, seed=3)
+    clients, volunteers = city_rows(WEEKS * INTAKE_PER_WEEK, 70, seed=3)
     for row in clients:
         # Intakes carry no waiting date: the ledger counts weeks from their first import.
         row["waiting_since"] = ""
