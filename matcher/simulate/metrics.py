@@ -82,5 +82,9 @@ def summarise(runs: Sequence[dict[str, float]]) -> dict[str, dict[str, float]]:
             )
         else:
             half = 0.0
-        out[key] = {"mean": mean, "low": mean - half, "high": mean + half}
+        # The interval of the mean, kept inside what the metric can be.
+        low, high = max(mean - half, 0.0), mean + half
+        if key.endswith("_pct"):
+            high = min(high, 100.0)
+        out[key] = {"mean": mean, "low": low, "high": high}
     return out

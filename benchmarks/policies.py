@@ -1,0 +1,128 @@
+"""Every policy on every programme scenario: quality and time over simulated years.
+
+    python benchmarks/policies.py [--runs 20] [--weeks 52] [--workers 2] [--scenarios a,b]
+
+Writes benchmarks/results/policies.json (all metrics with 95 % intervals, hindsight per run,
+wall time per scenario, versions, machine facts) and benchmarks/results/policies.md, the
+table the README quotes. The zwolle-partnerverlies wall time is the issue's 2-minute check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any, Final
+
+from speed import machine, versions
+
+from matcher import scenarios
+from matcher.policies import POLICY_NAMES
+from matcher.simulate import simulate
+from matcher.simulate.scenario import dynamics_of, sampler_of
+
+RESULTS: Final = Path(__file__).resolve().parent / "results"
+PROGRAMMES: Final = (
+    "zwolle-partnerverlies",
+    "draad-weer-oppakken",
+    "seniorencoach",
+    "levensboek",
+    "welzijn-op-recept",
+    "volunteer-shortage",
+    "rural",
+)
+COLUMNS: Final = (
+    ("matched_pct", "matched %", 1),
+    ("pct_of_hindsight", "% of hindsight", 1),
+    ("wait_median_all", "wait median (wk)", 1),
+    ("wait_p90_all", "wait p90 (wk)", 1),
+    ("high_risk_within_4_weeks_pct", "high risk ≤ 4 wk %", 1),
+    ("same_loss_pct", "same loss %", 1),
+    ("load_gini", "load Gini", 2),
+    ("round_ms", "ms / round", 1),
+)
+
+
+def run(name: str, *, runs: int, weeks: int, workers: int, seed: int) -> dict[str, Any]:
+    scenario = scenarios.load(name)
+    started = time.perf_counter()
+    result = simulate(
+        dynamics_of(scenario),
+        sampler_of(scenario),
+        list(POLICY_NAMES),
+        weeks=weeks,
+        runs=runs,
+        seed=seed,
+        workers=workers,
+        config=scenario.config,
+    )
+    return {
+        "scenario": name,
+        "wall_s": round(time.perf_counter() - started, 2),
+        "hindsight_exact_runs": result.hindsight_exact_runs,
+        "hindsight": [
+            {"value": r.hindsight.value, "bound": r.hindsight.bound, "exact": r.hindsight.exact}
+            for r in result.runs
+        ],
+        "policies": result.summary(),
+    }
+
+
+def markdown(results: list[dict[str, Any]], runs: int, weeks: int) -> str:
+    lines = [
+        f"Mean over {runs} runs of {weeks} weeks, 95 % interval in brackets where runs differ.",
+        "",
+    ]
+    for entry in results:
+        exact = entry["hindsight_exact_runs"]
+        lines += [
+            f"**{entry['scenario']}** ({entry['wall_s']:.0f} s; hindsight proven optimal in"
+            f" {exact} of {runs} runs)",
+            "",
+            "| policy | " + " | ".join(heading for _, heading, _ in COLUMNS) + " |",
+            "|---" * (len(COLUMNS) + 1) + "|",
+        ]
+        for policy, metrics in entry["policies"].items():
+            cells = []
+            for key, _, digits in COLUMNS:
+                stat = metrics[key]
+                cell = f"{stat['mean']:.{digits}f}"
+                if stat["high"] - stat["low"] > 10 ** -(digits + 1):
+                    cell += f" [{stat['low']:.{digits}f}–{stat['high']:.{digits}f}]"
+                cells.append(cell)
+            lines.append(f"| {policy} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scenarios", default=",".join(PROGRAMMES))
+    args = parser.parse_args()
+    results = []
+    for name in args.scenarios.split(","):
+        entry = run(name, runs=args.runs, weeks=args.weeks, workers=args.workers, seed=args.seed)
+        print(f"{name}: {entry['wall_s']} s", flush=True)
+        results.append(entry)
+    RESULTS.mkdir(exist_ok=True)
+    report = {
+        "benchmark": "policies",
+        "command": "python benchmarks/policies.py "
+        f"--runs {args.runs} --weeks {args.weeks} --workers {args.workers} --seed {args.seed}",
+        "versions": versions(),
+        "machine": machine(),
+        "scenarios": results,
+    }
+    (RESULTS / "policies.json").write_text(json.dumps(report, indent=2) + "\n")
+    table = markdown(results, args.runs, args.weeks)
+    (RESULTS / "policies.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
