@@ -16,6 +16,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 import matcher
+from matcher.candidates import RULES
 from matcher.engine import prepare, solve
 from matcher.models import Client, Volunteer
 from matcher.triage import risk_tiers
@@ -257,80 +258,49 @@ def test_outcompeted_names_the_best_option_and_who_took_it() -> None:
     assert "went to C1 (" in waiting.detail
 
 
-@pytest.mark.parametrize(
-    ("client", "volunteer", "reason"),
-    [
-        ({"programme": "q"}, {}, "no-programme"),
-        ({}, {"capacity": 1, "active_clients": 1}, "no-capacity"),
-        ({"contact": "visit", "lat": 52.5, "lon": 6.1}, {"lat": 53.5, "lon": 6.1}, "too-far"),
-        ({"availability": "mon-am"}, {"availability": "sun-eve"}, "no-shared-time"),
-        ({"languages": "tr"}, {}, "no-shared-language"),
-        ({"preferred_gender": "f"}, {"gender": "m"}, "gender-preference"),
-        ({"excluded_volunteers": "V1"}, {}, "excluded"),
-        (
-            {"hindering_factors": "anxiety-or-depression|sudden-death|little-social-support"},
-            {"training": "basic"},
-            "training-required",
-        ),
-    ],
+# One blocking case per hard rule: (client fields, volunteer fields, reason code).
+RULE_CASES = [
+    ({"programme": "q"}, {}, "no-programme"),
+    ({}, {"capacity": 1, "active_clients": 1}, "no-capacity"),
+    ({"contact": "visit", "lat": 52.5, "lon": 6.1}, {"lat": 53.5, "lon": 6.1}, "too-far"),
+    ({"availability": "mon-am"}, {"availability": "sun-eve"}, "no-shared-time"),
+    ({"languages": "tr"}, {}, "no-shared-language"),
+    ({"preferred_gender": "f"}, {"gender": "m"}, "gender-preference"),
+    ({"excluded_volunteers": "V1"}, {}, "excluded"),
+    (
+        {"hindering_factors": "anxiety-or-depression|sudden-death|little-social-support"},
+        {"training": "basic"},
+        "training-required",
+    ),
+]
+ONE_PAIR = (
+    {"client_id": "C1", "programme": "p", "lat": 52.5, "lon": 6.1},
+    {"volunteer_id": "V1", "programmes": "p", "lat": 52.5, "lon": 6.1, "contact": "visit"},
 )
+
+
+def one_pair_round(
+    client: dict[str, Any], volunteer: dict[str, Any], config: dict[str, Any] | None = None
+) -> matcher.MatchResult:
+    return matcher.match(
+        [ONE_PAIR[0] | client], [ONE_PAIR[1] | volunteer], config, round_date=ROUND_DATE
+    )
+
+
+@pytest.mark.parametrize(("client", "volunteer", "reason"), RULE_CASES)
 def test_each_rule_has_its_reason(
     client: dict[str, Any], volunteer: dict[str, Any], reason: str
 ) -> None:
-    base_client = {"client_id": "C1", "programme": "p", "lat": 52.5, "lon": 6.1}
-    base_volunteer = {
-        "volunteer_id": "V1",
-        "programmes": "p",
-        "lat": 52.5,
-        "lon": 6.1,
-        "contact": "visit",
-    }
-    result = matcher.match(
-        [base_client | client], [base_volunteer | volunteer], round_date=ROUND_DATE
-    )
+    result = one_pair_round(client, volunteer)
     assert [(u.client_id, u.reason) for u in result.unmatched] == [("C1", reason)]
 
 
-@pytest.mark.parametrize(
-    "rule",
-    [
-        "programme",
-        "capacity",
-        "distance",
-        "shared_time",
-        "language",
-        "gender_preference",
-        "excluded",
-        "training_for_high_risk",
-    ],
-)
-def test_each_rule_can_be_switched_off(rule: str) -> None:
-    cases = {case[2]: case for case in test_each_rule_has_its_reason.pytestmark[0].args[1]}  # type: ignore[attr-defined]
-    code = {
-        "programme": "no-programme",
-        "capacity": "no-capacity",
-        "distance": "too-far",
-        "shared_time": "no-shared-time",
-        "language": "no-shared-language",
-        "gender_preference": "gender-preference",
-        "excluded": "excluded",
-        "training_for_high_risk": "training-required",
-    }[rule]
-    client, volunteer, _ = cases[code]
-    base_client = {"client_id": "C1", "programme": "p", "lat": 52.5, "lon": 6.1}
-    base_volunteer = {
-        "volunteer_id": "V1",
-        "programmes": "p",
-        "lat": 52.5,
-        "lon": 6.1,
-        "contact": "visit",
-    }
-    result = matcher.match(
-        [base_client | client],
-        [base_volunteer | volunteer],
-        {"rules": {rule: False}},
-        round_date=ROUND_DATE,
-    )
+@pytest.mark.parametrize(("client", "volunteer", "reason"), RULE_CASES)
+def test_each_rule_can_be_switched_off(
+    client: dict[str, Any], volunteer: dict[str, Any], reason: str
+) -> None:
+    (rule,) = [r for r in RULES if r.code == reason]
+    result = one_pair_round(client, volunteer, {"rules": {rule.config_key: False}})
     assert [(m.client_id, m.volunteer_id) for m in result.matches] == [("C1", "V1")]
 
 
