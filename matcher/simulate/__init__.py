@@ -125,7 +125,7 @@ def simulate_run(
         outcome: Outcome = run_policy(
             world, policy, config, weekly_discount=weekly_discount, forecaster=forecast
         )
-        metrics[policy] = run_metrics(world, outcome, tiers, hindsight.reference)
+        metrics[policy] = run_metrics(world, outcome, tiers, hindsight.value)
         traces[policy] = outcome.trace
     return RunResult(run, hindsight, metrics, traces)
 

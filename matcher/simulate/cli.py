@@ -120,7 +120,7 @@ def simulate(
 def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]]]) -> str:
     exact = result.hindsight_exact_runs
     reference = (
-        "optimum" if exact == len(result.runs) else f"optimum in {exact} runs, bound in the rest"
+        "optimum" if exact == len(result.runs) else f"optimum in {exact} runs, LP bound in the rest"
     )
     lines = [
         f"{name}: {len(result.runs)} runs × {result.weeks} weeks; mean [95 % interval];"
@@ -162,7 +162,6 @@ def summary_data(
             {
                 "run": r.run,
                 "value": r.hindsight.value,
-                "bound": r.hindsight.bound,
                 "exact": r.hindsight.exact,
             }
             for r in result.runs
