@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
-from scipy import stats
 
 from matcher.simulate.run import Outcome
 from matcher.simulate.world import World
@@ -72,6 +71,8 @@ def run_metrics(
 
 def summarise(runs: Sequence[dict[str, float]]) -> dict[str, dict[str, float]]:
     """Mean and 95 % interval (Student t over runs) of every metric."""
+    from scipy import stats  # imported here: slow, and only a simulation's end needs it
+
     out: dict[str, dict[str, float]] = {}
     for key in runs[0]:
         values = np.array([run[key] for run in runs], dtype=float)

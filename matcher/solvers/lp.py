@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
 
 from matcher.errors import SolverError
 
@@ -24,6 +22,10 @@ def place_prices(
     free_places: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.float64]:
     """Dual price of a place at each volunteer (0 where places are not scarce)."""
+    # Imported here: scipy.optimize costs a third of a second at every command's start.
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix
+
     n_edges = len(edge_client)
     if n_edges == 0:
         return np.zeros(n_volunteers)
