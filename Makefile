@@ -39,7 +39,9 @@ unit: $(VENV)/.installed-test
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/speed.py
+	cd benchmarks && ../$(BIN)/python speed.py --sizes city,region,national
+	cd benchmarks && ../$(BIN)/python rounds.py
+	cd benchmarks && ../$(BIN)/python policies.py
 
 clean:
 	rm -rf $(VENV) demo-out out build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache
