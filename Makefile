@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Re-install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e '.[report]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -22,7 +22,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 # A coordinator's spreadsheet round (examples/), then a round of the Zwolle partner-loss pilot
 # generated from its scenario (scenarios/zwolle-partnerverlies.toml).
 demo: $(VENV)/.installed
-	$(BIN)/matcher match examples/clients.csv examples/volunteers.csv --out demo-out --date 2026-11-23
+	$(BIN)/matcher match examples/clients.csv examples/volunteers.csv --out demo-out --date 2026-11-23 \
+		--report demo-out/report.html
+	@echo "Open demo-out/report.html in a browser for the round report (Dutch; --lang en for English)."
 	@echo
 	$(BIN)/matcher scenario run zwolle-partnerverlies --date 2026-11-23
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_report import check_report_possible, report_options
 from matcher.config import DEFAULT_TOML, MatchConfig, load_config
 from matcher.rounds.cli import LedgerGroup, register
 
@@ -120,6 +121,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     show_default=True,
     help="Rows of the printed table (files always hold all).",
 )
+@report_options()
 @reports_errors
 def match(
     clients: str,
@@ -130,9 +132,13 @@ def match(
     output_format: str,
     policy: str | None,
     limit: int,
+    report_path: str | None,
+    lang: str | None,
+    pseudonymise: bool,
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
     started = time.perf_counter()
+    check_report_possible(report_path)
     from matcher.engine import solve
     from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
@@ -164,13 +170,32 @@ def match(
     data = summary(result, input_sha=digest, timings=timings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    write_atomic(
-        {
-            out / "matches.csv": format_csv(MATCH_COLUMNS, match_rows(result)),
-            out / "unmatched.csv": format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
-            out / "summary.json": summary_json(data),
-        }
-    )
+    files = {
+        out / "matches.csv": format_csv(MATCH_COLUMNS, match_rows(result)),
+        out / "unmatched.csv": format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
+        out / "summary.json": summary_json(data),
+    }
+    if report_path:
+        from matcher.report import round_report
+        from matcher.report.round import RoundInput
+
+        round_data = RoundInput(
+            clients=pop.clients,
+            volunteers=pop.volunteers,
+            pairs=result.matches,
+            unmatched=result.unmatched,
+            config=config,
+            round_date=result.round_date,
+            policy=result.policy,
+            status=str(result.status),
+            objective_units=result.objective_units,
+        )
+        language = lang or config.report.lang
+        files[Path(report_path)] = round_report(
+            round_data, lang=language, pseudonymise=pseudonymise
+        )
+    # All files or none: a failure leaves the previous round's files as they were.
+    write_atomic(files)
     if output_format == "json":
         payload = dict(
             data,
@@ -185,9 +210,7 @@ def match(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_table(result, reasons, limit=limit))
-        click.echo(
-            f"\nWrote {out / 'matches.csv'}, {out / 'unmatched.csv'}, {out / 'summary.json'}"
-        )
+        click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
 
 
 @main.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -152,6 +152,14 @@ class Reserve(BaseModel):
     seed: int = 0
 
 
+class Report(BaseModel):
+    """The HTML report (`--report`)."""
+
+    model_config = _SECTION
+
+    lang: Literal["nl", "en"] = "nl"  # the coordinators are Dutch
+
+
 class MatchConfig(BaseModel):
     """Everything a matching round can be tuned with; the defaults are the documented policy."""
 
@@ -164,6 +172,7 @@ class MatchConfig(BaseModel):
     triage: Triage = Triage()
     balanced: Balanced = Balanced()
     reserve: Reserve = Reserve()
+    report: Report = Report()
     columns: Columns = Columns()
 
     @field_validator("policy")
@@ -299,6 +308,10 @@ weeks_ahead = 4
 samples = 5
 weekly_discount = 0.97     # a match a week later is worth 97 % of one now
 seed = 0
+
+[report]
+# The HTML report of --report: its language, nl or en (--lang overrides it).
+lang = "nl"
 
 [columns.clients]
 # Your export's header = our column, e.g.:

@@ -271,13 +271,22 @@ def _unmatched(
                 f"best option {pop.volunteers[vi].volunteer_id}"
                 f" (weight {format_weight(int(edges.weight_units[k]))}) went to {taken}"
             )
-            out.append(Unmatched(client_id, tier, "outcompeted", detail))
+            out.append(
+                Unmatched(
+                    client_id,
+                    tier,
+                    "outcompeted",
+                    detail,
+                    best_volunteer=pop.volunteers[vi].volunteer_id,
+                    taken_by=tuple(pop.clients[int(edges.client[t])].client_id for t in takers[vi]),
+                )
+            )
             continue
         stage = rule_index[reason]
         before = int(candidates.options_left[stage - 1, ci]) if stage > 0 else pop.n_volunteers
         rule = candidates.rules[stage]
         detail = rule.none_left.format(n=before, programme=pop.clients[ci].programme)
-        out.append(Unmatched(client_id, tier, reason, detail))
+        out.append(Unmatched(client_id, tier, reason, detail, options_before=before))
     return tuple(out)
 
 

@@ -19,39 +19,38 @@ from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
 from matcher.solvers import solve_max_weight
-
-DAY_NAMES = dict(zip(vocab.DAYS, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), strict=True))
-PART_NAMES = {"am": "morning", "pm": "afternoon", "eve": "evening"}
+from matcher.wording import Fact, render_pair_reasons
 
 
-def slot_phrase(slot: str) -> str:
-    day, part = slot.split("-")
-    return f"{DAY_NAMES[day]} {PART_NAMES[part]}"
-
-
-def pair_reasons(pop: Population, ci: int, vi: int, scores: dict[str, float]) -> str:
-    """Plain words for a pair: "both lost a partner; 3.2 km apart; both free Tue morning"."""
+def pair_facts(pop: Population, ci: int, vi: int, scores: dict[str, float]) -> list[Fact]:
+    """What a pair shares, as facts that wording.render_pair_reasons puts in words."""
     client, volunteer = pop.clients[ci], pop.volunteers[vi]
-    phrases = []
-    if scores["lived_experience"] == 1.0:
-        phrases.append(f"both lost a {client.loss_type}")
+    facts: list[Fact] = []
+    if scores["lived_experience"] == 1.0 and client.loss_type:
+        facts.append(("same-loss", (client.loss_type,)))
     elif scores["lived_experience"] == 0.5 and volunteer.lived_experience:
-        phrases.append("volunteer knows loss first-hand")
+        facts.append(("knows-loss", ()))
     km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
     if scores["closeness"] > 0 or (not np.isnan(km) and km <= volunteer.max_travel_km):
-        phrases.append(f"{km:.1f} km apart")
+        facts.append(("km", (km,)))
     else:
-        phrases.append("by phone")
+        facts.append(("phone", ()))
     shared = [s for s in vocab.SLOTS if s in client.availability and s in volunteer.availability]
     if shared:
-        more = f" (+{len(shared) - 2})" if len(shared) > 2 else ""
-        phrases.append("both free " + ", ".join(slot_phrase(s) for s in shared[:2]) + more)
+        facts.append(("free", (tuple(shared[:2]), max(0, len(shared) - 2))))
     covered = sum(need in volunteer.skills for need in client.needs)
     if covered:
-        phrases.append(f"covers {covered} of {len(client.needs)} needs")
+        facts.append(("needs", (covered, len(client.needs))))
     if scores["training"] == 1.0 and pop.c_tier[ci] > 0:
-        phrases.append("trained for this risk level")
-    return "; ".join(phrases)
+        facts.append(("trained", ()))
+    return facts
+
+
+def pair_reasons(
+    pop: Population, ci: int, vi: int, scores: dict[str, float], lang: str = "en"
+) -> str:
+    """Plain words for a pair: "both lost a partner; 3.2 km apart; both free Tue morning"."""
+    return render_pair_reasons(pair_facts(pop, ci, vi, scores), lang)
 
 
 def blocking_hint(pop: Population, rule_code: str, ci: int, vi: int) -> str:

@@ -49,6 +49,11 @@ class Unmatched:
     risk_tier: str
     reason: str  # one of REASON_CODES
     detail: str
+    # The facts behind the detail, for other languages and the report; a round read back
+    # from the ledger has only the detail.
+    options_before: int | None = None  # volunteers left before the rule that removed the last
+    best_volunteer: str | None = None  # outcompeted: the best allowed volunteer
+    taken_by: tuple[str, ...] = ()  # outcompeted: the clients that volunteer went to
 
 
 @dataclass(frozen=True)

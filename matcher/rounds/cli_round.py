@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_report import check_report_possible, report_options
 from matcher.rounds.cli import (
     END_MATCH,
     config_option,
@@ -17,6 +19,9 @@ from matcher.rounds.cli import (
     id_list,
     open_ledger,
 )
+
+if TYPE_CHECKING:
+    from matcher.rounds.propose import RoundProposal
 
 # ----------------------------------------------------------------------------------- rounds
 
@@ -33,6 +38,7 @@ def round_group() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
+@report_options()
 @db_option
 @reports_errors
 def propose(
@@ -41,6 +47,9 @@ def propose(
     on: dt.datetime | None,
     output_format: str,
     limit: int,
+    report_path: str | None,
+    lang: str | None,
+    pseudonymise: bool,
     db_path: str,
 ) -> None:
     """Propose pairs for waiting clients and free places; store and print them with reasons."""
@@ -48,12 +57,45 @@ def propose(
     from matcher.rounds.render import proposal_json, proposal_text
 
     config = load_config(config_path)
+    check_report_possible(report_path)
+
+    def write_report(proposal: RoundProposal) -> None:
+        assert report_path is not None
+        # Inside the round's transaction: a report that cannot be written stores no round.
+        from matcher.io import write_atomic
+        from matcher.report import round_report
+        from matcher.report.round import RoundInput
+
+        round_data = RoundInput(
+            clients=proposal.clients,
+            volunteers=proposal.volunteers,
+            pairs=proposal.pairs,
+            unmatched=proposal.waiting,
+            config=config,
+            round_date=proposal.round_date,
+            policy=proposal.policy,
+            status=proposal.status,
+            objective_units=proposal.objective_units,
+            round_id=proposal.round_id,
+            pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned),
+        )
+        language = lang or config.report.lang
+        write_atomic(report_path, round_report(round_data, lang=language,
+                                               pseudonymise=pseudonymise))  # fmt: skip
+
     with open_ledger(db_path) as ledger:
-        proposal = ledger.propose(config, policy=policy, round_date=day(on))
+        proposal = ledger.propose(
+            config,
+            policy=policy,
+            round_date=day(on),
+            before_commit=write_report if report_path else None,
+        )
     if output_format == "json":
         click.echo(json.dumps(proposal_json(proposal), indent=2, ensure_ascii=False))
     else:
         click.echo(proposal_text(proposal, limit=limit))
+    if report_path:
+        click.echo(f"Wrote {report_path}", err=output_format == "json")
 
 
 @round_group.command("show")

@@ -184,14 +184,19 @@ class Ledger:
         *,
         policy: str | None = None,
         round_date: dt.date | None = None,
+        before_commit: Callable[[RoundProposal], None] | None = None,
     ) -> RoundProposal:
         """Run the engine on waiting clients and free places; store and return the proposal.
 
-        Undecided proposals of earlier rounds are superseded by this one.
+        Undecided proposals of earlier rounds are superseded by this one. `before_commit`
+        (say, writing a report) runs inside the transaction: if it fails, nothing is stored.
         """
         config = _config(config, policy)
         with self._write("propose") as tx:
-            return propose_round(tx, config, round_date or dt.date.today())
+            proposal = propose_round(tx, config, round_date or dt.date.today())
+            if before_commit is not None:
+                before_commit(proposal)
+            return proposal
 
     def round(self, round_id: int) -> RoundProposal:
         def work(tx: Tx) -> RoundProposal:

@@ -59,6 +59,10 @@ class RoundProposal:
     waiting: tuple[Unmatched, ...]
     superseded: int = 0  # undecided proposals of earlier rounds this round replaced
     timings: dict[str, float] = field(default_factory=dict)
+    # The people the round was computed on, as the engine saw them (for the HTML report);
+    # not stored, so empty in a round read back from the ledger.
+    clients: tuple[Client, ...] = field(default=(), repr=False, compare=False)
+    volunteers: tuple[Volunteer, ...] = field(default=(), repr=False, compare=False)
 
 
 def _inputs_hash(
@@ -144,7 +148,8 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         for vid, volunteer in sorted(all_volunteers.items())
         if not load[vid].paused_on(round_date)
     ]
-    clients, pinned_clients, pins = _clients(tx, {v.volunteer_id for v in volunteers})
+    present = {v.volunteer_id for v in volunteers}
+    clients, pinned_clients, pins = _clients(tx, present)
     timings["load_s"] = time.perf_counter() - started
 
     prepared = prepare(clients, volunteers, config, round_date)
@@ -241,6 +246,10 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         waiting=result.unmatched,
         superseded=superseded,
         timings=timings,
+        clients=tuple(clients) + tuple(pinned_clients.values()),
+        # A pinned volunteer may be paused this week: still part of the round's picture.
+        volunteers=tuple(volunteers)
+        + tuple(all_volunteers[v] for v in sorted(set(pins.values()) - present)),
     )
 
 

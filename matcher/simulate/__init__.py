@@ -22,7 +22,7 @@ from matcher.engine import prepare
 from matcher.models import Volunteer
 from matcher.policies import FutureSample
 from matcher.simulate.hindsight import Hindsight, hindsight_optimum
-from matcher.simulate.metrics import run_metrics, summarise
+from matcher.simulate.metrics import run_metrics, summarise, waiting_by_tier
 from matcher.simulate.run import Outcome, run_policy
 from matcher.simulate.world import Dynamics, PeopleSampler, World, build_world
 from matcher.triage import risk_tiers
@@ -126,7 +126,8 @@ def simulate_run(
             world, policy, config, weekly_discount=weekly_discount, forecaster=forecast
         )
         metrics[policy] = run_metrics(world, outcome, tiers, hindsight.value)
-        traces[policy] = outcome.trace
+        tier_rows = waiting_by_tier(world, outcome, tiers)
+        traces[policy] = [row | extra for row, extra in zip(outcome.trace, tier_rows, strict=True)]
     return RunResult(run, hindsight, metrics, traces)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_report import check_report_possible, report_options
 from matcher.policies import POLICY_NAMES
 
 # The comparison table: metric, heading, format.
@@ -26,7 +27,8 @@ TABLE = (
     ("round_ms", "ms/round", "{:.1f}"),
 )
 TRACE_COLUMNS = ("policy", "run", "week", "waiting", "matched", "declined", "active_matches",
-                 "volunteers")  # fmt: skip
+                 "volunteers", "waiting_low", "waiting_moderate", "waiting_high",
+                 "wait_weeks_low", "wait_weeks_moderate", "wait_weeks_high")  # fmt: skip
 
 
 @click.command()
@@ -68,10 +70,12 @@ TRACE_COLUMNS = ("policy", "run", "week", "waiting", "matched", "declined", "act
     default=None,
     help="Write summary.json and traces.csv here.",
 )
+@report_options(pseudonymise=False)
 @reports_errors
 def simulate(
     name: str | None, path: str | None, policies: tuple[str, ...], weeks: int, runs: int,
-    seed: int, workers: int, discount: float, out_dir: str | None,
+    seed: int, workers: int, discount: float, out_dir: str | None, report_path: str | None,
+    lang: str | None,
 ) -> None:  # fmt: skip
     """Compare POLICIES on a scenario over simulated weeks (same arrivals for every policy)."""
     from matcher.errors import ConfigError, Problem
@@ -80,6 +84,7 @@ def simulate(
     from matcher.simulate.scenario import dynamics_of, sampler_of
     from matcher.vocab import unknown_word_message
 
+    check_report_possible(report_path)
     scenario = _load(name, path)
     chosen = policies or POLICY_NAMES
     unknown = [p for p in chosen if p not in POLICY_NAMES]
@@ -115,6 +120,14 @@ def simulate(
             }
         )
         click.echo(f"\nWrote {out / 'summary.json'}, {out / 'traces.csv'}")
+    if report_path:
+        from matcher.io import write_atomic
+        from matcher.report import simulation_report
+
+        language = lang or scenario.config.report.lang
+        page = simulation_report(scenario.name, result, summary, seed=seed, lang=language)
+        write_atomic(report_path, page)
+        click.echo(f"Wrote {report_path}")
 
 
 def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]]]) -> str:

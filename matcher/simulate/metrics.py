@@ -69,6 +69,24 @@ def run_metrics(
     return metrics
 
 
+def waiting_by_tier(world: World, outcome: Outcome, tiers: np.ndarray) -> list[dict[str, float]]:
+    """Per week, after its round: how many of each tier wait, and their mean weeks waited."""
+    matched_week = np.full(len(world.clients), world.weeks, dtype=np.int64)
+    for i, week in outcome.matched_week.items():
+        matched_week[i] = week
+    rows = []
+    for week in range(world.weeks):
+        waiting = (world.arrival_week <= week) & (matched_week > week)
+        row: dict[str, float] = {}
+        for k, name in enumerate(TIER_NAMES):
+            mask = waiting & (tiers == k)
+            row[f"waiting_{name}"] = float(mask.sum())
+            waited = week - world.arrival_week[mask]
+            row[f"wait_weeks_{name}"] = float(waited.mean()) if mask.any() else 0.0
+        rows.append(row)
+    return rows
+
+
 def summarise(runs: Sequence[dict[str, float]]) -> dict[str, dict[str, float]]:
     """Mean and 95 % interval (Student t over runs) of every metric."""
     from scipy import stats  # imported here: slow, and only a simulation's end needs it

@@ -1,0 +1,73 @@
+"""Self-contained HTML reports of a matching round or a policy comparison.
+
+One file, nothing fetched (charts are embedded images, fonts are the system's), readable on a
+phone and printed on A4. Needs the optional extra: `pip install 'matcher[report]'` (matplotlib
+draws the charts, jinja2 escapes every value into the page).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+from matcher.errors import MatcherError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from matcher.report.round import RoundInput
+
+EXTRA_HINT = "the HTML report needs the 'report' extra: pip install 'matcher[report]'"
+
+
+class ReportError(MatcherError):
+    pass
+
+
+def require_report_extra() -> None:
+    """Fail before any work is done when the report cannot be drawn."""
+    missing = [name for name in ("matplotlib", "jinja2") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise ReportError(f"{EXTRA_HINT} (missing: {', '.join(missing)})")
+
+
+def round_report(data: RoundInput, *, lang: str = "nl", pseudonymise: bool = False) -> str:
+    """The round's proposals, who waits and why, who to recruit, a map, loads and tiers."""
+    require_report_extra()
+    from matcher.report.pseudonyms import Pseudonyms, load_key
+    from matcher.report.round import round_view
+
+    names = Pseudonyms(load_key() if pseudonymise else None)
+    return _render("round.html.j2", round_view(data, lang=lang, names=names), names.active)
+
+
+def simulation_report(
+    scenario: str,
+    result: Any,
+    summary: Mapping[str, Mapping[str, Mapping[str, float]]],
+    *,
+    seed: int,
+    lang: str = "nl",
+) -> str:
+    """Policies compared: waiting per tier over the weeks, matched share, % of hindsight,
+    load balance. Simulated people are nobody, so there is nothing to pseudonymise."""
+    require_report_extra()
+    from matcher.report.simulation import simulation_view
+
+    view = simulation_view(scenario, result, summary, seed=seed, lang=lang)
+    return _render("simulation.html.j2", view, False)
+
+
+def _render(template: str, view: Any, pseudonymised: bool) -> str:
+    import jinja2
+
+    from matcher.output import versions
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("matcher.report", "templates"),
+        autoescape=True,  # ids and districts come from spreadsheets: never markup
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    page = environment.get_template(template)
+    return page.render(v=view, version=versions()["matcher"], pseudonymised=pseudonymised)

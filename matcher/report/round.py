@@ -1,0 +1,347 @@
+"""What a round report shows, computed from a round's inputs and proposals.
+
+The same view serves `matcher match` (a spreadsheet round) and `matcher round propose` (a ledger
+round); it recomputes each pair's reasons in the report's language from the people themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from matcher.config import MatchConfig
+from matcher.explain import pair_facts
+from matcher.models import Client, Volunteer
+from matcher.population import build_population
+from matcher.report import charts
+from matcher.report.pseudonyms import Pseudonyms
+from matcher.report.recruits import Recruit, recruits
+from matcher.report.texts import texts
+from matcher.result import REASON_CODES, Unmatched
+from matcher.scoring import CRITERIA, format_weight
+from matcher.vocab import RISK_TIERS
+from matcher.wording import (
+    LOSS_OBJECT,
+    REASON_LABELS,
+    REASON_REMEDIES,
+    language_name,
+    render_pair_reasons,
+    unmatched_detail,
+)
+
+# Up to this many volunteers the loads chart has a bar each; above it, a histogram.
+LOAD_BARS_UP_TO = 40
+# Degrees a pseudonymised map rounds positions to: about 1.1 km north–south, 1 km east–west.
+COARSE_LAT, COARSE_LON = 0.01, 0.015
+KM_PER_DEGREE = 111.2
+
+
+class ProposedPair(Protocol):
+    """A proposal as the engine (Match) or the ledger (rounds.ProposedPair) hands it over."""
+
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def volunteer_id(self) -> str: ...
+    @property
+    def weight_units(self) -> int: ...
+    @property
+    def risk_tier(self) -> str: ...
+    @property
+    def scores(self) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    clients: Sequence[Client]
+    volunteers: Sequence[Volunteer]  # active_clients = places taken before this round
+    pairs: Sequence[ProposedPair]
+    unmatched: Sequence[Unmatched]
+    config: MatchConfig
+    round_date: dt.date
+    policy: str
+    status: str
+    objective_units: int
+    round_id: int | None = None
+    pinned: frozenset[str] = frozenset()  # clients whose pair the coordinator decided
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class PairRow:
+    client: str
+    volunteer: str
+    tier: str
+    tier_label: str
+    weight: str
+    bars: tuple[Bar, ...]
+    reasons: str
+    pinned: bool
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    client: str
+    tier: str
+    tier_label: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReasonGroup:
+    code: str
+    label: str
+    remedy: str
+    tier_counts: str
+    rows: tuple[WaitingRow, ...]
+
+
+@dataclass
+class RoundView:
+    lang: str
+    t: Mapping[str, str]
+    title: str
+    facts: list[tuple[str, str]]
+    pairs: list[PairRow]
+    groups: list[ReasonGroup]
+    recruits: list[str]
+    charts: dict[str, charts.Chart] = field(default_factory=dict)
+    map_note: str = ""
+
+    @property
+    def n_waiting(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
+    t = texts(lang)
+    clients = {c.client_id: c for c in data.clients}
+    pop = build_population(data.clients, data.volunteers, data.config, data.round_date)
+    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    tier_rank = {tier: -k for k, tier in enumerate(RISK_TIERS)}
+
+    pair_rows, phone_pairs = [], set()
+    for pair in sorted(data.pairs, key=lambda p: (tier_rank[p.risk_tier], p.client_id)):
+        pinned = pair.client_id in data.pinned
+        facts = pair_facts(pop, c_index[pair.client_id], v_index[pair.volunteer_id], pair.scores)
+        if ("phone", ()) in facts:
+            phone_pairs.add(pair.client_id)
+        pair_rows.append(
+            PairRow(
+                client=names.client(pair.client_id),
+                volunteer=names.volunteer(pair.volunteer_id),
+                tier=pair.risk_tier,
+                tier_label=t[pair.risk_tier],
+                weight=format_weight(pair.weight_units),
+                bars=tuple(Bar(t[c], round(100 * pair.scores[c])) for c in CRITERIA),
+                reasons=render_pair_reasons(([("pinned", ())] if pinned else []) + facts, lang),
+                pinned=pinned,
+            )
+        )
+
+    view = RoundView(
+        lang=lang,
+        t=t,
+        title=(
+            t["round_title_ledger"].format(round_id=data.round_id, date=data.round_date)
+            if data.round_id is not None
+            else t["round_title"].format(date=data.round_date)
+        ),
+        facts=_facts(data, t),
+        pairs=pair_rows,
+        groups=_groups(data, clients, t, lang, names),
+        recruits=[
+            _recruit_sentence(r, t, lang, names)
+            for r in recruits(
+                [clients[u.client_id] for u in data.unmatched], data.config, data.round_date
+            )
+        ],
+    )
+    view.charts["tiers"] = _tier_chart(data, t)
+    view.charts["map"], view.map_note = _map(data, phone_pairs, t, coarse=names.active)
+    view.charts["loads"] = _loads(data, names, t)
+    return view
+
+
+def _facts(data: RoundInput, t: Mapping[str, str]) -> list[tuple[str, str]]:
+    n_clients = len(data.pairs) + len(data.unmatched)
+    high_total = sum(p.risk_tier == "high" for p in data.pairs) + sum(
+        u.risk_tier == "high" for u in data.unmatched
+    )
+    high_matched = sum(p.risk_tier == "high" for p in data.pairs)
+    places = sum(v.capacity - v.active_clients for v in data.volunteers)
+    proposed_new = sum(p.client_id not in data.pinned for p in data.pairs)
+    return [
+        (t["round_date"], data.round_date.isoformat()),
+        (t["matched"], f"{len(data.pairs)} {t['of']} {n_clients}"),
+        (t["high_matched"], f"{high_matched} {t['of']} {high_total}"),
+        (t["volunteers"], str(len(data.volunteers))),
+        (t["free_places"], str(max(places - proposed_new, 0))),
+        (t["policy"], data.policy),
+        (t["status"], data.status),
+        (t["objective"], format_weight(data.objective_units)),
+    ]
+
+
+def _groups(
+    data: RoundInput,
+    clients: Mapping[str, Client],
+    t: Mapping[str, str],
+    lang: str,
+    names: Pseudonyms,
+) -> list[ReasonGroup]:
+    tier_rank = {tier: -k for k, tier in enumerate(RISK_TIERS)}
+    by_reason: dict[str, list[Unmatched]] = defaultdict(list)
+    for item in data.unmatched:
+        by_reason[item.reason].append(item)
+    groups = []
+    for code in REASON_CODES:
+        items = sorted(by_reason.get(code, []), key=lambda u: (tier_rank[u.risk_tier], u.client_id))
+        if not items:
+            continue
+        rows = []
+        for item in items:
+            detail = unmatched_detail(
+                item,
+                lang,
+                programme=clients[item.client_id].programme,
+                policy=data.policy,
+                client_name=names.client,
+                volunteer_name=names.volunteer,
+            )
+            if detail is None:
+                # Only the engine's English sentence is known; it may name people.
+                detail = "" if names.active else item.detail
+            rows.append(
+                WaitingRow(names.client(item.client_id), item.risk_tier, t[item.risk_tier], detail)
+            )
+        counts = Counter(u.risk_tier for u in items)
+        groups.append(
+            ReasonGroup(
+                code=code,
+                label=REASON_LABELS[lang][code],
+                remedy=REASON_REMEDIES[lang][code],
+                tier_counts=", ".join(
+                    f"{counts[k]} {t[k]}" for k in reversed(RISK_TIERS) if counts[k]
+                ),
+                rows=tuple(rows),
+            )
+        )
+    return groups
+
+
+def _recruit_sentence(recruit: Recruit, t: Mapping[str, str], lang: str, names: Pseudonyms) -> str:
+    profile = recruit.profile
+    where = (
+        t["recruit_phone"]
+        if profile.phone
+        else t["recruit_where"].format(district=profile.district)
+        if profile.district
+        else ""
+    )
+    speaks = (
+        t["recruit_language"].format(language=language_name(profile.language, lang))
+        if profile.language != "nl"
+        else ""
+    )
+    having = []
+    if profile.loss_type:
+        having.append(t["recruit_loss"].format(loss=LOSS_OBJECT[lang][profile.loss_type]))
+    if profile.grief_trained:
+        having.append(t["recruit_training"])
+    with_what = " " + t["recruit_with"] + " " + _join(having, t) if having else ""
+    shown = [names.client(c) for c in recruit.clients[:5]]
+    more = len(recruit.clients) - len(shown)
+    listed = ", ".join(shown) + (" " + t["more"].format(n=more) if more else "")
+    article = t[f"recruit_a_{profile.gender}"] if profile.gender else t["recruit_a"]
+    return t["recruit"].format(
+        a=article, where=where, speaks=speaks, having=with_what, n=len(recruit.clients),
+        clients=listed,
+    )  # fmt: skip
+
+
+def _join(parts: Sequence[str], t: Mapping[str, str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {t['and']} {parts[-1]}"
+
+
+def _tier_chart(data: RoundInput, t: Mapping[str, str]) -> charts.Chart:
+    matched = Counter(p.risk_tier for p in data.pairs)
+    waiting = Counter(u.risk_tier for u in data.unmatched)
+    tiers = list(reversed(RISK_TIERS))
+    return charts.tier_mix(tiers, [matched[k] for k in tiers], [waiting[k] for k in tiers], t)
+
+
+def _map(
+    data: RoundInput, phone_pairs: set[str], t: Mapping[str, str], *, coarse: bool
+) -> tuple[charts.Chart, str]:
+    def position(person: Client | Volunteer) -> tuple[float, float] | None:
+        if person.lat is None or person.lon is None:
+            return None
+        if coarse:
+            return (round(person.lat / COARSE_LAT) * COARSE_LAT,
+                    round(person.lon / COARSE_LON) * COARSE_LON)  # fmt: skip
+        return (person.lat, person.lon)
+
+    clients = {c.client_id: position(c) for c in data.clients}
+    volunteers = {v.volunteer_id: position(v) for v in data.volunteers}
+    located = [p for p in (*clients.values(), *volunteers.values()) if p is not None]
+    centre = np.mean(np.array(located), axis=0) if located else np.zeros(2)
+    scale = np.array([KM_PER_DEGREE, KM_PER_DEGREE * np.cos(np.radians(centre[0]))])
+
+    def km(points: Sequence[tuple[float, float]]) -> np.ndarray:
+        if not points:
+            return np.zeros((0, 2))
+        # (lat, lon) -> (east, north) km from the centre: flat enough for a city or a region.
+        return ((np.array(points) - centre) * scale)[:, ::-1]
+
+    matched = {p.client_id: p.volunteer_id for p in data.pairs}
+    Ends = tuple[tuple[float, float], tuple[float, float]]
+    visit: list[Ends] = []
+    phone: list[Ends] = []
+    for client_id, volunteer_id in sorted(matched.items()):
+        a, b = clients.get(client_id), volunteers.get(volunteer_id)
+        if a is not None and b is not None:
+            (phone if client_id in phone_pairs else visit).append((a, b))
+
+    def segments(pairs: list[Ends]) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, 2, 2))
+        ends = km([end for pair in pairs for end in pair])
+        return ends.reshape(len(pairs), 2, 2)
+
+    picture = charts.MapData(
+        volunteers=km([p for p in volunteers.values() if p is not None]),
+        matched_clients=km([p for c, p in clients.items() if p is not None and c in matched]),
+        waiting_clients=km([p for c, p in clients.items() if p is not None and c not in matched]),
+        pairs=segments(visit),
+        phone_pairs=segments(phone),
+    )
+    unplaced = sum(p is None for p in clients.values())
+    note = t["map_note"].format(phone=unplaced) + (t["map_note_coarse"] if coarse else "")
+    return charts.map_plot(picture, t), note
+
+
+def _loads(data: RoundInput, names: Pseudonyms, t: Mapping[str, str]) -> charts.Chart:
+    proposed = Counter(p.volunteer_id for p in data.pairs if p.client_id not in data.pinned)
+    pool = sorted(data.volunteers, key=lambda v: v.volunteer_id)
+    if len(pool) <= LOAD_BARS_UP_TO:
+        return charts.volunteer_loads(
+            [names.volunteer(v.volunteer_id) for v in pool],
+            [v.active_clients for v in pool],
+            [proposed[v.volunteer_id] for v in pool],
+            [v.capacity for v in pool],
+            t,
+        )
+    free_after = [max(v.capacity - v.active_clients - proposed[v.volunteer_id], 0) for v in pool]
+    return charts.free_places_histogram(free_after, t)

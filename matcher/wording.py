@@ -1,0 +1,213 @@
+"""Plain words for coordinators, in English and Dutch.
+
+The engine and the explanations produce structured facts (a pair's shared loss, distance, shared
+slots; the rule that left a client without options); this module turns them into the sentences
+the terminal, the ledger and the HTML report show, so both languages say the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from matcher import vocab
+from matcher.candidates import RULES
+from matcher.result import Unmatched
+
+LANGUAGES: Final = ("nl", "en")
+
+_DAYS: Final = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+}
+_PARTS: Final = {
+    "en": {"am": "morning", "pm": "afternoon", "eve": "evening"},
+    "nl": {"am": "ochtend", "pm": "middag", "eve": "avond"},
+}
+# "both lost ...": the loss, as an object of the verb.
+LOSS_OBJECT: Final = {
+    "en": {
+        "partner": "a partner",
+        "child": "a child",
+        "parent": "a parent",
+        "sibling": "a brother or sister",
+        "friend": "a friend",
+        "other": "someone close",
+    },
+    "nl": {
+        "partner": "een partner",
+        "child": "een kind",
+        "parent": "een ouder",
+        "sibling": "een broer of zus",
+        "friend": "een vriend(in)",
+        "other": "een naaste",
+    },
+}
+# Languages clients in Dutch programmes most often speak; other codes are shown as they are.
+LANGUAGE_NAMES: Final = {
+    "en": {"nl": "Dutch", "en": "English", "de": "German", "fr": "French", "ar": "Arabic",
+           "tr": "Turkish", "pl": "Polish", "uk": "Ukrainian", "ru": "Russian", "so": "Somali",
+           "ti": "Tigrinya", "fa": "Persian", "es": "Spanish", "pt": "Portuguese",
+           "fy": "Frisian", "zh": "Chinese"},
+    "nl": {"nl": "Nederlands", "en": "Engels", "de": "Duits", "fr": "Frans", "ar": "Arabisch",
+           "tr": "Turks", "pl": "Pools", "uk": "Oekraïens", "ru": "Russisch", "so": "Somalisch",
+           "ti": "Tigrinya", "fa": "Perzisch", "es": "Spaans", "pt": "Portugees",
+           "fy": "Fries", "zh": "Chinees"},
+}  # fmt: skip
+
+REASON_LABELS: Final = {
+    "en": {
+        "no-programme": "No volunteer in the programme",
+        "no-capacity": "All volunteers full",
+        "too-far": "Too far away",
+        "no-shared-time": "No shared time",
+        "no-shared-language": "No shared language",
+        "gender-preference": "Preferred gender not available",
+        "excluded": "Excluded all remaining volunteers",
+        "training-required": "Needs a grief-trained volunteer",
+        "outcompeted": "Options went to others",
+    },
+    "nl": {
+        "no-programme": "Geen vrijwilliger in het programma",
+        "no-capacity": "Alle vrijwilligers vol",
+        "too-far": "Te ver weg",
+        "no-shared-time": "Geen gedeeld moment",
+        "no-shared-language": "Geen gedeelde taal",
+        "gender-preference": "Gewenst geslacht niet beschikbaar",
+        "excluded": "Alle overgebleven vrijwilligers uitgesloten",
+        "training-required": "Heeft een in rouw getrainde vrijwilliger nodig",
+        "outcompeted": "Opties gingen naar anderen",
+    },
+}
+
+# What would change the outcome for a whole group of clients left out for one reason.
+REASON_REMEDIES: Final = {
+    "en": {
+        "no-programme": "Recruit volunteers for this programme, or let a volunteer serve it too.",
+        "no-capacity": "A free place: a match that ends, or a volunteer taking one more client.",
+        "too-far": "A volunteer nearby, a larger travel radius, or phone contact on both sides.",
+        "no-shared-time": "A volunteer free at the client's times, or more flexible times.",
+        "no-shared-language": "A volunteer who speaks the client's language.",
+        "gender-preference": "A volunteer of the preferred gender, or asking whether it matters.",
+        "excluded": "A new volunteer, or talking over an exclusion with the client.",
+        "training-required": "Grief or advanced training for a volunteer who fits otherwise.",
+        "outcompeted": "One more place with a volunteer who fits: see the suggestions below.",
+    },
+    "nl": {
+        "no-programme": "Werf vrijwilligers voor dit programma, of laat een vrijwilliger ook"
+        " dit programma doen.",
+        "no-capacity": "Een vrije plek: een koppeling die eindigt, of een vrijwilliger die een"
+        " cliënt extra neemt.",
+        "too-far": "Een vrijwilliger dichterbij, een grotere reisafstand, of aan beide kanten"
+        " telefonisch contact.",
+        "no-shared-time": "Een vrijwilliger die kan op de momenten van de cliënt, of ruimere"
+        " tijden.",
+        "no-shared-language": "Een vrijwilliger die de taal van de cliënt spreekt.",
+        "gender-preference": "Een vrijwilliger van het gewenste geslacht, of navragen of het"
+        " uitmaakt.",
+        "excluded": "Een nieuwe vrijwilliger, of een uitsluiting bespreken met de cliënt.",
+        "training-required": "Rouw- of gevorderde training voor een vrijwilliger die verder past.",
+        "outcompeted": "Eén plek meer bij een passende vrijwilliger: zie de suggesties hieronder.",
+    },
+}
+
+# Why a client was left out, per rule: {n} volunteers were left before the rule.
+_REASON_DETAIL_EN: Final = {rule.code: rule.none_left for rule in RULES}
+_REASON_DETAIL_NL: Final = {
+    "no-programme": "geen vrijwilliger werkt in programma {programme}",
+    "no-capacity": "alle {n} vrijwilliger(s) van {programme} zitten vol",
+    "too-far": "{n} vrijwilliger(s) hebben plaats; niemand woont binnen reisafstand voor een"
+    " bezoek, en niet beiden willen telefonisch contact",
+    "no-shared-time": "{n} vrijwilliger(s) bleven over; niemand kan op dezelfde momenten",
+    "no-shared-language": "{n} vrijwilliger(s) bleven over; niemand spreekt een taal van de cliënt",
+    "gender-preference": "{n} vrijwilliger(s) bleven over; niemand heeft het gewenste geslacht",
+    "excluded": "{n} vrijwilliger(s) bleven over; de cliënt sloot ze allemaal uit",
+    "training-required": "{n} vrijwilliger(s) bleven over; niemand is getraind in rouw of"
+    " gevorderd, wat een cliënt met hoog risico nodig heeft",
+}
+
+
+def number(value: float, lang: str, digits: int = 1) -> str:
+    """A decimal as the reader writes it: 3.2 in English, 3,2 in Dutch."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def slot_phrase(slot: str, lang: str = "en") -> str:
+    """'Tue morning' / 'dinsdagochtend'."""
+    day, part = slot.split("-")
+    day_name = _DAYS[lang][vocab.DAYS.index(day)]
+    return f"{day_name}{_PARTS[lang][part]}" if lang == "nl" else f"{day_name} {_PARTS[lang][part]}"
+
+
+def language_name(code: str, lang: str) -> str:
+    return LANGUAGE_NAMES[lang].get(code, code)
+
+
+# A pair's reasons as facts: (kind, values). Rendered by render_pair_reasons.
+Fact = tuple[str, tuple[object, ...]]
+
+
+def render_pair_reasons(facts: Sequence[Fact], lang: str = "en") -> str:
+    return "; ".join(_render_fact(kind, values, lang) for kind, values in facts)
+
+
+def _render_fact(kind: str, values: tuple[object, ...], lang: str) -> str:
+    nl = lang == "nl"
+    if kind == "pinned":
+        return "vastgezet door de coördinator" if nl else "pinned by the coordinator"
+    if kind == "same-loss":
+        loss = LOSS_OBJECT[lang][str(values[0])]
+        return f"beiden verloren {loss}" if nl else f"both lost {loss}"
+    if kind == "knows-loss":
+        return (
+            "vrijwilliger kent verlies uit eigen ervaring"
+            if nl
+            else "volunteer knows loss first-hand"
+        )
+    if kind == "km":
+        km = number(float(values[0]), lang)  # type: ignore[arg-type]
+        return f"{km} km uit elkaar" if nl else f"{km} km apart"
+    if kind == "phone":
+        return "telefonisch" if nl else "by phone"
+    if kind == "free":
+        slots, more = values
+        shown = ", ".join(slot_phrase(str(s), lang) for s in slots)  # type: ignore[attr-defined]
+        extra = f" (+{more})" if more else ""
+        return f"beiden vrij op {shown}{extra}" if nl else f"both free {shown}{extra}"
+    if kind == "needs":
+        covered, total = values
+        return (
+            f"dekt {covered} van {total} hulpvragen" if nl else f"covers {covered} of {total} needs"
+        )
+    if kind == "trained":
+        return "getraind voor dit risiconiveau" if nl else "trained for this risk level"
+    raise ValueError(f"unknown fact {kind!r}")
+
+
+def unmatched_detail(
+    unmatched: Unmatched,
+    lang: str,
+    *,
+    programme: str,
+    policy: str,
+    client_name: Callable[[str], str] = str,
+    volunteer_name: Callable[[str], str] = str,
+) -> str | None:
+    """Why one client was left out, rebuilt from the facts so it can be said in either
+    language and with pseudonyms. None when only the engine's English sentence is known (a
+    round read back from the ledger) and it cannot be said as asked."""
+    if unmatched.reason == "outcompeted" and unmatched.best_volunteer is not None:
+        best = volunteer_name(unmatched.best_volunteer)
+        takers = ", ".join(client_name(c) for c in unmatched.taken_by)
+        if lang == "nl":
+            if takers:
+                return f"beste optie {best} ging naar {takers}"
+            return f"beste optie {best} bleef vrij onder de werkwijze {policy}"
+        if takers:
+            return f"best option {best} went to {takers}"
+        return f"best option {best} was left free by the {policy} policy"
+    if unmatched.options_before is not None or unmatched.reason == "no-programme":
+        template = _REASON_DETAIL_NL if lang == "nl" else _REASON_DETAIL_EN
+        return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+    return None
