@@ -61,7 +61,7 @@ def test_round_report_holds_every_proposal_and_every_waiting_client(tmp_path: Pa
     for row in unmatched:
         assert f'<td class="ids" data-label="Client">{row["client_id"]}</td>' in html
         assert f'id="reason-{row["reason"]}"' in html
-    assert f"Proposed</dt><dd>25 of 30</dd>" in html
+    assert "Proposed</dt><dd>25 of 30</dd>" in html
 
 
 def test_pair_reasons_are_in_plain_words(tmp_path: Path) -> None:
@@ -229,9 +229,7 @@ def test_round_propose_report_and_a_failed_report_stores_no_round(tmp_path: Path
         ("pin", "K001", "V04"),
     ):
         assert run(*args, env=env).exit_code == 0
-    failed = run(
-        "round", "propose", *DATE, "--report", str(tmp_path / "no" / "r.html"), env=env
-    )
+    failed = run("round", "propose", *DATE, "--report", str(tmp_path / "no" / "r.html"), env=env)
     assert failed.exit_code == 1
     assert run("round", "show", "1", env=env).exit_code == 1  # nothing was stored
     report = tmp_path / "round.html"
@@ -239,7 +237,7 @@ def test_round_propose_report_and_a_failed_report_stores_no_round(tmp_path: Path
     assert result.exit_code == 0, result.output
     html = report.read_text()
     assert "Matching round 1, 2026-11-23" in html
-    assert "K001 – V04 <span class=\"pinned\">(pinned)</span>" in html
+    assert 'K001 – V04 <span class="pinned">(pinned)</span>' in html
     assert "pinned by the coordinator" in html
 
 

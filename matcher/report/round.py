@@ -143,7 +143,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
                 volunteer=names.volunteer(pair.volunteer_id),
                 tier=pair.risk_tier,
                 tier_label=t[pair.risk_tier],
-                weight=format_weight(pair.weight_units),
+                weight=_weight(pair.weight_units, lang),
                 bars=tuple(Bar(t[c], round(100 * pair.scores[c])) for c in CRITERIA),
                 reasons=render_pair_reasons(([("pinned", ())] if pinned else []) + facts, lang),
                 pinned=pinned,
@@ -158,7 +158,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
             if data.round_id is not None
             else t["round_title"].format(date=data.round_date)
         ),
-        facts=_facts(data, t),
+        facts=_facts(data, t, lang),
         pairs=pair_rows,
         groups=_groups(data, clients, t, lang, names),
         recruits=[
@@ -174,7 +174,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
     return view
 
 
-def _facts(data: RoundInput, t: Mapping[str, str]) -> list[tuple[str, str]]:
+def _facts(data: RoundInput, t: Mapping[str, str], lang: str) -> list[tuple[str, str]]:
     n_clients = len(data.pairs) + len(data.unmatched)
     high_total = sum(p.risk_tier == "high" for p in data.pairs) + sum(
         u.risk_tier == "high" for u in data.unmatched
@@ -190,8 +190,14 @@ def _facts(data: RoundInput, t: Mapping[str, str]) -> list[tuple[str, str]]:
         (t["free_places"], str(max(places - proposed_new, 0))),
         (t["policy"], data.policy),
         (t["status"], data.status),
-        (t["objective"], format_weight(data.objective_units)),
+        (t["objective"], _weight(data.objective_units, lang)),
     ]
+
+
+def _weight(units: int, lang: str) -> str:
+    # All the digits of matches.csv (they add up to the total), with the reader's decimal mark.
+    text = format_weight(units)
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 def _groups(
