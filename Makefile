@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-test
 	cd benchmarks && ../$(BIN)/python speed.py --sizes city,region,national
 	cd benchmarks && ../$(BIN)/python rounds.py
 	cd benchmarks && ../$(BIN)/python policies.py
+	cd benchmarks && ../$(BIN)/python report.py
 
 clean:
 	rm -rf $(VENV) demo-out out build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

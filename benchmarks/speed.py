@@ -87,7 +87,16 @@ def generate_models(size: Size, seed: int) -> tuple[list[Client], list[Volunteer
     return scenarios.generate(size_scenario(size), seed, round_date=ROUND_DATE)
 
 
-PACKAGES: Final = ("matcher", "ortools", "numpy", "scipy", "networkx", "pydantic")
+PACKAGES: Final = (
+    "matcher",
+    "ortools",
+    "numpy",
+    "scipy",
+    "networkx",
+    "pydantic",
+    "matplotlib",
+    "jinja2",
+)
 
 
 # ------------------------------------------------------------------------------ environment

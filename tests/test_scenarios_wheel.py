@@ -67,6 +67,8 @@ def test_the_wheel_holds_every_module_and_every_scenario(wheel: Path) -> None:
     for path in (ROOT / "scenarios").glob("*.toml"):
         assert f"matcher/_scenario_files/{path.name}" in names
     assert "matcher/py.typed" in names
+    for path in (ROOT / "matcher" / "report" / "templates").glob("*.j2"):
+        assert f"matcher/report/templates/{path.name}" in names
 
 
 def test_scenarios_run_from_the_installed_wheel(wheel: Path, tmp_path: Path) -> None:

@@ -116,10 +116,11 @@ def map_plot(data: MapData, labels: Mapping[str, str]) -> Chart:
                     list(segments), colors=GREY, linewidths=0.8, linestyles=style, rasterized=heavy
                 )
                 ax.add_collection(lines)
+        # Volunteers last, on top: in a crowded region they are the fewest and the sparsest.
         layers = (
-            (data.volunteers, GREEN, "^", labels["volunteers"]),
-            (data.matched_clients, BLUE, "o", labels["matched"]),
             (data.waiting_clients, ORANGE, "s", labels["waiting"]),
+            (data.matched_clients, BLUE, "o", labels["matched"]),
+            (data.volunteers, GREEN, "^", labels["volunteers"]),
         )
         size = 8 if heavy else 28
         for points, colour, marker, label in layers:
@@ -127,6 +128,7 @@ def map_plot(data: MapData, labels: Mapping[str, str]) -> Chart:
                 ax.scatter(
                     points[:, 0], points[:, 1], s=size, c=colour, marker=marker, label=label,
                     edgecolors="white", linewidths=0.3, rasterized=heavy, zorder=3,
+                    alpha=0.6 if heavy else 1.0,
                 )  # fmt: skip
         ax.set_aspect("equal", adjustable="datalim")
         ax.set_xlabel(labels["east_km"])
