@@ -138,7 +138,7 @@ def match(
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
     started = time.perf_counter()
-    check_report_possible(report_path)
+    check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
     from matcher.engine import solve
     from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
@@ -179,17 +179,7 @@ def match(
         from matcher.report import round_report
         from matcher.report.round import RoundInput
 
-        round_data = RoundInput(
-            clients=pop.clients,
-            volunteers=pop.volunteers,
-            pairs=result.matches,
-            unmatched=result.unmatched,
-            config=config,
-            round_date=result.round_date,
-            policy=result.policy,
-            status=str(result.status),
-            objective_units=result.objective_units,
-        )
+        round_data = RoundInput.of_match(result, pop.clients, pop.volunteers, config)
         language = lang or config.report.lang
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise

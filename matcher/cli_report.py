@@ -43,9 +43,15 @@ def report_options(*, pseudonymise: bool = True) -> Callable[[F], F]:
     return decorate
 
 
-def check_report_possible(report_path: str | None) -> None:
-    """Before any work: the extra is installed."""
-    if report_path is not None:
-        from matcher.report import require_report_extra
+def check_report_possible(
+    report_path: str | None, *, lang: str | None = None, pseudonymise: bool = False
+) -> None:
+    """Before any work: the report's options make sense and its extra is installed."""
+    if report_path is None:
+        if pseudonymise or lang:
+            option = "--pseudonymise" if pseudonymise else "--lang"
+            raise click.UsageError(f"{option} is about the HTML report: add --report FILE.html")
+        return
+    from matcher.report import require_report_extra
 
-        require_report_extra()
+    require_report_extra()

@@ -280,3 +280,24 @@ def test_rebuilt_english_details_are_the_engines_own() -> None:
         if item.reason != "outcompeted":
             assert rebuilt == item.detail
         assert unmatched_detail(item, "nl", programme=programme[item.client_id], policy="x")
+
+
+def test_report_options_without_a_report_are_a_usage_error(tmp_path: Path) -> None:
+    for option in ("--pseudonymise", "--lang=en"):
+        result = run("match", CLIENTS, VOLUNTEERS, "--out", str(tmp_path / "out"), option)
+        assert result.exit_code == 2
+        assert "add --report FILE.html" in result.output
+        assert not (tmp_path / "out").exists()
+
+
+def test_library_report_of_a_match_as_the_readme_shows() -> None:
+    from matcher.config import MatchConfig
+    from matcher.report import round_report
+    from matcher.report.round import RoundInput
+
+    clients = read_clients(ROOT / "examples" / "clients.csv")
+    volunteers = read_volunteers(ROOT / "examples" / "volunteers.csv")
+    config = MatchConfig()
+    result = match(clients, volunteers, config)
+    html = round_report(RoundInput.of_match(result, clients, volunteers, config), lang="en")
+    assert html.count('<tr class="pair">') == len(result.matches)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from matcher.report import charts
 from matcher.report.pseudonyms import Pseudonyms
 from matcher.report.recruits import Recruit, recruits
 from matcher.report.texts import texts
-from matcher.result import REASON_CODES, Unmatched
+from matcher.result import REASON_CODES, MatchResult, Unmatched
 from matcher.scoring import CRITERIA, format_weight
 from matcher.vocab import RISK_TIERS
 from matcher.wording import (
@@ -33,6 +33,9 @@ from matcher.wording import (
     render_pair_reasons,
     unmatched_detail,
 )
+
+if TYPE_CHECKING:
+    from matcher.rounds.propose import RoundProposal
 
 # Up to this many volunteers the loads chart has a bar each; above it, a histogram.
 LOAD_BARS_UP_TO = 40
@@ -69,6 +72,27 @@ class RoundInput:
     objective_units: int
     round_id: int | None = None
     pinned: frozenset[str] = frozenset()  # clients whose pair the coordinator decided
+
+    @classmethod
+    def of_match(
+        cls,
+        result: MatchResult,
+        clients: Sequence[Client],
+        volunteers: Sequence[Volunteer],
+        config: MatchConfig,
+    ) -> RoundInput:
+        """A round of `matcher.match` (or `matcher match`) on these people."""
+        return cls(clients, volunteers, result.matches, result.unmatched, config,
+                   result.round_date, result.policy, str(result.status),
+                   result.objective_units)  # fmt: skip
+
+    @classmethod
+    def of_proposal(cls, proposal: RoundProposal, config: MatchConfig) -> RoundInput:
+        """A round the ledger has just proposed (it carries the people it was computed on)."""
+        return cls(proposal.clients, proposal.volunteers, proposal.pairs, proposal.waiting,
+                   config, proposal.round_date, proposal.policy, proposal.status,
+                   proposal.objective_units, round_id=proposal.round_id,
+                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def propose(
     from matcher.rounds.render import proposal_json, proposal_text
 
     config = load_config(config_path)
-    check_report_possible(report_path)
+    check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
 
     def write_report(proposal: RoundProposal) -> None:
         assert report_path is not None
@@ -66,19 +66,7 @@ def propose(
         from matcher.report import round_report
         from matcher.report.round import RoundInput
 
-        round_data = RoundInput(
-            clients=proposal.clients,
-            volunteers=proposal.volunteers,
-            pairs=proposal.pairs,
-            unmatched=proposal.waiting,
-            config=config,
-            round_date=proposal.round_date,
-            policy=proposal.policy,
-            status=proposal.status,
-            objective_units=proposal.objective_units,
-            round_id=proposal.round_id,
-            pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned),
-        )
+        round_data = RoundInput.of_proposal(proposal, config)
         language = lang or config.report.lang
         write_atomic(report_path, round_report(round_data, lang=language,
                                                pseudonymise=pseudonymise))  # fmt: skip

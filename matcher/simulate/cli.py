@@ -84,7 +84,7 @@ def simulate(
     from matcher.simulate.scenario import dynamics_of, sampler_of
     from matcher.vocab import unknown_word_message
 
-    check_report_possible(report_path)
+    check_report_possible(report_path, lang=lang)
     scenario = _load(name, path)
     chosen = policies or POLICY_NAMES
     unknown = [p for p in chosen if p not in POLICY_NAMES]
