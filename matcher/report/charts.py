@@ -8,10 +8,11 @@ a fixed hash salt and no date, so the same data gives byte-identical SVG.
 from __future__ import annotations
 
 import base64
+import functools
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 import matplotlib
 import numpy as np
@@ -30,6 +31,7 @@ DASHES = ("solid", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)))
 # Above this many points a layer is embedded as a raster inside the SVG: a city-sized map
 # stays a few hundred kB instead of megabytes of vector paths.
 RASTER_FROM = 2000
+P = ParamSpec("P")
 
 # Any: matplotlib types rc keys as one long Literal.
 _STYLE: Any = {
@@ -53,41 +55,50 @@ class Chart:
     alt: str
 
 
+def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
+    """Draws the chart, figure to saved SVG, in the report's style (not the global one)."""
+
+    @functools.wraps(chart)
+    def styled(*args: P.args, **kwargs: P.kwargs) -> Chart:
+        with matplotlib.rc_context(_STYLE):
+            return chart(*args, **kwargs)
+
+    return styled
+
+
 def _render(fig: Figure, alt: str) -> Chart:
     buffer = io.BytesIO()
-    with matplotlib.rc_context(_STYLE):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     return Chart("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode(), alt)
 
 
 def _figure(width: float, height: float) -> Figure:
-    with matplotlib.rc_context(_STYLE):
-        return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height), layout="constrained")
 
 
+@_styled
 def tier_mix(
     tiers: Sequence[str], matched: Sequence[int], waiting: Sequence[int], labels: Mapping[str, str]
 ) -> Chart:
     """Clients per risk tier: proposed and still waiting, as stacked horizontal bars."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(6.0, 0.5 + 0.45 * len(tiers))
-        ax = fig.add_subplot()
-        y = np.arange(len(tiers))
-        names = [labels[t] for t in tiers]
-        ax.barh(y, matched, color=BLUE, label=labels["matched"])
-        ax.barh(y, waiting, left=matched, color=ORANGE, label=labels["waiting"])
-        for k, (m, w) in enumerate(zip(matched, waiting, strict=True)):
-            ax.text(m + w, k, f"  {m} + {w}", va="center")
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlabel(labels["clients_label"])
-        ax.set_xlim(0, max(1, *(m + w for m, w in zip(matched, waiting, strict=True))) * 1.2)
-        ax.legend(loc="lower right", ncols=2, bbox_to_anchor=(1, 1.02))
-        alt = "; ".join(
-            f"{n}: {m} {labels['matched']}, {w} {labels['waiting']}"
-            for n, m, w in zip(names, matched, waiting, strict=True)
-        )
-        return _render(fig, alt)
+    fig = _figure(6.0, 0.5 + 0.45 * len(tiers))
+    ax = fig.add_subplot()
+    y = np.arange(len(tiers))
+    names = [labels[t] for t in tiers]
+    ax.barh(y, matched, color=BLUE, label=labels["matched"])
+    ax.barh(y, waiting, left=matched, color=ORANGE, label=labels["waiting"])
+    for k, (m, w) in enumerate(zip(matched, waiting, strict=True)):
+        ax.text(m + w, k, f"  {m} + {w}", va="center")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(labels["clients_label"])
+    ax.set_xlim(0, max(1, *(m + w for m, w in zip(matched, waiting, strict=True))) * 1.2)
+    ax.legend(loc="lower right", ncols=2, bbox_to_anchor=(1, 1.02))
+    alt = "; ".join(
+        f"{n}: {m} {labels['matched']}, {w} {labels['waiting']}"
+        for n, m, w in zip(names, matched, waiting, strict=True)
+    )
+    return _render(fig, alt)
 
 
 @dataclass(frozen=True)
@@ -101,49 +112,49 @@ class MapData:
     phone_pairs: np.ndarray
 
 
+@_styled
 def map_plot(data: MapData, labels: Mapping[str, str]) -> Chart:
     """A map-like scatter of clients and volunteers with the proposed pairs drawn."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(6.5, 5.2)
-        ax = fig.add_subplot()
-        heavy = (
-            len(data.volunteers) + len(data.matched_clients) + len(data.waiting_clients)
-            > RASTER_FROM
-        )
-        for segments, style in ((data.pairs, "solid"), (data.phone_pairs, "dotted")):
-            if len(segments):
-                lines = LineCollection(
-                    list(segments), colors=GREY, linewidths=0.8, linestyles=style, rasterized=heavy
-                )
-                ax.add_collection(lines)
-        # Volunteers last, on top: in a crowded region they are the fewest and the sparsest.
-        layers = (
-            (data.waiting_clients, ORANGE, "s", labels["waiting"]),
-            (data.matched_clients, BLUE, "o", labels["matched"]),
-            (data.volunteers, GREEN, "^", labels["volunteers"]),
-        )
-        size = 8 if heavy else 28
-        for points, colour, marker, label in layers:
-            if len(points):
-                ax.scatter(
-                    points[:, 0], points[:, 1], s=size, c=colour, marker=marker, label=label,
-                    edgecolors="white", linewidths=0.3, rasterized=heavy, zorder=3,
-                    alpha=0.6 if heavy else 1.0,
-                )  # fmt: skip
-        ax.set_aspect("equal", adjustable="datalim")
-        ax.set_xlabel(labels["east_km"])
-        ax.set_ylabel(labels["north_km"])
-        ax.grid(True, color="#e5e5e5", linewidth=0.5)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=3)
-        alt = (
-            f"{len(data.volunteers)} {labels['volunteers_label']},"
-            f" {len(data.matched_clients)} {labels['matched']},"
-            f" {len(data.waiting_clients)} {labels['unmatched_label']},"
-            f" {len(data.pairs) + len(data.phone_pairs)} {labels['pairs_label']}"
-        )
-        return _render(fig, alt)
+    fig = _figure(6.5, 5.2)
+    ax = fig.add_subplot()
+    heavy = (
+        len(data.volunteers) + len(data.matched_clients) + len(data.waiting_clients) > RASTER_FROM
+    )
+    for segments, style in ((data.pairs, "solid"), (data.phone_pairs, "dotted")):
+        if len(segments):
+            lines = LineCollection(
+                list(segments), colors=GREY, linewidths=0.8, linestyles=style, rasterized=heavy
+            )
+            ax.add_collection(lines)
+    # Volunteers last, on top: in a crowded region they are the fewest and the sparsest.
+    layers = (
+        (data.waiting_clients, ORANGE, "s", labels["waiting"]),
+        (data.matched_clients, BLUE, "o", labels["matched"]),
+        (data.volunteers, GREEN, "^", labels["volunteers"]),
+    )
+    size = 8 if heavy else 28
+    for points, colour, marker, label in layers:
+        if len(points):
+            ax.scatter(
+                points[:, 0], points[:, 1], s=size, c=colour, marker=marker, label=label,
+                edgecolors="white", linewidths=0.3, rasterized=heavy, zorder=3,
+                alpha=0.6 if heavy else 1.0,
+            )  # fmt: skip
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel(labels["east_km"])
+    ax.set_ylabel(labels["north_km"])
+    ax.grid(True, color="#e5e5e5", linewidth=0.5)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=3)
+    alt = (
+        f"{len(data.volunteers)} {labels['volunteers_label']},"
+        f" {len(data.matched_clients)} {labels['matched']},"
+        f" {len(data.waiting_clients)} {labels['unmatched_label']},"
+        f" {len(data.pairs) + len(data.phone_pairs)} {labels['pairs_label']}"
+    )
+    return _render(fig, alt)
 
 
+@_styled
 def volunteer_loads(
     names: Sequence[str],
     taken: Sequence[int],
@@ -152,41 +163,41 @@ def volunteer_loads(
     labels: Mapping[str, str],
 ) -> Chart:
     """One bar per volunteer: places taken before, proposed now, still free."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(6.0, 0.6 + 0.22 * len(names))
-        ax = fig.add_subplot()
-        y = np.arange(len(names))
-        taken_a, proposed_a = np.asarray(taken), np.asarray(proposed)
-        free = np.maximum(np.asarray(capacity) - taken_a - proposed_a, 0)
-        ax.barh(y, taken_a, color=GREY, label=labels["taken"])
-        ax.barh(y, proposed_a, left=taken_a, color=BLUE, label=labels["proposed_load"])
-        ax.barh(y, free, left=taken_a + proposed_a, color="white", edgecolor=GREY,
-                linewidth=0.6, label=labels["free"])  # fmt: skip
-        ax.set_yticks(y, names, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xlabel(labels["places"])
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
-        alt = f"{len(names)} {labels['volunteers_label']}: {int(proposed_a.sum())}"
-        alt += f" {labels['proposed_load']}, {int(free.sum())} {labels['free']}"
-        return _render(fig, alt)
+    fig = _figure(6.0, 0.6 + 0.22 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    taken_a, proposed_a = np.asarray(taken), np.asarray(proposed)
+    free = np.maximum(np.asarray(capacity) - taken_a - proposed_a, 0)
+    ax.barh(y, taken_a, color=GREY, label=labels["taken"])
+    ax.barh(y, proposed_a, left=taken_a, color=BLUE, label=labels["proposed_load"])
+    ax.barh(y, free, left=taken_a + proposed_a, color="white", edgecolor=GREY,
+            linewidth=0.6, label=labels["free"])  # fmt: skip
+    ax.set_yticks(y, names, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(labels["places"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
+    alt = f"{len(names)} {labels['volunteers_label']}: {int(proposed_a.sum())}"
+    alt += f" {labels['proposed_load']}, {int(free.sum())} {labels['free']}"
+    return _render(fig, alt)
 
 
+@_styled
 def free_places_histogram(free_after: Sequence[int], labels: Mapping[str, str]) -> Chart:
     """For pools too large for a bar each: how many volunteers have 0, 1, 2 … places left."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(6.0, 2.6)
-        ax = fig.add_subplot()
-        counts = np.bincount(np.asarray(free_after, dtype=np.int64))
-        ax.bar(np.arange(len(counts)), counts, color=BLUE)
-        ax.set_xlabel(labels["free_places"])
-        ax.set_ylabel(labels["volunteers_label"])
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_title(labels["volunteers_by_places"], loc="left")
-        alt = ", ".join(f"{n} × {k}" for k, n in enumerate(counts.tolist()) if n)
-        return _render(fig, alt)
+    fig = _figure(6.0, 2.6)
+    ax = fig.add_subplot()
+    counts = np.bincount(np.asarray(free_after, dtype=np.int64))
+    ax.bar(np.arange(len(counts)), counts, color=BLUE)
+    ax.set_xlabel(labels["free_places"])
+    ax.set_ylabel(labels["volunteers_label"])
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title(labels["volunteers_by_places"], loc="left")
+    alt = ", ".join(f"{n} × {k}" for k, n in enumerate(counts.tolist()) if n)
+    return _render(fig, alt)
 
 
+@_styled
 def lines_per_tier(
     weeks: np.ndarray,
     series: Mapping[str, Mapping[str, np.ndarray]],
@@ -194,39 +205,39 @@ def lines_per_tier(
     labels: Mapping[str, str],
 ) -> Chart:
     """Small multiples: one panel per risk tier, one line per policy."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(7.0, 2.6)
-        axes = fig.subplots(1, len(tiers), sharey=True)
-        for ax, tier in zip(np.atleast_1d(axes), tiers, strict=True):
-            for k, (policy, by_tier) in enumerate(series.items()):
-                ax.plot(weeks, by_tier[tier], color=SERIES[k % len(SERIES)], linewidth=1.3,
-                        linestyle=DASHES[k % len(DASHES)], label=policy)  # fmt: skip
-            ax.set_title(labels[tier], loc="left")
-            ax.set_xlabel(labels["week"])
-            ax.grid(True, color="#e5e5e5", linewidth=0.5)
-        np.atleast_1d(axes)[0].set_ylabel(labels["mean_weeks_waited"])
-        fig.legend(*np.atleast_1d(axes)[0].get_legend_handles_labels(), loc="outside lower center",
-                   ncols=min(4, len(series)))  # fmt: skip
-        alt = f"{labels['wait_over_weeks']}: " + ", ".join(series)
-        return _render(fig, alt)
+    fig = _figure(7.0, 2.6)
+    axes = fig.subplots(1, len(tiers), sharey=True)
+    for ax, tier in zip(np.atleast_1d(axes), tiers, strict=True):
+        for k, (policy, by_tier) in enumerate(series.items()):
+            ax.plot(weeks, by_tier[tier], color=SERIES[k % len(SERIES)], linewidth=1.3,
+                    linestyle=DASHES[k % len(DASHES)], label=policy)  # fmt: skip
+        ax.set_title(labels[tier], loc="left")
+        ax.set_xlabel(labels["week"])
+        ax.grid(True, color="#e5e5e5", linewidth=0.5)
+    np.atleast_1d(axes)[0].set_ylabel(labels["mean_weeks_waited"])
+    fig.legend(*np.atleast_1d(axes)[0].get_legend_handles_labels(), loc="outside lower center",
+               ncols=min(4, len(series)))  # fmt: skip
+    alt = f"{labels['wait_over_weeks']}: " + ", ".join(series)
+    return _render(fig, alt)
 
 
+@_styled
 def lines(
     weeks: np.ndarray, series: Mapping[str, np.ndarray], ylabel: str, labels: Mapping[str, str]
 ) -> Chart:
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(7.0, 2.6)
-        ax = fig.add_subplot()
-        for k, (name, values) in enumerate(series.items()):
-            ax.plot(weeks, values, color=SERIES[k % len(SERIES)], linewidth=1.3,
-                    linestyle=DASHES[k % len(DASHES)], label=name)  # fmt: skip
-        ax.set_xlabel(labels["week"])
-        ax.set_ylabel(ylabel)
-        ax.grid(True, color="#e5e5e5", linewidth=0.5)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _render(fig, f"{ylabel}: " + ", ".join(series))
+    fig = _figure(7.0, 2.6)
+    ax = fig.add_subplot()
+    for k, (name, values) in enumerate(series.items()):
+        ax.plot(weeks, values, color=SERIES[k % len(SERIES)], linewidth=1.3,
+                linestyle=DASHES[k % len(DASHES)], label=name)  # fmt: skip
+    ax.set_xlabel(labels["week"])
+    ax.set_ylabel(ylabel)
+    ax.grid(True, color="#e5e5e5", linewidth=0.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return _render(fig, f"{ylabel}: " + ", ".join(series))
 
 
+@_styled
 def interval_bars(
     names: Sequence[str],
     stats: Sequence[Mapping[str, float]],
@@ -235,27 +246,26 @@ def interval_bars(
     limit: float | None = None,
 ) -> Chart:
     """Mean per policy as a bar, its 95 % interval as a whisker."""
-    with matplotlib.rc_context(_STYLE):
-        fig = _figure(6.0, 0.6 + 0.3 * len(names))
-        ax = fig.add_subplot()
-        y = np.arange(len(names))
-        means = np.array([s["mean"] for s in stats])
-        error = np.array(
-            [[s["mean"] - s["low"] for s in stats], [s["high"] - s["mean"] for s in stats]]
-        )
-        ax.barh(y, means, xerr=error, color=[SERIES[k % len(SERIES)] for k in range(len(names))],
-                error_kw={"elinewidth": 0.8, "capsize": 2})  # fmt: skip
-        for k, (mean, stat) in enumerate(zip(means.tolist(), stats, strict=True)):
-            # Beside the whisker's end, where it hides nothing.
-            ax.text(stat["high"], k, f"  {mean:.1f}" if abs(mean) >= 1 else f"  {mean:.2f}",
-                    va="center", fontsize=7)  # fmt: skip
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        if limit is not None:
-            ax.set_xlim(0, limit)
-        alt = "; ".join(
-            f"{n}: {s['mean']:.2f} [{s['low']:.2f}–{s['high']:.2f}]"
-            for n, s in zip(names, stats, strict=True)
-        )
-        return _render(fig, f"{xlabel}: {alt}")
+    fig = _figure(6.0, 0.6 + 0.3 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    means = np.array([s["mean"] for s in stats])
+    error = np.array(
+        [[s["mean"] - s["low"] for s in stats], [s["high"] - s["mean"] for s in stats]]
+    )
+    ax.barh(y, means, xerr=error, color=[SERIES[k % len(SERIES)] for k in range(len(names))],
+            error_kw={"elinewidth": 0.8, "capsize": 2})  # fmt: skip
+    for k, (mean, stat) in enumerate(zip(means.tolist(), stats, strict=True)):
+        # Beside the whisker's end, where it hides nothing.
+        ax.text(stat["high"], k, f"  {mean:.1f}" if abs(mean) >= 1 else f"  {mean:.2f}",
+                va="center", fontsize=7)  # fmt: skip
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    if limit is not None:
+        ax.set_xlim(0, limit)
+    alt = "; ".join(
+        f"{n}: {s['mean']:.2f} [{s['low']:.2f}–{s['high']:.2f}]"
+        for n, s in zip(names, stats, strict=True)
+    )
+    return _render(fig, f"{xlabel}: {alt}")

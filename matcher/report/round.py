@@ -42,6 +42,8 @@ LOAD_BARS_UP_TO = 40
 # Degrees a pseudonymised map rounds positions to: about 1.1 km north–south, 1 km east–west.
 COARSE_LAT, COARSE_LON = 0.01, 0.015
 KM_PER_DEGREE = 111.2
+# Sort key: high-risk clients first in every list.
+HIGH_FIRST = {tier: -k for k, tier in enumerate(RISK_TIERS)}
 
 
 class ProposedPair(Protocol):
@@ -153,10 +155,9 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
     pop = build_population(data.clients, data.volunteers, data.config, data.round_date)
     c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
     v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
-    tier_rank = {tier: -k for k, tier in enumerate(RISK_TIERS)}
 
     pair_rows, phone_pairs = [], set()
-    for pair in sorted(data.pairs, key=lambda p: (tier_rank[p.risk_tier], p.client_id)):
+    for pair in sorted(data.pairs, key=lambda p: (HIGH_FIRST[p.risk_tier], p.client_id)):
         pinned = pair.client_id in data.pinned
         facts = pair_facts(pop, c_index[pair.client_id], v_index[pair.volunteer_id], pair.scores)
         if ("phone", ()) in facts:
@@ -231,13 +232,14 @@ def _groups(
     lang: str,
     names: Pseudonyms,
 ) -> list[ReasonGroup]:
-    tier_rank = {tier: -k for k, tier in enumerate(RISK_TIERS)}
     by_reason: dict[str, list[Unmatched]] = defaultdict(list)
     for item in data.unmatched:
         by_reason[item.reason].append(item)
     groups = []
     for code in REASON_CODES:
-        items = sorted(by_reason.get(code, []), key=lambda u: (tier_rank[u.risk_tier], u.client_id))
+        items = sorted(
+            by_reason.get(code, []), key=lambda u: (HIGH_FIRST[u.risk_tier], u.client_id)
+        )
         if not items:
             continue
         rows = []

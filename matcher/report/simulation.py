@@ -10,7 +10,7 @@ import numpy as np
 
 from matcher.report import charts
 from matcher.report.texts import texts
-from matcher.simulate.cli import TABLE
+from matcher.simulate.cli import TABLE, interval_cell
 from matcher.simulate.metrics import TIER_NAMES
 
 
@@ -97,10 +97,6 @@ def simulation_view(
 
 
 def _cell(stat: Mapping[str, float], fmt: str, lang: str) -> str:
-    def number(value: float) -> str:
-        text = fmt.format(value)
-        return text.replace(".", ",") if lang == "nl" else text
-
-    if stat["high"] - stat["low"] < 1e-9:
-        return number(stat["mean"])
-    return f"{number(stat['mean'])} [{number(stat['low'])}–{number(stat['high'])}]"
+    text = interval_cell(stat, fmt)
+    # Only numbers carry a point here: Dutch readers get decimal commas.
+    return text.replace(".", ",") if lang == "nl" else text

@@ -18,18 +18,19 @@ def _unknown(kind: str, identifier: str, known: list[str]) -> LedgerError:
 
 
 def require_client(tx: Tx, client_id: str) -> sqlite3.Row:
-    row = tx.one("SELECT * FROM clients WHERE client_id = ?", (client_id,))
-    if row is None:
-        known = [r[0] for r in tx.all("SELECT client_id FROM clients")]
-        raise _unknown("client", client_id, known)
-    return row
+    return _require(tx, "client", client_id)
 
 
 def require_volunteer(tx: Tx, volunteer_id: str) -> sqlite3.Row:
-    row = tx.one("SELECT * FROM volunteers WHERE volunteer_id = ?", (volunteer_id,))
+    return _require(tx, "volunteer", volunteer_id)
+
+
+def _require(tx: Tx, kind: str, identifier: str) -> sqlite3.Row:
+    # kind is one of our two table names, never user input: safe to format into the SQL.
+    row = tx.one(f"SELECT * FROM {kind}s WHERE {kind}_id = ?", (identifier,))
     if row is None:
-        known = [r[0] for r in tx.all("SELECT volunteer_id FROM volunteers")]
-        raise _unknown("volunteer", volunteer_id, known)
+        known = [r[0] for r in tx.all(f"SELECT {kind}_id FROM {kind}s")]
+        raise _unknown(kind, identifier, known)
     return row
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -141,7 +142,9 @@ def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]
         "",
     ]
     width = max(len(p) for p in result.policies)
-    cells = {p: [_cell(summary[p][key], fmt) for key, _, fmt in TABLE] for p in result.policies}
+    cells = {
+        p: [interval_cell(summary[p][key], fmt) for key, _, fmt in TABLE] for p in result.policies
+    }
     widths = [
         max(len(heading), *(len(cells[p][k]) for p in result.policies))
         for k, (_, heading, _) in enumerate(TABLE)
@@ -154,7 +157,8 @@ def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]
     return "\n".join(lines)
 
 
-def _cell(stat: dict[str, float], fmt: str) -> str:
+def interval_cell(stat: Mapping[str, float], fmt: str) -> str:
+    """'mean [low–high]', or the mean alone when the interval is a point."""
     if stat["high"] - stat["low"] < 1e-9:
         return fmt.format(stat["mean"])
     return f"{fmt.format(stat['mean'])} [{fmt.format(stat['low'])}–{fmt.format(stat['high'])}]"
