@@ -7,6 +7,7 @@ in the ledger. LedgerGroup routes the second form to the `end-match` command, so
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -39,7 +40,8 @@ def db_option(func: F) -> F:
         envvar="MATCHER_DB",
         default="matcher.db",
         show_default=True,
-        type=click.Path(dir_okay=False),
+        # Not dir_okay=False: a folder is refused by the ledger with one line and exit 1.
+        type=click.Path(),
         help="The ledger file (or set MATCHER_DB).",
     )(func)
 
@@ -52,6 +54,15 @@ def date_option(help_text: str) -> Callable[[F], F]:
         default=None,
         help=f"{help_text} (YYYY-MM-DD); default today.",
     )
+
+
+def force_option(func: F) -> F:
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Keep a --date before the round's (or the latest round's) date; the audit"
+        " trail says so.",
+    )(func)
 
 
 def config_option(func: F) -> F:
@@ -106,6 +117,27 @@ def db_init(db_path: str) -> None:
         click.echo(f"{db_path} is already a ledger (schema v{version}); nothing to do.")
 
 
+@db_group.command("check")
+@db_option
+@reports_errors
+def db_check(db_path: str) -> None:
+    """List every damaged record (table, id, what is wrong); exit 1 if there is any."""
+    with open_ledger(db_path) as ledger:
+        damaged = ledger.check()
+    if not damaged:
+        click.echo(f"{db_path}: every record reads; no damage found.")
+        return
+    click.echo(f"{db_path}: {len(damaged)} damaged record(s):", err=True)
+    for damage in damaged:
+        click.echo(f"  {damage}", err=True)
+    click.echo(
+        "Import the clients or volunteers file again to repair their records;"
+        " restore a backup for anything else.",
+        err=True,
+    )
+    sys.exit(1)
+
+
 @click.group("import")
 def import_group() -> None:
     """Add or update clients or volunteers from a file (upsert by id; all or nothing)."""
@@ -117,25 +149,40 @@ def _import(kind: str) -> Callable[..., None]:
     @date_option("The intake date for new clients without waiting_since")
     @db_option
     @reports_errors
-    def command(file: str, config_path: str | None, on: dt.datetime | None, db_path: str) -> None:
+    def command(
+        file: str,
+        config_path: str | None,
+        on: dt.datetime | None,
+        db_path: str,
+        allow_erased: bool = False,
+    ) -> None:
         from matcher.config import load_config
         from matcher.io import read_clients, read_volunteers
+        from matcher.terminal import visible
 
         config = load_config(config_path)
         # Read and validated in full before the ledger is touched: a bad file imports nothing.
         records = (read_clients if kind == "clients" else read_volunteers)(file, config)
         with open_ledger(db_path) as ledger:
-            method = ledger.import_clients if kind == "clients" else ledger.import_volunteers
-            summary = method(records, on=day(on))
+            if kind == "clients":
+                summary = ledger.import_clients(records, on=day(on), allow_erased=allow_erased)
+            else:
+                summary = ledger.import_volunteers(records, on=day(on))
         click.echo(f"Imported {summary}.")
         for note in summary.notes:
-            click.echo(f"  ! {note}")
+            click.echo(f"  ! {visible(note)}")  # notes quote ids from the file
 
     command.__doc__ = f"Import {kind} from FILE (CSV or JSON), validated like `matcher match`."
     return command
 
 
-import_group.command("clients")(_import("clients"))
+import_group.command("clients")(
+    click.option(
+        "--allow-erased",
+        is_flag=True,
+        help="Import clients erased with `matcher forget` again (refused without it).",
+    )(_import("clients"))
+)
 import_group.command("volunteers")(_import("volunteers"))
 
 
@@ -146,12 +193,15 @@ import_group.command("volunteers")(_import("volunteers"))
 @click.argument("client_id", metavar="CLIENT")
 @click.argument("volunteer_id", metavar="VOLUNTEER")
 @date_option("The day the pair was decided")
+@force_option
 @db_option
 @reports_errors
-def pin(client_id: str, volunteer_id: str, on: dt.datetime | None, db_path: str) -> None:
+def pin(
+    client_id: str, volunteer_id: str, on: dt.datetime | None, force: bool, db_path: str
+) -> None:
     """Keep CLIENT with VOLUNTEER: a pair already decided; the next round proposes it."""
     with open_ledger(db_path) as ledger:
-        replaced = ledger.pin(client_id, volunteer_id, on=day(on))
+        replaced = ledger.pin(client_id, volunteer_id, on=day(on), force=force)
     was = f" (instead of {replaced})" if replaced else ""
     click.echo(f"Pinned {client_id} to {volunteer_id}{was}; the next round keeps this pair.")
 
@@ -181,12 +231,15 @@ def volunteer_group() -> None:
     help="First day the volunteer takes new clients again (YYYY-MM-DD).",
 )
 @date_option("The day the pause starts")
+@force_option
 @db_option
 @reports_errors
-def pause(volunteer_id: str, until: dt.datetime, on: dt.datetime | None, db_path: str) -> None:
+def pause(
+    volunteer_id: str, until: dt.datetime, on: dt.datetime | None, force: bool, db_path: str
+) -> None:
     """No new clients for VOLUNTEER until a date; active matches go on."""
     with open_ledger(db_path) as ledger:
-        ledger.pause(volunteer_id, until=until.date(), on=day(on))
+        ledger.pause(volunteer_id, until=until.date(), on=day(on), force=force)
     click.echo(f"Paused {volunteer_id} until {until.date()}: no new clients before then.")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import math
 import os
 import sqlite3
 import sys
@@ -27,6 +28,9 @@ from matcher.errors import MatcherError
 DEFAULT_PATH: Final = "matcher.db"
 ENV_PATH: Final = "MATCHER_DB"
 DEFAULT_BUSY_TIMEOUT_S: Final = 5.0
+# SQLite takes the timeout in whole milliseconds as a C int: a longer one overflows into no
+# wait at all. A day is longer than any command holds the ledger.
+MAX_BUSY_TIMEOUT_S: Final = 86400.0
 ENV_BUSY_TIMEOUT: Final = "MATCHER_BUSY_TIMEOUT_S"
 # Test hook: "COMMAND:exit|sleep|raise" stops a command inside its transaction, just before it
 # would commit, so a test can prove that a killed command leaves nothing half-done behind.
@@ -60,11 +64,18 @@ def busy_timeout_from_env() -> float:
     try:
         seconds = float(text)
     except ValueError:
+        seconds = math.nan
+    return check_busy_timeout(seconds, ENV_BUSY_TIMEOUT, text)
+
+
+def check_busy_timeout(seconds: float, name: str = "busy_timeout_s", got: object = None) -> float:
+    """The wait for another writer, in seconds: 0 (do not wait) up to MAX_BUSY_TIMEOUT_S."""
+    if not 0 <= seconds <= MAX_BUSY_TIMEOUT_S:  # also refuses nan and inf
+        shown = seconds if got is None else got
         raise LedgerError(
-            f"{ENV_BUSY_TIMEOUT}: must be a number of seconds (got {text!r})"
-        ) from None
-    if seconds < 0:
-        raise LedgerError(f"{ENV_BUSY_TIMEOUT}: must be ≥ 0 (got {text!r})")
+            f"{name}: must be a number of seconds from 0 to {MAX_BUSY_TIMEOUT_S:.0f}"
+            f" (got {shown!r})"
+        )
     return seconds
 
 
@@ -102,6 +113,7 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
         )
     if path.is_dir():
         raise LedgerError(f"{path}: is a folder, not a ledger file")
+    check_busy_timeout(busy_timeout_s)
     uri = f"file:{quote(str(path.resolve()))}?mode=rw"
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
@@ -109,6 +121,7 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
     except sqlite3.Error as error:
         raise LedgerError(f"{path}: cannot open the ledger ({error})") from None
     conn.row_factory = sqlite3.Row
+    conn.text_factory = _decode
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
@@ -119,6 +132,21 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
         conn.close()
         raise not_a_ledger(path, error) from None
     return conn
+
+
+class UndecodableText(str):
+    """Stored text that is not valid UTF-8 (a damaged or hand-edited ledger).
+
+    Decoded with replacement characters so that the rest of its row still reads; code that
+    parses a stored value refuses it (see stored.py). SQLite's own error would quote it.
+    """
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        return UndecodableText(data.decode(errors="replace"))
 
 
 def not_a_ledger(path: Path, error: sqlite3.Error) -> LedgerError:
@@ -182,6 +210,7 @@ class Tx:
     command: str
     user: str
     at: str  # one UTC time stamp for everything the command records
+    source: str = "ledger"  # the ledger's file name, for messages
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()

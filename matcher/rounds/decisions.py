@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from matcher import vocab
+from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
 from matcher.rounds.state import (
     DECLINES_BEFORE_FLAG,
     decline_count,
     loads,
     require_client,
-    require_round,
+    require_date_order,
 )
 
 DECLINED_BY: Final = ("client", "volunteer", "coordinator")
@@ -81,12 +82,13 @@ def accept(
     *,
     only: Sequence[str] = (),
     but: Sequence[str] = (),
+    force: bool = False,
 ) -> list[tuple[str, str]]:
     """Accept a round's undecided proposals (all, `only` these clients, or all `but` these)."""
     if only and but:
         raise LedgerError("give --only or --except, not both")
     only, but = list(dict.fromkeys(only)), list(dict.fromkeys(but))
-    require_round(tx, round_id)
+    require_date_order(tx, on, round_id=round_id, force=force)
     rows = tx.all(
         "SELECT client_id, volunteer_id, pinned, decision FROM proposals WHERE round_id = ?"
         " ORDER BY client_id",
@@ -114,8 +116,8 @@ def accept(
         for row in chosen
         if (state := require_client(tx, row[0])["state"]) != "waiting"
     ]
-    load = loads(tx)
     new = Counter(row["volunteer_id"] for row in chosen)
+    load = loads(tx, only=new.keys())
     # An accepted pinned pair turns its reserved place into an active match.
     pins_used = Counter(row["volunteer_id"] for row in chosen if row["pinned"])
     for volunteer_id, count in sorted(new.items()):
@@ -149,13 +151,22 @@ def accept(
     return [(row[0], row[1]) for row in chosen]
 
 
-def decline(tx: Tx, round_id: int, client_id: str, *, by: str, reason: str, on: dt.date) -> Decline:
+def decline(
+    tx: Tx,
+    round_id: int,
+    client_id: str,
+    *,
+    by: str,
+    reason: str,
+    on: dt.date,
+    force: bool = False,
+) -> Decline:
     """Record that a proposed pair was declined; it is never proposed again."""
     if by not in DECLINED_BY:
         raise LedgerError(f"--by {by!r}: must be one of {', '.join(DECLINED_BY)}")
     if not reason.strip():
         raise LedgerError("--reason: say why, in a few words (it stays in the ledger)")
-    require_round(tx, round_id)
+    require_date_order(tx, on, round_id=round_id, force=force)
     row = tx.one(
         "SELECT volunteer_id, decision, pinned FROM proposals WHERE round_id = ? AND client_id = ?",
         (round_id, client_id),
@@ -235,7 +246,7 @@ def _end(tx: Tx, client_id: str, reason: str, on: dt.date, *, rematch: bool) -> 
     )
     if row is None:
         raise LedgerError(f"client {client_id}: no active match to end")
-    started = dt.date.fromisoformat(row["started_on"])
+    started = stored.date(tx, "matches", str(row["match_id"]), "started_on", row["started_on"])
     if on < started:
         raise LedgerError(f"--date {on}: before the match started ({started})")
     days = (on - started).days

@@ -12,8 +12,9 @@ from typing import Any
 from matcher.errors import InputError, Problem
 from matcher.io.records import Records
 from matcher.models import Client, Volunteer
+from matcher.rounds import erase
 from matcher.rounds.db import EventRow, LedgerError, Tx
-from matcher.rounds.state import loads, require_client, require_volunteer
+from matcher.rounds.state import loads, require_client, require_date_order, require_volunteer
 
 
 @dataclass(frozen=True)
@@ -37,22 +38,31 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [name for name in new if old.get(name) != new[name]]
 
 
+def _stored_fields(text: str) -> dict[str, Any]:
+    """A stored record's fields; none when it is damaged, so a re-import repairs it."""
+    try:
+        fields = json.loads(text)
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
 def _source_name(records: Sequence[Any], fallback: str) -> str:
     # The file name only: a folder path can name a person or a team.
     source = records.source if isinstance(records, Records) and records.source else fallback
     return os.path.basename(source) or fallback
 
 
-def _check_exclusions(tx: Tx, clients: Sequence[Client], source: str) -> None:
+def _exclusion_problems(tx: Tx, clients: Sequence[Client], source: str) -> list[Problem]:
     """As `matcher match` does against the volunteers file, here against the ledger's."""
     wanted = {v for client in clients for v in client.excluded_volunteers}
     if not wanted:
-        return
+        return []
     known = {row[0] for row in tx.all("SELECT volunteer_id FROM volunteers")}
     rows = clients.rows if isinstance(clients, Records) else {}
     names = clients.column_names if isinstance(clients, Records) else {}
     column = names.get("excluded_volunteers", "excluded_volunteers")
-    problems = [
+    return [
         Problem(
             source,
             rows.get(client.client_id),
@@ -64,14 +74,42 @@ def _check_exclusions(tx: Tx, clients: Sequence[Client], source: str) -> None:
         for excluded in client.excluded_volunteers
         if excluded not in known
     ]
+
+
+def _erased_problems(
+    clients: Sequence[Client], erased: dict[str, str], source: str
+) -> list[Problem]:
+    rows = clients.rows if isinstance(clients, Records) else {}
+    names = clients.column_names if isinstance(clients, Records) else {}
+    column = names.get("client_id", "client_id")
+    return [
+        Problem(
+            source,
+            rows.get(client.client_id),
+            column,
+            f"was erased on {erased[client.client_id]} (matcher forget);"
+            " re-import only with --allow-erased",
+        )
+        for client in clients
+        if client.client_id in erased
+    ]
+
+
+def import_clients(
+    tx: Tx, clients: Sequence[Client], on: dt.date, *, allow_erased: bool = False
+) -> ImportSummary:
+    """Upsert clients by id. A new client waits from its waiting_since, else from `on`.
+
+    A client erased with `forget` comes back only with `allow_erased`: the sheet a
+    coordinator imports every week still lists the client until someone removes the row.
+    """
+    source = _source_name(clients, "clients")
+    erased = erase.erased_on(tx, (client.client_id for client in clients))
+    problems = _exclusion_problems(tx, clients, source)
+    if not allow_erased:
+        problems += _erased_problems(clients, erased, source)
     if problems:
         raise InputError(problems)
-
-
-def import_clients(tx: Tx, clients: Sequence[Client], on: dt.date) -> ImportSummary:
-    """Upsert clients by id. A new client waits from its waiting_since, else from `on`."""
-    source = _source_name(clients, "clients")
-    _check_exclusions(tx, clients, source)
     stored = {
         row["client_id"]: row
         for row in tx.all(
@@ -90,12 +128,19 @@ def import_clients(tx: Tx, clients: Sequence[Client], on: dt.date) -> ImportSumm
         old = stored.get(client.client_id)
         if old is None:
             inserts.append((client.client_id, text, since, tx.at, tx.at))
-            events.append(("import", None, client.client_id, None, f"new, from {source}"))
+            again = client.client_id in erased
+            detail = (
+                f"new, from {source}; this id was erased on {erased[client.client_id]}"
+                " and re-imported with --allow-erased"
+                if again
+                else f"new, from {source}"
+            )
+            events.append(("import", None, client.client_id, None, detail))
             continue
         if old["record"] == text:
             unchanged += 1
             continue
-        fields = _changed_fields(json.loads(old["record"]), json.loads(text))
+        fields = _changed_fields(_stored_fields(old["record"]), json.loads(text))
         # The file's waiting_since can correct the date a client started waiting, but only
         # before the first match: after that the ledger knows when the client waits again.
         fix_since = (
@@ -117,7 +162,10 @@ def import_clients(tx: Tx, clients: Sequence[Client], on: dt.date) -> ImportSumm
         " waiting_since = coalesce(?, waiting_since) WHERE client_id = ?",
         updates,
     )
+    erase.unerase(tx, erased)
     notes = []
+    if erased:
+        notes.append(f"{len(erased)} client(s) erased before were imported again (--allow-erased)")
     if still_closed:
         notes.append(f"{still_closed} updated client(s) had ended their support; they stay closed")
     summary = ImportSummary("clients", source, len(inserts), len(updates), unchanged, tuple(notes))
@@ -145,7 +193,7 @@ def import_volunteers(tx: Tx, volunteers: Sequence[Volunteer], on: dt.date) -> I
             unchanged += 1
         else:
             updates.append((text, tx.at, volunteer.volunteer_id))
-            fields = ", ".join(_changed_fields(json.loads(old), json.loads(text)))
+            fields = ", ".join(_changed_fields(_stored_fields(old), json.loads(text)))
             detail = f"updated {fields}, from {source}"
             events.append(("import", None, None, volunteer.volunteer_id, detail))
     tx.conn.executemany(
@@ -160,8 +208,8 @@ def import_volunteers(tx: Tx, volunteers: Sequence[Volunteer], on: dt.date) -> I
     over = [
         f"{load.volunteer_id} now has {load.outside + load.active} client(s) but capacity"
         f" {load.capacity}: no new clients until matches end"
-        for load in loads(tx).values()
-        if load.volunteer_id in imported and load.outside + load.active > load.capacity
+        for load in loads(tx, only=imported).values()
+        if load.outside + load.active > load.capacity
     ]
     summary = ImportSummary(
         "volunteers", source, len(inserts), len(updates), unchanged, tuple(over)
@@ -187,7 +235,9 @@ def _require_waiting(tx: Tx, client_id: str) -> None:
         raise LedgerError(f"client {client_id}: support has ended (closed); not waiting")
 
 
-def pin(tx: Tx, client_id: str, volunteer_id: str, on: dt.date) -> str | None:
+def pin(
+    tx: Tx, client_id: str, volunteer_id: str, on: dt.date, *, force: bool = False
+) -> str | None:
     """Keep a pair the coordinator already decided in the next round; returns a replaced pin."""
     _require_waiting(tx, client_id)
     require_volunteer(tx, volunteer_id)
@@ -213,6 +263,7 @@ def pin(tx: Tx, client_id: str, volunteer_id: str, on: dt.date) -> str | None:
             f"volunteer {volunteer_id}: no free place ({load.active} in the ledger,"
             f" {load.outside} outside it, {load.pinned} pinned; capacity {load.capacity})"
         )
+    require_date_order(tx, on, force=force)
     tx.conn.execute(
         "INSERT INTO pins (client_id, volunteer_id, pinned_on) VALUES (?, ?, ?)"
         " ON CONFLICT (client_id) DO UPDATE SET volunteer_id = excluded.volunteer_id,"
@@ -235,10 +286,11 @@ def unpin(tx: Tx, client_id: str) -> str:
     return str(row[0])
 
 
-def pause(tx: Tx, volunteer_id: str, until: dt.date, on: dt.date) -> None:
+def pause(tx: Tx, volunteer_id: str, until: dt.date, on: dt.date, *, force: bool = False) -> None:
     require_volunteer(tx, volunteer_id)
     if until <= on:
         raise LedgerError(f"--until {until}: must be after {on} (the volunteer is back then)")
+    require_date_order(tx, on, force=force)
     tx.conn.execute(
         "UPDATE volunteers SET paused_until = ? WHERE volunteer_id = ?",
         (until.isoformat(), volunteer_id),

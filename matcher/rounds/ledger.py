@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from matcher.config import MatchConfig, config_from_dict
 from matcher.models import Client, Volunteer
-from matcher.rounds import decisions, erase, intake, views
+from matcher.rounds import check, decisions, erase, explain_round, intake, views
 from matcher.rounds.db import (
     DEFAULT_BUSY_TIMEOUT_S,
     LedgerError,
@@ -40,8 +40,9 @@ from matcher.rounds.db import (
     utc_now,
 )
 from matcher.rounds.propose import RoundProposal, load_round, propose_round
-from matcher.rounds.schema import SCHEMA_VERSION, migrate, user_version
-from matcher.rounds.state import require_round
+from matcher.rounds.schema import SCHEMA_VERSION, migrate, require_ledger_tables, user_version
+from matcher.rounds.state import require_date_order, require_round
+from matcher.rounds.stored import Damage
 
 T = TypeVar("T")
 
@@ -98,6 +99,9 @@ class Ledger:
         """Migrate to SCHEMA_VERSION if needed; returns the old version, None when current."""
         try:
             version = user_version(self._conn)
+            if version != 0:
+                # Refused here, before any statement that needs our tables fails.
+                require_ledger_tables(self._conn, str(self.path))
         except sqlite3.DatabaseError as error:
             raise not_a_ledger(self.path, error) from None
         if version == SCHEMA_VERSION:
@@ -133,11 +137,11 @@ class Ledger:
     @contextlib.contextmanager
     def _write(self, command: str) -> Iterator[Tx]:
         with transaction(self._conn, self.path, command, write=True) as conn:
-            yield Tx(conn, command, self.user, utc_now())
+            yield Tx(conn, command, self.user, utc_now(), str(self.path))
 
     def _read(self, work: Callable[[Tx], T]) -> T:
         with transaction(self._conn, self.path, "read", write=False) as conn:
-            return work(Tx(conn, "read", self.user, utc_now()))
+            return work(Tx(conn, "read", self.user, utc_now(), str(self.path)))
 
     @property
     def schema_version(self) -> int:
@@ -146,11 +150,20 @@ class Ledger:
     # ------------------------------------------------------------------ between rounds
 
     def import_clients(
-        self, clients: Sequence[Client], *, on: dt.date | None = None
+        self,
+        clients: Sequence[Client],
+        *,
+        on: dt.date | None = None,
+        allow_erased: bool = False,
     ) -> intake.ImportSummary:
-        """Upsert clients by id; all or nothing (an unknown excluded volunteer stops all)."""
+        """Upsert clients by id; all or nothing (an unknown excluded volunteer stops all).
+
+        A client erased with `forget` stops the import too, unless `allow_erased`.
+        """
         with self._write("import") as tx:
-            return intake.import_clients(tx, clients, on or dt.date.today())
+            return intake.import_clients(
+                tx, clients, on or dt.date.today(), allow_erased=allow_erased
+            )
 
     def import_volunteers(
         self, volunteers: Sequence[Volunteer], *, on: dt.date | None = None
@@ -158,19 +171,36 @@ class Ledger:
         with self._write("import") as tx:
             return intake.import_volunteers(tx, volunteers, on or dt.date.today())
 
-    def pin(self, client_id: str, volunteer_id: str, *, on: dt.date | None = None) -> str | None:
-        """Keep a decided pair in the next round; returns the volunteer of a replaced pin."""
+    def pin(
+        self,
+        client_id: str,
+        volunteer_id: str,
+        *,
+        on: dt.date | None = None,
+        force: bool = False,
+    ) -> str | None:
+        """Keep a decided pair in the next round; returns the volunteer of a replaced pin.
+
+        A date before the latest round's is refused unless `force` (so for pause, accept,
+        decline and propose: the ledger's history runs forward)."""
         with self._write("pin") as tx:
-            return intake.pin(tx, client_id, volunteer_id, on or dt.date.today())
+            return intake.pin(tx, client_id, volunteer_id, on or dt.date.today(), force=force)
 
     def unpin(self, client_id: str) -> str:
         with self._write("unpin") as tx:
             return intake.unpin(tx, client_id)
 
-    def pause(self, volunteer_id: str, *, until: dt.date, on: dt.date | None = None) -> None:
+    def pause(
+        self,
+        volunteer_id: str,
+        *,
+        until: dt.date,
+        on: dt.date | None = None,
+        force: bool = False,
+    ) -> None:
         """No new clients for the volunteer before `until`; active matches go on."""
         with self._write("pause") as tx:
-            intake.pause(tx, volunteer_id, until, on or dt.date.today())
+            intake.pause(tx, volunteer_id, until, on or dt.date.today(), force=force)
 
     def resume(self, volunteer_id: str) -> bool:
         with self._write("resume") as tx:
@@ -185,6 +215,7 @@ class Ledger:
         policy: str | None = None,
         round_date: dt.date | None = None,
         before_commit: Callable[[RoundProposal], None] | None = None,
+        force: bool = False,
     ) -> RoundProposal:
         """Run the engine on waiting clients and free places; store and return the proposal.
 
@@ -192,8 +223,10 @@ class Ledger:
         (say, writing a report) runs inside the transaction: if it fails, nothing is stored.
         """
         config = _config(config, policy)
+        round_date = round_date or dt.date.today()
         with self._write("propose") as tx:
-            proposal = propose_round(tx, config, round_date or dt.date.today())
+            require_date_order(tx, round_date, force=force)
+            proposal = propose_round(tx, config, round_date)
             if before_commit is not None:
                 before_commit(proposal)
             return proposal
@@ -205,6 +238,25 @@ class Ledger:
 
         return self._read(work)
 
+    def explain(
+        self,
+        client_id: str,
+        *,
+        round_id: int | None = None,
+        config: MatchConfig | Mapping[str, Any] | None = None,
+        round_date: dt.date | None = None,
+        top: int = 5,
+    ) -> explain_round.LedgerExplanation:
+        """Why the client has its proposal or waits: stored round `round_id` rebuilt (with its
+        own config and date), or else a round on `round_date` as proposed now (not stored)."""
+        settings = _config(config, None)
+        day = round_date or dt.date.today()
+        return self._read(
+            lambda tx: explain_round.explain_in_ledger(
+                tx, client_id, settings, day, round_id=round_id, top=top
+            )
+        )
+
     def accept(
         self,
         round_id: int,
@@ -212,17 +264,35 @@ class Ledger:
         only: Sequence[str] = (),
         but: Sequence[str] = (),
         on: dt.date | None = None,
+        force: bool = False,
     ) -> list[tuple[str, str]]:
-        """Accept undecided proposals: all, `only` these clients, or all `but` these."""
+        """Accept undecided proposals: all, `only` these clients, or all `but` these.
+
+        Matches start `on`; a day before the round's date is refused unless `force`."""
         with self._write("accept") as tx:
-            return decisions.accept(tx, round_id, on or dt.date.today(), only=only, but=but)
+            return decisions.accept(
+                tx, round_id, on or dt.date.today(), only=only, but=but, force=force
+            )
 
     def decline(
-        self, round_id: int, client_id: str, *, by: str, reason: str, on: dt.date | None = None
+        self,
+        round_id: int,
+        client_id: str,
+        *,
+        by: str,
+        reason: str,
+        on: dt.date | None = None,
+        force: bool = False,
     ) -> decisions.Decline:
         with self._write("decline") as tx:
             return decisions.decline(
-                tx, round_id, client_id, by=by, reason=reason, on=on or dt.date.today()
+                tx,
+                round_id,
+                client_id,
+                by=by,
+                reason=reason,
+                on=on or dt.date.today(),
+                force=force,
             )
 
     def end_match(
@@ -267,6 +337,10 @@ class Ledger:
     def export(self, out_dir: str | os.PathLike[str]) -> list[Path]:
         """Every table as CSV in `out_dir` (readable by its owner only: personal data)."""
         return self._read(lambda tx: views.export(tx, Path(out_dir)))
+
+    def check(self) -> list[Damage]:
+        """Every damaged record (table, id, what is wrong); empty when the ledger is sound."""
+        return self._read(check.check)
 
     def forget(self, client_id: str) -> dict[str, int]:
         """Erase the client's personal data everywhere in the ledger; keep anonymous counts."""

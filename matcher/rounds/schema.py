@@ -136,10 +136,27 @@ _V2: Final = (
     END""",
 )
 
+# Version 3: a per-ledger secret, and the keyed hashes of erased client ids, so that a weekly
+# re-import of the usual sheet cannot quietly bring back a client who was forgotten. The
+# hash (HMAC-SHA256 under the secret) answers "was this id erased?" for someone who already
+# has the id, and nothing else; the id itself is never stored.
+_V3: Final = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO meta (key, value) VALUES ('erasure_key', lower(hex(randomblob(32))))",
+    """CREATE TABLE erased_ids (
+        id_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('client')),
+        erased_on TEXT NOT NULL
+    )""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
     Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
+    Migration(3, "ledger secret, keyed hashes of erased client ids", _V3),
 )
+# Tables every ledger has from version 1 on: their absence means someone else's database.
+_FIRST_TABLES: Final = ("clients", "volunteers", "rounds", "events")
 SCHEMA_VERSION: Final = MIGRATIONS[-1].version
 
 
@@ -150,6 +167,8 @@ def user_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection, source: str) -> tuple[int, int]:
     """Bring the schema up to SCHEMA_VERSION inside the caller's transaction: (from, to)."""
     version = user_version(conn)
+    if version < 0:
+        raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
     if version > SCHEMA_VERSION:
         raise LedgerError(
             f"{source}: made by a newer matcher (schema v{version}; this one knows up to"
@@ -159,9 +178,24 @@ def migrate(conn: sqlite3.Connection, source: str) -> tuple[int, int]:
         tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
         if tables:
             raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
+    else:
+        require_ledger_tables(conn, source)
     for migration in MIGRATIONS[version:]:
         for statement in migration.statements:
             conn.execute(statement)
         # PRAGMA user_version is part of the transaction: a failed upgrade leaves the old one.
         conn.execute(f"PRAGMA user_version = {migration.version}")
     return version, SCHEMA_VERSION
+
+
+def require_ledger_tables(conn: sqlite3.Connection, source: str) -> None:
+    """A database whose user_version looks like ours must also have our tables."""
+    found = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name IN (?, ?, ?, ?)",
+            _FIRST_TABLES,
+        )
+    }
+    if found != set(_FIRST_TABLES):
+        raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from matcher import vocab
+from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
 
 
@@ -68,8 +69,37 @@ class Load:
         return self.paused_until is not None and day < self.paused_until
 
 
-def loads(tx: Tx, volunteer_id: str | None = None) -> dict[str, Load]:
-    """Every volunteer's load (or one volunteer's), computed in three grouped queries."""
+# A volunteer's places, read from the stored record without parsing all of it; a record that
+# is not JSON yields NULLs here instead of failing the whole query.
+LOAD_COLUMNS = (
+    "volunteer_id, CASE WHEN json_valid(record) THEN json_type(record) END,"
+    " CASE WHEN json_valid(record) THEN json_extract(record, '$.capacity') END,"
+    " CASE WHEN json_valid(record) THEN json_extract(record, '$.active_clients') END,"
+    " paused_until"
+)
+
+
+def load_damage(shape: object, capacity: object, outside: object, paused_until: object) -> str:
+    """What is wrong with a volunteer row's places, or '' (shared with `matcher db check`)."""
+    if shape is None:
+        return "record: not valid JSON"
+    if shape != "object":
+        return "record: must be a JSON object"
+    for name, value in (("capacity", capacity), ("active_clients", outside)):
+        if not isinstance(value, int) or value < 0:
+            return f"{name}: must be a whole number ≥ 0"
+    if stored.date_damage(paused_until, optional=True)[1]:
+        return "paused_until: must be a date as YYYY-MM-DD"
+    return ""
+
+
+def loads(
+    tx: Tx, volunteer_id: str | None = None, *, only: Collection[str] | None = None
+) -> dict[str, Load]:
+    """Every volunteer's load (or one volunteer's, or `only` these), in three grouped queries.
+
+    A damaged volunteer record stops this only when that volunteer is asked for.
+    """
     where, params = ("WHERE volunteer_id = ?", (volunteer_id,)) if volunteer_id else ("", ())
     active = tx.mapping(
         f"SELECT volunteer_id, count(*) FROM matches {where}"
@@ -78,31 +108,24 @@ def loads(tx: Tx, volunteer_id: str | None = None) -> dict[str, Load]:
     )
     pinned = tx.mapping(f"SELECT volunteer_id, count(*) FROM pins {where} GROUP BY 1", params)
     out = {}
-    for row in tx.all(
-        "SELECT volunteer_id, json_extract(record, '$.capacity'),"
-        f" json_extract(record, '$.active_clients'), paused_until FROM volunteers {where}"
-        " ORDER BY volunteer_id",
-        params,
+    for vid, shape, capacity, outside, paused_until in tx.all(
+        f"SELECT {LOAD_COLUMNS} FROM volunteers {where} ORDER BY volunteer_id", params
     ):
-        vid = row[0]
+        if only is not None and vid not in only:
+            continue
+        what = load_damage(shape, capacity, outside, paused_until)
+        if what:
+            damage = stored.Damage("volunteers", stored.show_key(("volunteer_id", vid)), what)
+            raise stored.DamagedRecordError(tx.source, damage)
         out[vid] = Load(
             volunteer_id=vid,
-            capacity=int(row[1]),
-            outside=int(row[2]),
+            capacity=capacity,
+            outside=outside,
             active=int(active.get(vid, 0)),
             pinned=int(pinned.get(vid, 0)),
-            paused_until=parse_date(row[3]),
+            paused_until=stored.date_damage(paused_until, optional=True)[0],
         )
     return out
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    return None if text is None else dt.date.fromisoformat(text)
-
-
-def record(row: sqlite3.Row) -> dict[str, object]:
-    value: dict[str, object] = json.loads(row["record"])
-    return value
 
 
 def decline_count(tx: Tx, client_id: str) -> int:
@@ -112,3 +135,27 @@ def decline_count(tx: Tx, client_id: str) -> int:
 
 # A client whose proposals were declined this often needs a coordinator's own look.
 DECLINES_BEFORE_FLAG = 2
+
+
+def require_date_order(
+    tx: Tx, on: dt.date, *, round_id: int | None = None, force: bool = False
+) -> None:
+    """Refuse a decision dated before its round, or a round, pin or pause dated before the
+    latest round: the ledger's history runs forward. With `force` the date is kept, and the
+    audit trail says it was forced."""
+    if round_id is not None:
+        row, which = require_round(tx, round_id), f"round {round_id}"
+    else:
+        found = tx.one("SELECT * FROM rounds ORDER BY round_id DESC LIMIT 1")
+        if found is None:
+            return
+        row, which = found, f"the latest round, round {found['round_id']}"
+    bound = stored.date(tx, "rounds", str(row["round_id"]), "round_date", row["round_date"])
+    if on >= bound:
+        return
+    if not force:
+        raise LedgerError(
+            f"--date {on}: before {which} ({bound}); the ledger's history runs forward"
+            f" (give --force to keep {on})"
+        )
+    tx.event("force", f"dated {on}, before {which} ({bound}): kept with --force", round_id=round_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 from matcher.config import MatchConfig
 from matcher.io import format_csv, write_atomic
 from matcher.models import Client, Volunteer
+from matcher.rounds import stored
 from matcher.rounds.db import Tx
 from matcher.rounds.state import DECLINES_BEFORE_FLAG, Load, loads
 from matcher.triage import risk_tiers
@@ -64,11 +64,12 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
         "SELECT client_id, record, waiting_since FROM clients WHERE state = 'waiting'"
         " ORDER BY waiting_since, client_id"
     )
-    clients = [Client.model_validate_json(row["record"]) for row in rows]
+    clients = [stored.record(tx, Client, "clients", row[0], row["record"]) for row in rows]
     tiers: list[int] = risk_tiers(clients, config.triage).tolist() if clients else []
     waiting = []
     for row, tier in zip(rows, tiers, strict=True):
-        since = dt.date.fromisoformat(row["waiting_since"])
+        key = stored.show_key(("client_id", row["client_id"]))
+        since = stored.date(tx, "clients", key, "waiting_since", row["waiting_since"])
         waiting.append(
             WaitingClient(
                 client_id=row["client_id"],
@@ -84,12 +85,12 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
         ActiveMatch(
             row["client_id"],
             row["volunteer_id"],
-            start := dt.date.fromisoformat(row["started_on"]),
+            start := stored.date(tx, "matches", str(row["match_id"]), "started_on", row[2]),
             max(0.0, (on - start).days / 7),
             row["round_id"],
         )
         for row in tx.all(
-            "SELECT client_id, volunteer_id, started_on, round_id FROM matches"
+            "SELECT client_id, volunteer_id, started_on, round_id, match_id FROM matches"
             " WHERE ended_on IS NULL ORDER BY client_id"
         )
     )
@@ -188,7 +189,11 @@ def export(tx: Tx, out_dir: Path) -> list[Path]:
         if model is not None and "record" in columns:
             at = columns.index("record")
             fields = [name for name in model.model_fields if name not in columns]
-            records = [json.loads(row[at]) for row in rows]
+            # Validated, so that what is exported reads back with `matcher import`.
+            records = [
+                stored.record(tx, model, table, row[0], row[at]).model_dump(mode="json")
+                for row in rows
+            ]
             columns = columns[:at] + fields + columns[at + 1 :]
             rows = [
                 row[:at] + [record[name] for name in fields] + row[at + 1 :]
