@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from matcher.report.round import RoundInput
+    from matcher.simulate.metrics import Stat
 
 EXTRA_HINT = "the HTML report needs the 'report' extra: pip install 'matcher[report]'"
 
@@ -44,7 +45,7 @@ def round_report(data: RoundInput, *, lang: str = "nl", pseudonymise: bool = Fal
 def simulation_report(
     scenario: str,
     result: Any,
-    summary: Mapping[str, Mapping[str, Mapping[str, float]]],
+    summary: Mapping[str, Mapping[str, Stat]],
     *,
     seed: int,
     lang: str = "nl",

@@ -10,8 +10,8 @@ import numpy as np
 
 from matcher.report import charts
 from matcher.report.texts import texts
-from matcher.simulate.cli import TABLE, interval_cell
-from matcher.simulate.metrics import TIER_NAMES
+from matcher.simulate.cli import TABLE, coverage_notes, interval_cell
+from matcher.simulate.metrics import TIER_NAMES, Stat
 
 
 @dataclass
@@ -22,11 +22,12 @@ class SimulationView:
     facts: list[tuple[str, str]]
     columns: list[str]
     rows: list[tuple[str, list[str]]]
+    notes: list[str]  # how intervals are made; metrics not defined in every run
     charts: dict[str, charts.Chart] = field(default_factory=dict)
 
 
 def simulation_view(
-    scenario: str, result: Any, summary: Mapping[str, Mapping[str, Mapping[str, float]]], *,
+    scenario: str, result: Any, summary: Mapping[str, Mapping[str, Stat]], *,
     seed: int, lang: str,
 ) -> SimulationView:  # fmt: skip
     t = texts(lang)
@@ -54,6 +55,10 @@ def simulation_view(
             (policy, [_cell(summary[policy][key], fmt, lang) for key, _, fmt in TABLE])
             for policy in policies
         ],
+        notes=[
+            t["interval_methods"],
+            *coverage_notes(summary, [(key, t[key]) for key, _, _ in TABLE], runs, t),
+        ],
     )
     weeks = np.arange(result.weeks)
 
@@ -63,10 +68,12 @@ def simulation_view(
 
     def mean_wait(policy: str, tier: str) -> np.ndarray:
         # Pooled over runs, weighted by how many wait; a gap in the line where nobody waits.
+        # A run where nobody of the tier waits has no mean (NaN) and adds nothing.
         count, waited = trace(policy, f"waiting_{tier}"), trace(policy, f"wait_weeks_{tier}")
         total = count.sum(axis=0)
+        weeks_waited = np.where(count > 0, count * np.nan_to_num(waited), 0.0).sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, (count * waited).sum(axis=0) / total, np.nan)
+            return np.where(total > 0, weeks_waited / total, np.nan)
 
     view.charts["wait_by_tier"] = charts.lines_per_tier(
         weeks,
@@ -77,26 +84,25 @@ def simulation_view(
     view.charts["waiting"] = charts.lines(
         weeks, {p: trace(p, "waiting").mean(axis=0) for p in policies}, t["waiting_count"], t
     )
-    stats = {
-        key: [summary[p][key] for p in policies]
-        for key in ("matched_pct", "pct_of_hindsight", "load_gini")
-    }
-    view.charts["matched"] = charts.interval_bars(
-        policies, stats["matched_pct"], t["matched_share"], limit=100
-    )
-    view.charts["hindsight"] = charts.interval_bars(
-        policies,
-        stats["pct_of_hindsight"],
-        t["pct_hindsight"],
-        limit=max(100.0, *(s["high"] for s in stats["pct_of_hindsight"])),
-    )
-    view.charts["balance"] = charts.interval_bars(
-        policies, stats["load_gini"], t["load_balance"], limit=1
-    )
+    for key, name, label, limit in (
+        ("matched_pct", "matched", t["matched_share"], 100.0),
+        ("pct_of_hindsight", "hindsight", t["pct_hindsight"], 100.0),
+        ("load_gini", "balance", t["load_balance"], 1.0),
+    ):
+        # A policy whose metric is undefined in every run has no bar (its cell reads —).
+        defined = [p for p in policies if summary[p][key]["mean"] is not None]
+        view.charts[name] = charts.interval_bars(
+            defined, [_bar(summary[p][key]) for p in defined], label, limit=limit
+        )
     return view
 
 
-def _cell(stat: Mapping[str, float], fmt: str, lang: str) -> str:
+def _bar(stat: Stat) -> dict[str, float]:
+    assert stat["mean"] is not None and stat["low"] is not None and stat["high"] is not None
+    return {"mean": stat["mean"], "low": stat["low"], "high": stat["high"]}
+
+
+def _cell(stat: Stat, fmt: str, lang: str) -> str:
     text = interval_cell(stat, fmt)
     # Only numbers carry a point here: Dutch readers get decimal commas.
     return text.replace(".", ",") if lang == "nl" else text

@@ -86,6 +86,22 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "mean_travel_km": "km",
         "load_gini": "load Gini",
         "round_ms": "ms / round",
+        "interval_methods": "Shares (matched, same loss, high risk within 4 weeks) pool the clients"
+        " or matches of all runs, with a Wilson interval widened when runs differ more than"
+        " chance; % hindsight is a mean with a bootstrap interval over runs; the rest are means"
+        " with a Student t interval over runs.",
+        "over_runs": "{metric}: over the {n} of {runs} runs that had {group}.",
+        "over_runs_by_policy": "{metric}: over the runs that had {group} ({low}–{high} of {runs},"
+        " by policy).",
+        "no_run_had": "{metric}: — (no run had {group}).",
+        "group_clients": "clients",
+        "group_matches": "matches",
+        "group_visits": "matches with visits",
+        "group_volunteers": "volunteers",
+        "group_hindsight": "a hindsight optimum above 0",
+        "group_low": "low-risk clients",
+        "group_moderate": "moderate-risk clients",
+        "group_high": "high-risk clients",
         "lived_experience": "Lived experience",
         "closeness": "Closeness",
         "availability": "Shared time",
@@ -189,6 +205,23 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "mean_travel_km": "km",
         "load_gini": "Gini belasting",
         "round_ms": "ms / ronde",
+        "interval_methods": "Aandelen (gekoppeld, zelfde verlies, hoog risico binnen 4 weken)"
+        " tellen de cliënten of koppelingen van alle runs samen, met een Wilson-interval dat"
+        " breder wordt als runs meer verschillen dan toeval; % achteraf is een gemiddelde met een"
+        " bootstrap-interval over runs; de rest zijn gemiddelden met een Student-t-interval over"
+        " runs.",
+        "over_runs": "{metric}: over de {n} van {runs} runs met {group}.",
+        "over_runs_by_policy": "{metric}: over de runs met {group} ({low}–{high} van {runs},"
+        " per werkwijze).",
+        "no_run_had": "{metric}: — (geen run had {group}).",
+        "group_clients": "cliënten",
+        "group_matches": "koppelingen",
+        "group_visits": "koppelingen met bezoek",
+        "group_volunteers": "vrijwilligers",
+        "group_hindsight": "een optimum achteraf boven 0",
+        "group_low": "cliënten met laag risico",
+        "group_moderate": "cliënten met matig risico",
+        "group_high": "cliënten met hoog risico",
         "lived_experience": "Ervaringsdeskundig",
         "closeness": "Nabijheid",
         "availability": "Gedeelde tijd",

@@ -22,7 +22,7 @@ from matcher.engine import prepare
 from matcher.models import Volunteer
 from matcher.policies import FutureSample
 from matcher.simulate.hindsight import Hindsight, hindsight_optimum
-from matcher.simulate.metrics import run_metrics, summarise, waiting_by_tier
+from matcher.simulate.metrics import Stat, run_metrics, summarise, waiting_by_tier
 from matcher.simulate.run import Outcome, run_policy
 from matcher.simulate.world import Dynamics, PeopleSampler, World, build_world
 from matcher.triage import risk_tiers
@@ -46,7 +46,8 @@ class SimulationResult:
     weeks: int
     runs: tuple[RunResult, ...]
 
-    def summary(self) -> dict[str, dict[str, dict[str, float]]]:
+    def summary(self) -> dict[str, dict[str, Stat]]:
+        """Policy -> metric -> estimate and interval over the runs (see `summarise`)."""
         return {
             policy: summarise([run.metrics[policy] for run in self.runs])
             for policy in self.policies

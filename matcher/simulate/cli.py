@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from matcher.cli_errors import reports_errors
 from matcher.cli_report import check_report_possible, report_options
 from matcher.policies import POLICY_NAMES
+
+if TYPE_CHECKING:  # the package imports the engine: too slow for every command's start
+    from matcher.simulate.metrics import Stat
 
 # The comparison table: metric, heading, format.
 TABLE = (
@@ -109,7 +114,7 @@ def simulate(
         out.mkdir(parents=True, exist_ok=True)
         data = summary_data(scenario.name, result, summary, seed=seed, discount=discount)
         rows = [
-            [policy, str(run.run), *(str(row[c]) for c in TRACE_COLUMNS[2:])]
+            [policy, str(run.run), *(trace_cell(row[c]) for c in TRACE_COLUMNS[2:])]
             for run in result.runs
             for policy in result.policies
             for row in run.traces[policy]
@@ -131,13 +136,15 @@ def simulate(
         click.echo(f"Wrote {report_path}")
 
 
-def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]]]) -> str:
+def render(name: str, result: Any, summary: Mapping[str, Mapping[str, Stat]]) -> str:
+    from matcher.report.texts import texts
+
     exact = result.hindsight_exact_runs
     reference = (
         "optimum" if exact == len(result.runs) else f"optimum in {exact} runs, LP bound in the rest"
     )
     lines = [
-        f"{name}: {len(result.runs)} runs × {result.weeks} weeks; mean [95 % interval];"
+        f"{name}: {len(result.runs)} runs × {result.weeks} weeks; estimate [95 % interval];"
         f" hindsight = {reference}",
         "",
     ]
@@ -154,18 +161,62 @@ def render(name: str, result: Any, summary: dict[str, dict[str, dict[str, float]
     for p in result.policies:
         row = "  ".join(c.rjust(w) for c, w in zip(cells[p], widths, strict=True))
         lines.append(f"{p:<{width}}  {row}")
+    words = texts("en")
+    notes = coverage_notes(summary, [(k, h) for k, h, _ in TABLE], len(result.runs), words)
+    lines += ["", *(textwrap.fill(note, 100) for note in [words["interval_methods"], *notes])]
     return "\n".join(lines)
 
 
-def interval_cell(stat: Mapping[str, float], fmt: str) -> str:
-    """'mean [low–high]', or the mean alone when the interval is a point."""
+UNDEFINED = "—"
+
+
+def interval_cell(stat: Stat, fmt: str) -> str:
+    """'mean [low–high]', the mean alone when the interval is a point, '—' when undefined."""
+    if stat["mean"] is None or stat["low"] is None or stat["high"] is None:
+        return UNDEFINED
     if stat["high"] - stat["low"] < 1e-9:
         return fmt.format(stat["mean"])
     return f"{fmt.format(stat['mean'])} [{fmt.format(stat['low'])}–{fmt.format(stat['high'])}]"
 
 
+def coverage_notes(
+    summary: Mapping[str, Mapping[str, Stat]],
+    columns: Sequence[tuple[str, str]],
+    runs: int,
+    words: Mapping[str, str],
+) -> list[str]:
+    """For each column not defined in every run: over how many runs it is taken, and why."""
+    from matcher.simulate.metrics import GROUP_OF
+
+    notes = []
+    for key, heading in columns:
+        group = GROUP_OF.get(key)
+        counts = sorted({stats[key]["runs"] for stats in summary.values()})
+        if group is None or counts == [runs]:
+            continue
+        what = words[f"group_{group}"]
+        if counts == [0]:
+            notes.append(words["no_run_had"].format(metric=heading, group=what))
+        elif len(counts) == 1:
+            notes.append(
+                words["over_runs"].format(metric=heading, n=counts[0], runs=runs, group=what)
+            )
+        else:
+            notes.append(
+                words["over_runs_by_policy"].format(
+                    metric=heading, low=counts[0], high=counts[-1], runs=runs, group=what
+                )
+            )
+    return notes
+
+
+def trace_cell(value: float) -> str:
+    """A trace value for the CSV: empty where undefined (nobody of the tier waiting)."""
+    return "" if math.isnan(value) else str(value)
+
+
 def summary_data(
-    name: str, result: Any, summary: dict[str, Any], *, seed: int, discount: float
+    name: str, result: Any, summary: Mapping[str, Mapping[str, Stat]], *, seed: int, discount: float
 ) -> dict[str, Any]:
     from matcher.output import versions
 

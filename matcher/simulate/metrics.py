@@ -1,9 +1,15 @@
-"""What a reviewer asks of a policy over a simulated year, per run and over runs."""
+"""What a reviewer asks of a policy over a simulated year, per run and over runs.
+
+A metric over an empty group (the high-risk clients of a run that had none, the matches of a
+policy that made none) is undefined, not 0: per run it is NaN, over runs it uses only the runs
+where it is defined, and where it is defined in no run the summary holds None.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, NotRequired, TypedDict
 
 import numpy as np
 
@@ -12,15 +18,59 @@ from matcher.simulate.world import World
 
 HIGH_RISK_WEEKS: Final = 4
 TIER_NAMES: Final = ("low", "moderate", "high")
+NAN: Final = float("nan")
+# Shares of clients or matches: share -> (successes, trials), both counted per run. Over runs
+# they are pooled: the share of all simulated high-risk clients, not a mean of run shares in
+# which a run with one such client weighs as much as a run with ten.
+SHARES: Final = {
+    "matched_pct": ("matched", "clients"),
+    "same_loss_pct": ("same_loss_matches", "matches"),
+    "high_risk_within_4_weeks_pct": ("high_risk_within_4_weeks", "high_risk_clients"),
+}
+# Upper ends of bounded metrics; every metric is ≥ 0.
+UPPER: Final = {"pct_of_hindsight": 100.0, "load_gini": 1.0} | {k: 100.0 for k in SHARES}
+# What a metric is taken over, where a run may have none of it (words in the wording layers).
+GROUP_OF: Final = {
+    "matched_pct": "clients", "same_loss_pct": "matches", "mean_match_weight": "matches",
+    "mean_travel_km": "visits", "load_gini": "volunteers", "pct_of_hindsight": "hindsight",
+    "high_risk_within_4_weeks_pct": "high",
+} | {
+    f"wait_{stat}_{label}": "clients" if label == "all" else label
+    for stat in ("median", "p90", "max") for label in ("all", *TIER_NAMES)
+}  # fmt: skip
+Z95: Final = 1.959963984540054
+BOOTSTRAP_RESAMPLES: Final = 2000
+BOOTSTRAP_SEED: Final = 20260105
+
+
+class Stat(TypedDict):
+    """A metric over runs: its estimate, 95 % interval, and the runs where it is defined."""
+
+    mean: float | None
+    low: float | None
+    high: float | None
+    runs: int
+    method: str  # how the interval was made: "wilson", "bootstrap", "student-t"
+    trials: NotRequired[int]  # shares: clients or matches pooled over those runs
 
 
 def gini(values: Sequence[float]) -> float:
     """0 when every volunteer carries the same load, towards 1 when one carries all."""
     x = np.sort(np.asarray(values, dtype=float))
-    if len(x) == 0 or x.sum() == 0:
+    if len(x) == 0:
+        return NAN
+    if x.sum() == 0:
         return 0.0
     n = len(x)
     return float((2 * np.arange(1, n + 1) - n - 1) @ x / (n * x.sum()))
+
+
+def _mean(values: Sequence[float]) -> float:
+    return float(np.mean(values)) if len(values) else NAN
+
+
+def _share(successes: int, trials: int) -> float:
+    return 100.0 * successes / trials if trials else NAN
 
 
 def run_metrics(
@@ -33,9 +83,18 @@ def run_metrics(
     for i, week in outcome.matched_week.items():
         matched[i] = True
         waited[i] = week - world.arrival_week[i]
+    high = tiers == 2
+    quick = int((matched & (waited <= HIGH_RISK_WEEKS) & high).sum())
+    matches = len(outcome.matched_week)
+    same_loss = sum(outcome.same_loss.values())
     metrics: dict[str, float] = {
         "clients": float(n),
-        "matched_pct": 100.0 * matched.mean() if n else 0.0,
+        "matched": float(matched.sum()),
+        "matches": float(matches),
+        "same_loss_matches": float(same_loss),
+        "high_risk_clients": float(high.sum()),
+        "high_risk_within_4_weeks": float(quick),
+        "matched_pct": _share(int(matched.sum()), n),
     }
     for label, mask in [("all", np.ones(n, dtype=bool))] + [
         (name, tiers == k) for k, name in enumerate(TIER_NAMES)
@@ -46,31 +105,26 @@ def run_metrics(
             ("p90", lambda v: np.percentile(v, 90)),
             ("max", np.max),
         ):
-            metrics[f"wait_{stat}_{label}"] = float(fn(values)) if len(values) else 0.0
-    high = tiers == 2
-    quick = matched & (waited <= HIGH_RISK_WEEKS)
-    metrics["high_risk_within_4_weeks_pct"] = (
-        100.0 * float(quick[high].mean()) if high.any() else 0.0
-    )
-    matches = len(outcome.matched_week)
-    metrics["same_loss_pct"] = 100.0 * sum(outcome.same_loss.values()) / matches if matches else 0.0
-    metrics["mean_match_weight"] = float(np.mean(list(outcome.weight.values()))) if matches else 0.0
-    km = list(outcome.travel_km.values())
-    metrics["mean_travel_km"] = float(np.mean(km)) if km else 0.0
+            metrics[f"wait_{stat}_{label}"] = float(fn(values)) if len(values) else NAN
+    metrics["high_risk_within_4_weeks_pct"] = _share(quick, int(high.sum()))
+    metrics["same_loss_pct"] = _share(same_loss, matches)
+    metrics["mean_match_weight"] = _mean(list(outcome.weight.values()))
+    metrics["mean_travel_km"] = _mean(list(outcome.travel_km.values()))
     loads = [outcome.volunteer_weeks_loaded.get(j, 0) for j in range(len(world.volunteers))]
     metrics["load_gini"] = gini(loads)
     total = sum(outcome.value.values())
     metrics["value"] = total
-    metrics["pct_of_hindsight"] = 100.0 * total / hindsight_value if hindsight_value > 0 else 100.0
-    metrics["round_ms"] = (
-        1000.0 * float(np.mean(outcome.round_seconds)) if outcome.round_seconds else 0.0
-    )
+    # Nothing was possible in hindsight either: no share of it to report.
+    metrics["pct_of_hindsight"] = 100.0 * total / hindsight_value if hindsight_value > 0 else NAN
+    metrics["round_ms"] = 1000.0 * _mean(outcome.round_seconds)
     metrics["declined"] = float(outcome.declined)
     return metrics
 
 
 def waiting_by_tier(world: World, outcome: Outcome, tiers: np.ndarray) -> list[dict[str, float]]:
-    """Per week, after its round: how many of each tier wait, and their mean weeks waited."""
+    """Per week, after its round: how many of each tier wait, and their mean weeks waited.
+
+    The mean is NaN in a week when nobody of the tier waits."""
     matched_week = np.full(len(world.clients), world.weeks, dtype=np.int64)
     for i, week in outcome.matched_week.items():
         matched_week[i] = week
@@ -81,29 +135,106 @@ def waiting_by_tier(world: World, outcome: Outcome, tiers: np.ndarray) -> list[d
         for k, name in enumerate(TIER_NAMES):
             mask = waiting & (tiers == k)
             row[f"waiting_{name}"] = float(mask.sum())
-            waited = week - world.arrival_week[mask]
-            row[f"wait_weeks_{name}"] = float(waited.mean()) if mask.any() else 0.0
+            row[f"wait_weeks_{name}"] = _mean(week - world.arrival_week[mask])
         rows.append(row)
     return rows
 
 
-def summarise(runs: Sequence[dict[str, float]]) -> dict[str, dict[str, float]]:
-    """Mean and 95 % interval (Student t over runs) of every metric."""
-    from scipy import stats  # imported here: slow, and only a simulation's end needs it
+def summarise(runs: Sequence[dict[str, float]]) -> dict[str, Stat]:
+    """Every metric over runs, each with a 95 % interval that stays inside the metric's range.
 
-    out: dict[str, dict[str, float]] = {}
+    Shares pool their counts over runs (Wilson interval, widened by the design effect when
+    runs differ more than chance); % of hindsight is a mean with a percentile bootstrap over
+    runs; the rest are means with a Student t interval cut to the metric's range (a cut
+    interval keeps its coverage: the metric cannot lie outside the range).
+    """
+    out: dict[str, Stat] = {}
     for key in runs[0]:
         values = np.array([run[key] for run in runs], dtype=float)
-        mean = float(values.mean())
-        if len(values) > 1 and values.std(ddof=1) > 0:
-            half = float(
-                stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+        upper = UPPER.get(key, math.inf)
+        if key in SHARES:
+            successes, trials = SHARES[key]
+            out[key] = pooled_share(
+                np.array([run[successes] for run in runs]), np.array([run[trials] for run in runs])
             )
+        elif key == "pct_of_hindsight":
+            out[key] = bootstrap_mean(values, upper=upper)
         else:
-            half = 0.0
-        # The interval of the mean, kept inside what the metric can be.
-        low, high = max(mean - half, 0.0), mean + half
-        if key.endswith("_pct"):
-            high = min(high, 100.0)
-        out[key] = {"mean": mean, "low": low, "high": high}
+            out[key] = student_t_mean(values, upper=upper)
     return out
+
+
+def _undefined(method: str) -> Stat:
+    return {"mean": None, "low": None, "high": None, "runs": 0, "method": method}
+
+
+def _inside(mean: float, low: float, high: float, upper: float) -> tuple[float, float, float]:
+    # Float rounding only: the estimate stays inside its interval, both inside the range.
+    mean = min(max(mean, 0.0), upper)
+    return mean, min(max(low, 0.0), mean), max(min(high, upper), mean)
+
+
+def pooled_share(successes: np.ndarray, trials: np.ndarray) -> Stat:
+    """Successes over trials pooled across the runs that had trials, as a percentage.
+
+    The clients of one run share its volunteers, so runs can differ by more than chance: the
+    Wilson interval then uses the effective sample size (trials / design effect), where the
+    design effect compares the ratio estimator's variance across runs with the binomial one.
+    """
+    defined = trials > 0
+    y, n = successes[defined].astype(float), trials[defined].astype(float)
+    if not defined.any():
+        return _undefined("wilson")
+    total = float(n.sum())
+    p = float(y.sum()) / total
+    design_effect = 1.0
+    binomial = p * (1 - p) / total
+    if len(n) > 1 and binomial > 0:
+        between = len(n) / (len(n) - 1) * float(((y - p * n) ** 2).sum()) / total**2
+        design_effect = max(1.0, between / binomial)
+    low, high = wilson(p, total / design_effect)
+    mean, low, high = _inside(100 * p, 100 * low, 100 * high, 100.0)
+    return {
+        "mean": mean, "low": low, "high": high, "runs": int(defined.sum()), "method": "wilson",
+        "trials": int(total),
+    }  # fmt: skip
+
+
+def wilson(p: float, n: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval of a proportion p observed over n (possibly effective) trials."""
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def bootstrap_mean(values: np.ndarray, *, upper: float) -> Stat:
+    """Mean over the runs where defined, 95 % percentile bootstrap over those runs (seeded).
+
+    Every resampled mean lies in the range of the values, so the interval does too."""
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return _undefined("bootstrap")
+    mean = float(v.mean())
+    low = high = mean
+    if len(v) > 1 and np.ptp(v) > 0:
+        rng = np.random.default_rng(BOOTSTRAP_SEED)
+        means = v[rng.integers(0, len(v), size=(BOOTSTRAP_RESAMPLES, len(v)))].mean(axis=1)
+        low, high = (float(q) for q in np.percentile(means, [2.5, 97.5]))
+    mean, low, high = _inside(mean, low, high, upper)
+    return {"mean": mean, "low": low, "high": high, "runs": len(v), "method": "bootstrap"}
+
+
+def student_t_mean(values: np.ndarray, *, upper: float) -> Stat:
+    """Mean over the runs where defined, Student t interval cut to [0, upper]."""
+    from scipy import stats  # imported here: slow, and only a simulation's end needs it
+
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return _undefined("student-t")
+    mean = float(v.mean())
+    half = 0.0
+    if len(v) > 1 and v.std(ddof=1) > 0:
+        half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+    mean, low, high = _inside(mean, mean - half, mean + half, upper)
+    return {"mean": mean, "low": low, "high": high, "runs": len(v), "method": "student-t"}
