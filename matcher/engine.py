@@ -113,6 +113,30 @@ def _excluded_pairs(pop: Population) -> frozenset[int]:
     return frozenset(keys)
 
 
+def _located(
+    clients: list[Client], volunteers: list[Volunteer], config: MatchConfig
+) -> tuple[list[Client], list[Volunteer]]:
+    """Places people a caller gave by postcode, district or place; records read from files
+    or the ledger are placed already and pass through untouched."""
+    people: list[Client | Volunteer] = [*clients, *volunteers]
+    if all(p.lat is not None or not (p.postcode or p.district or p.place) for p in people):
+        return clients, volunteers
+    from matcher.io.geo import gazetteer_for
+    from matcher.locations import locate_all
+
+    gazetteer = gazetteer_for(config)
+    problems = []
+    located: list[list[Any]] = []
+    for items, source in ((clients, "clients"), (volunteers, "volunteers")):
+        try:
+            located.append(locate_all(items, gazetteer, source))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return located[0], located[1]
+
+
 def _config(config: MatchConfig | Mapping[str, Any] | None) -> MatchConfig:
     if config is None:
         return MatchConfig()
@@ -134,6 +158,7 @@ def prepare(
     started = time.perf_counter()
     client_models = _coerce(clients, Client, "clients")
     volunteer_models = _coerce(volunteers, Volunteer, "volunteers")
+    client_models, volunteer_models = _located(client_models, volunteer_models, config)
     population = build_population(client_models, volunteer_models, config, round_date)
     excluded = _excluded_pairs(population)
     timings["prepare_s"] = time.perf_counter() - started

@@ -15,6 +15,7 @@ import numpy as np
 from matcher import vocab
 from matcher.candidates import distance_km
 from matcher.engine import Prepared
+from matcher.locations import least_precise
 from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
@@ -32,7 +33,9 @@ def pair_facts(pop: Population, ci: int, vi: int, scores: dict[str, float]) -> l
         facts.append(("knows-loss", ()))
     km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
     if scores["closeness"] > 0 or (not np.isnan(km) and km <= volunteer.max_travel_km):
-        facts.append(("km", (km,)))
+        # Between two centres (postcode, district, place) a distance is approximate.
+        basis = least_precise(client.location_source, volunteer.location_source)
+        facts.append(("km", (km,) if basis is None else (km, basis)))
     else:
         facts.append(("phone", ()))
     shared = [s for s in vocab.SLOTS if s in client.availability and s in volunteer.availability]
@@ -61,9 +64,12 @@ def blocking_hint(pop: Population, rule_code: str, ci: int, vi: int) -> str:
         return f"{vid} serves {', '.join(volunteer.programmes)}, not {client.programme}"
     if rule_code == "no-capacity":
         return f"{vid} has no free place ({volunteer.active_clients} of {volunteer.capacity})"
+    if rule_code == "contact-mismatch":
+        return f"{vid} meets by {volunteer.contact} only, the client by {client.contact} only"
     if rule_code == "too-far":
         km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
-        where = "location unknown" if np.isnan(km) else f"{km:.1f} km away"
+        about = "≈" if least_precise(client.location_source, volunteer.location_source) else ""
+        where = "location unknown" if np.isnan(km) else f"{about}{km:.1f} km away"
         return (
             f"{vid} is {where}, travels {volunteer.max_travel_km:g} km"
             f" (contact: client {client.contact}, volunteer {volunteer.contact})"
@@ -226,6 +232,15 @@ def _near_misses(
     return lines
 
 
+def _location_line(source: str | None) -> list[str]:
+    # Said only when the client's place is not the coordinates the file gave.
+    if source in (None, "coordinates"):
+        return []
+    if source == "none":
+        return ["location: none (phone contact only)"]
+    return [f"location: the {source} centre, so distances are approximate (≈)"]
+
+
 def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
     pop = prepared.population
     ci = [c.client_id for c in pop.clients].index(explanation.client_id)
@@ -233,6 +248,7 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         f"client {explanation.client_id}: risk {explanation.risk_tier},"
         f" waited {explanation.weeks_waited:.1f} weeks",
         f"outcome: {explanation.outcome}",
+        *_location_line(pop.clients[ci].location_source),
         "",
         "best options:" if explanation.options else "no allowed volunteer.",
     ]

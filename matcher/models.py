@@ -23,6 +23,9 @@ Gender = Literal["f", "m", "x"]
 PreferredGender = Literal["f", "m"]
 ContactMode = Literal["visit", "phone", "either"]
 RiskTier = Literal["low", "moderate", "high"]
+# Where a person's lat/lon came from (matcher.locations): given, or a centre looked up;
+# None while there is none (phone contact only, or not looked up yet).
+LocationSource = Literal["coordinates", "postcode", "district", "place"]
 
 
 def _blank(value: Any) -> bool:
@@ -150,6 +153,28 @@ def _languages(value: Any) -> Any:
     return tuple(sorted(set(codes))) or ("nl",)
 
 
+_POSTCODE = re.compile(r"^([1-9][0-9]{3})([A-Z]{2})?$")
+
+
+def _postcode(value: Any) -> Any:
+    """A Dutch postcode as `8011AB` (PC6) or `8011` (PC4): upper case, no space."""
+    if _blank(value):
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A spreadsheet turns a PC4 cell into the number 8011 (or 8011.0).
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    text = normal_postcode(_scalar(value))
+    if text is None:
+        raise PydanticCustomError("postcode", "must be a Dutch postcode like '8011 AB' or '8011'")
+    return text
+
+
+def normal_postcode(text: str) -> str | None:
+    """`8011 ab` -> `8011AB`, `8011` -> `8011`; None when it is not a Dutch postcode."""
+    compact = text.strip().upper().replace(" ", "").replace("\u00a0", "")
+    return compact if _POSTCODE.match(compact) else None
+
+
 def _ids(value: Any) -> Any:
     return tuple(sorted({item.strip() for item in _items(value)}))
 
@@ -185,6 +210,7 @@ Age = Annotated[Annotated[int, Field(ge=0, le=120)] | None, BeforeValidator(_to_
 Latitude = Annotated[Annotated[float, Field(ge=-90, le=90)] | None, BeforeValidator(_to_number)]
 Longitude = Annotated[Annotated[float, Field(ge=-180, le=180)] | None, BeforeValidator(_to_number)]
 Date = Annotated[dt.date | None, BeforeValidator(_to_date)]
+Postcode = Annotated[str | None, BeforeValidator(_postcode)]
 Programme = Annotated[str, BeforeValidator(_required_word)]
 Programmes = Annotated[tuple[str, ...], BeforeValidator(_free_word_list)]
 Languages = Annotated[tuple[str, ...], BeforeValidator(_languages)]
@@ -222,6 +248,8 @@ class Client(BaseModel):
     lat: Latitude = None
     lon: Longitude = None
     district: Text = None
+    postcode: Postcode = None
+    place: Text = None
     loss_type: Annotated[LossType | None, _literal("loss type", vocab.LOSS_TYPES)] = None
     loss_date: Date = None
     hindering_factors: Hindering = ()
@@ -237,10 +265,18 @@ class Client(BaseModel):
     )
     waiting_since: Date = None
     excluded_volunteers: IdList = ()
+    # Her own judgement at the intake; it wins over the tier triage computes from the factors.
+    risk_tier: Annotated[RiskTier | None, _literal("risk tier", vocab.RISK_TIERS)] = None
+    location_source: LocationSource | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _given_coordinates(cls, data: Any) -> Any:
+        return _coordinates_source(data)
 
     @model_validator(mode="after")
     def _location_unless_phone(self) -> Client:
-        _check_location(self.lat, self.lon, self.contact)
+        _check_location(self)
         return self
 
 
@@ -256,6 +292,8 @@ class Volunteer(BaseModel):
     lat: Latitude = None
     lon: Longitude = None
     district: Text = None
+    postcode: Postcode = None
+    place: Text = None
     max_travel_km: Annotated[float, BeforeValidator(_to_number), Field(ge=0, le=1000)] = 10.0
     lived_experience: LossTypes = ()
     training: Trainings = ()
@@ -267,11 +305,13 @@ class Volunteer(BaseModel):
     contact: Annotated[ContactMode, _literal("contact mode", vocab.CONTACT_MODES, "either")] = (
         "either"
     )
+    location_source: LocationSource | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _defaults_for_blank_numbers(cls, data: Any) -> Any:
         # An empty spreadsheet cell means "not given": fall back to the documented default.
+        data = _coordinates_source(data)
         if isinstance(data, dict):
             return {
                 key: value
@@ -290,7 +330,7 @@ class Volunteer(BaseModel):
                 "active_clients: must be ≤ capacity ({capacity}) (got {active})",
                 {"capacity": self.capacity, "active": self.active_clients},
             )
-        _check_location(self.lat, self.lon, self.contact)
+        _check_location(self)
         return self
 
     @property
@@ -298,10 +338,21 @@ class Volunteer(BaseModel):
         return self.capacity - self.active_clients
 
 
-def _check_location(lat: float | None, lon: float | None, contact: str) -> None:
+def _coordinates_source(data: Any) -> Any:
+    # Coordinates in the row are the most precise location there is; a postcode, district or
+    # place is looked up later (matcher.locations), which sets the source it used.
+    given = isinstance(data, dict) and not _blank(data.get("lat")) and not _blank(data.get("lon"))
+    if given and _blank(data.get("location_source")):
+        return {**data, "location_source": "coordinates"}
+    return data
+
+
+def _check_location(person: Client | Volunteer) -> None:
+    lat, lon, contact = person.lat, person.lon, person.contact
     if (lat is None) != (lon is None):
         raise PydanticCustomError("location", "lat/lon: give both or neither")
-    if lat is None and contact != "phone":
+    can_look_up = person.postcode or person.district or person.place
+    if lat is None and contact != "phone" and not can_look_up:
         raise PydanticCustomError(
             "location",
             "lat/lon: location is required unless contact is 'phone' (got contact '{contact}')",

@@ -144,6 +144,12 @@ def language_name(code: str, lang: str) -> str:
     return LANGUAGE_NAMES[lang].get(code, code)
 
 
+# A distance from the least precise of the two locations (matcher.locations).
+APPROXIMATE_BASIS: Final = {
+    "en": {"postcode": "postcode centres", "district": "district centres", "place": "town centres"},
+    "nl": {"postcode": "postcodecentra", "district": "wijkcentra", "place": "plaatscentra"},
+}
+
 # A pair's reasons as facts: (kind, values). Rendered by render_pair_reasons.
 Fact = tuple[str, tuple[object, ...]]
 
@@ -167,6 +173,9 @@ def _render_fact(kind: str, values: tuple[object, ...], lang: str) -> str:
         )
     if kind == "km":
         km = number(float(values[0]), lang)  # type: ignore[arg-type]
+        if len(values) > 1:  # measured between centres, not between the given coordinates
+            basis = APPROXIMATE_BASIS[lang][str(values[1])]
+            return f"≈{km} km uit elkaar ({basis})" if nl else f"≈{km} km apart ({basis})"
         return f"{km} km uit elkaar" if nl else f"{km} km apart"
     if kind == "phone":
         return "telefonisch" if nl else "by phone"

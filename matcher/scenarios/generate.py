@@ -28,8 +28,11 @@ from matcher.scenarios.people import draw_clients, draw_volunteers, language_cod
 from matcher.scenarios.spec import Scenario
 from matcher.scenarios.toml import render_toml
 
-CLIENT_COLUMNS = tuple(Client.model_fields)
-VOLUNTEER_COLUMNS = tuple(Volunteer.model_fields)
+# Scenario people live at drawn coordinates: the lookup columns (matcher.locations) stay out.
+# Their risk tier is the triage's, from the drawn factors: no coordinator's own tier.
+_NOT_DRAWN = ("postcode", "place", "location_source", "risk_tier")
+CLIENT_COLUMNS = tuple(name for name in Client.model_fields if name not in _NOT_DRAWN)
+VOLUNTEER_COLUMNS = tuple(name for name in Volunteer.model_fields if name not in _NOT_DRAWN)
 Row = dict[str, str]
 
 
