@@ -8,6 +8,7 @@ the split a Dutch population study of the bereaved found (tests/test_triage.py c
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Final
 
@@ -17,6 +18,8 @@ import numpy.typing as npt
 from matcher import vocab
 from matcher.config import Triage
 from matcher.models import Client
+
+logger = logging.getLogger("matcher")
 
 TIER_LOW, TIER_MODERATE, TIER_HIGH = 0, 1, 2
 
@@ -67,6 +70,17 @@ def risk_scores(
 
 
 def risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8]:
+    """The tier each client is treated with: the coordinator's own `risk_tier` when given
+    (she knows the person; the factors are a screen), else the computed one."""
+    tiers = computed_risk_tiers(clients, triage)
+    for row, client in enumerate(clients):
+        if client.risk_tier is not None:
+            tiers[row] = vocab.RISK_TIERS.index(client.risk_tier)
+    return tiers
+
+
+def computed_risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8]:
+    """The tier from the hindering and protective factors alone."""
     hindering = np.zeros((len(clients), len(vocab.HINDERING_FACTORS)), dtype=bool)
     protective = np.zeros((len(clients), len(vocab.PROTECTIVE_FACTORS)), dtype=bool)
     hindering_index = {name: i for i, name in enumerate(vocab.HINDERING_FACTORS)}
@@ -77,3 +91,17 @@ def risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8
         for factor in client.protective_factors:
             protective[row, protective_index[factor]] = True
     return tiers_from_scores(risk_scores(hindering, protective, triage), triage)
+
+
+def warn_without_risk_information(clients: Sequence[Client], source: str) -> None:
+    """Say once when a file gives triage nothing to go on: every client would be low risk."""
+    if not clients or any(
+        client.hindering_factors or client.protective_factors or client.risk_tier
+        for client in clients
+    ):
+        return
+    logger.warning(
+        "%s: no client has a hindering or protective factor or a risk_tier, so every client"
+        " counts as low risk; add those columns to put the most vulnerable first",
+        source,
+    )

@@ -65,7 +65,13 @@ def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
 
 def unknown_word_message(kind: str, word: str, choices: tuple[str, ...]) -> str:
     """`unknown loss type 'partnr'; did you mean 'partner'?` (or the list when nothing is close)."""
-    suggestion = closest(word, choices)
+    from matcher import vocab_nl  # the Dutch tables build on this module's vocabularies
+
+    # A vocabulary's hint must be safe ('kind' is Dutch for child, never a typo of 'friend').
+    if kind in vocab_nl.WORDS:
+        suggestion = vocab_nl.suggestion(kind, word, choices)
+    else:
+        suggestion = closest(word, choices)
     if suggestion is not None:
         return f"unknown {kind} {word!r}; did you mean {suggestion!r}?"
     if len(choices) <= 10:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from pydantic import BaseModel
 
-from matcher import vocab
+from matcher import vocab, vocab_nl
 from matcher.errors import Problem
 from matcher.io.sources import RawTable
 
@@ -28,11 +29,33 @@ def normalise_header(text: str) -> str:
     return _SEPARATORS.sub("_", unicodedata.normalize("NFC", text).strip().lower())
 
 
-def mapped_headers(headers: Iterable[str], mapping: Mapping[str, str]) -> list[str]:
-    """Normalised header names, with the config's names for a CRM's columns applied."""
+def mapped_headers(
+    headers: Iterable[str], mapping: Mapping[str, str], fields: Collection[str] = ()
+) -> list[str]:
+    """Normalised header names, with the config's names for a CRM's columns applied.
+
+    A header that names none of `fields` may still be a Dutch name for one (`Leeftijd`).
+    """
     ours = {normalise_header(key): normalise_header(value) for key, value in mapping.items()}
-    normal = (normalise_header(header) for header in headers)
-    return [ours.get(name, name) for name in normal]
+    return [understood_header(header, ours, fields)[0] for header in headers]
+
+
+HeaderSource = Literal["config", "own", "dutch", "unknown"]
+
+
+def understood_header(
+    header: str, ours: Mapping[str, str], fields: Collection[str]
+) -> tuple[str, HeaderSource]:
+    """The name a header is read as, and why: her config, our own name, or the Dutch table."""
+    name = normalise_header(header)
+    if name in ours:
+        return ours[name], "config"
+    if name in fields:
+        return name, "own"
+    dutch = vocab_nl.header_field(header, fields)
+    if dutch is not None:
+        return dutch, "dutch"
+    return name, "unknown"
 
 
 @dataclass(frozen=True)
@@ -51,7 +74,7 @@ def make_layout(table: RawTable, model: type[BaseModel], mapping: Mapping[str, s
     """Match the header to the model's fields; logs the names of the columns it drops."""
     fields = model.model_fields
     own = [normalise_header(header) for header in table.headers]
-    ours = mapped_headers(table.headers, mapping)
+    ours = mapped_headers(table.headers, mapping, fields)
     kept: list[tuple[int, str]] = []
     by_key: dict[str, str] = {}
     names: dict[str, str] = {}
