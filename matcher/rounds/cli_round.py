@@ -16,6 +16,7 @@ from matcher.rounds.cli import (
     date_option,
     day,
     db_option,
+    force_option,
     id_list,
     open_ledger,
 )
@@ -39,6 +40,7 @@ def round_group() -> None:
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
 @report_options()
+@force_option
 @db_option
 @reports_errors
 def propose(
@@ -50,6 +52,7 @@ def propose(
     report_path: str | None,
     lang: str | None,
     pseudonymise: bool,
+    force: bool,
     db_path: str,
 ) -> None:
     """Propose pairs for waiting clients and free places; store and print them with reasons."""
@@ -77,6 +80,7 @@ def propose(
             policy=policy,
             round_date=day(on),
             before_commit=write_report if report_path else None,
+            force=force,
         )
     if output_format == "json":
         click.echo(json.dumps(proposal_json(proposal), indent=2, ensure_ascii=False))
@@ -105,16 +109,24 @@ def show(round_id: int, limit: int | None, db_path: str) -> None:
 @click.option("--only", multiple=True, help="Accept only these clients (repeat or comma-list).")
 @click.option("--except", "but", multiple=True, help="Accept all but these clients.")
 @date_option("The day the matches start")
+@force_option
 @db_option
 @reports_errors
 def accept(
-    round_id: int, only: tuple[str, ...], but: tuple[str, ...], on: dt.datetime | None, db_path: str
+    round_id: int,
+    only: tuple[str, ...],
+    but: tuple[str, ...],
+    on: dt.datetime | None,
+    force: bool,
+    db_path: str,
 ) -> None:
     """Accept ROUND's undecided proposals: they become active matches."""
     if only and but:
         raise click.UsageError("give --only or --except, not both")
     with open_ledger(db_path) as ledger:
-        accepted = ledger.accept(round_id, only=id_list(only), but=id_list(but), on=day(on))
+        accepted = ledger.accept(
+            round_id, only=id_list(only), but=id_list(but), on=day(on), force=force
+        )
     click.echo(f"Accepted {len(accepted)} pair(s) of round {round_id}:")
     for client_id, volunteer_id in accepted:
         click.echo(f"  {client_id} – {volunteer_id}")
@@ -126,14 +138,21 @@ def accept(
 @click.option("--by", type=click.Choice(["client", "volunteer", "coordinator"]), required=True)
 @click.option("--reason", required=True, help="Why, in a few words (kept in the ledger).")
 @date_option("The day it was declined")
+@force_option
 @db_option
 @reports_errors
 def decline(
-    round_id: int, client_id: str, by: str, reason: str, on: dt.datetime | None, db_path: str
+    round_id: int,
+    client_id: str,
+    by: str,
+    reason: str,
+    on: dt.datetime | None,
+    force: bool,
+    db_path: str,
 ) -> None:
     """Record that a pair of ROUND was declined; it is never proposed again."""
     with open_ledger(db_path) as ledger:
-        outcome = ledger.decline(round_id, client_id, by=by, reason=reason, on=day(on))
+        outcome = ledger.decline(round_id, client_id, by=by, reason=reason, on=day(on), force=force)
     ended = "; their match is ended" if outcome.ended_match else ""
     click.echo(
         f"Declined {outcome.client_id} – {outcome.volunteer_id} (by {by}){ended};"

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from matcher.config import MatchConfig, config_from_dict
 from matcher.models import Client, Volunteer
-from matcher.rounds import check, decisions, erase, explain_round, intake, views
+from matcher.rounds import check, decisions, erase, intake, views
 from matcher.rounds.db import (
     DEFAULT_BUSY_TIMEOUT_S,
     LedgerError,
@@ -40,7 +40,13 @@ from matcher.rounds.db import (
     utc_now,
 )
 from matcher.rounds.propose import RoundProposal, load_round, propose_round
-from matcher.rounds.schema import SCHEMA_VERSION, migrate, require_ledger_tables, user_version
+from matcher.rounds.schema import (
+    SCHEMA_VERSION,
+    migrate,
+    require_empty,
+    require_ledger_tables,
+    user_version,
+)
 from matcher.rounds.state import require_date_order, require_round
 from matcher.rounds.stored import Damage
 
@@ -93,15 +99,20 @@ class Ledger:
             if created:
                 path.unlink(missing_ok=True)
             raise
+        if ledger.upgraded_from == 0:
+            # A ledger made in an empty file someone else created: owner-only all the same.
+            path.chmod(0o600)
         return ledger
 
     def _upgrade(self, *, allow_empty: bool) -> int | None:
         """Migrate to SCHEMA_VERSION if needed; returns the old version, None when current."""
         try:
             version = user_version(self._conn)
+            # Refused here, before any statement that needs our tables fails.
             if version != 0:
-                # Refused here, before any statement that needs our tables fails.
                 require_ledger_tables(self._conn, str(self.path))
+            elif not allow_empty:
+                require_empty(self._conn, str(self.path))
         except sqlite3.DatabaseError as error:
             raise not_a_ledger(self.path, error) from None
         if version == SCHEMA_VERSION:
@@ -237,25 +248,6 @@ class Ledger:
             return load_round(tx, round_id)
 
         return self._read(work)
-
-    def explain(
-        self,
-        client_id: str,
-        *,
-        round_id: int | None = None,
-        config: MatchConfig | Mapping[str, Any] | None = None,
-        round_date: dt.date | None = None,
-        top: int = 5,
-    ) -> explain_round.LedgerExplanation:
-        """Why the client has its proposal or waits: stored round `round_id` rebuilt (with its
-        own config and date), or else a round on `round_date` as proposed now (not stored)."""
-        settings = _config(config, None)
-        day = round_date or dt.date.today()
-        return self._read(
-            lambda tx: explain_round.explain_in_ledger(
-                tx, client_id, settings, day, round_id=round_id, top=top
-            )
-        )
 
     def accept(
         self,

@@ -27,6 +27,7 @@ from matcher.explain import pair_reasons
 from matcher.models import Client, Volunteer
 from matcher.population import build_population
 from matcher.result import Unmatched
+from matcher.rounds import stored
 from matcher.rounds.db import Tx
 from matcher.rounds.state import loads
 from matcher.scoring import CRITERIA, score_pairs
@@ -95,12 +96,15 @@ def _clients(tx: Tx, available: set[str]) -> tuple[list[Client], dict[str, Clien
         " ORDER BY client_id"
     )
     for row in rows:
-        client = Client.model_validate_json(row["record"])
+        client = stored.record(tx, Client, "clients", row["client_id"], row["record"])
+        key = stored.show_key(("client_id", client.client_id))
         # Exclusions of paused volunteers are dropped: those volunteers are not in the round.
         excluded = (set(client.excluded_volunteers) | declined[client.client_id]) & available
         client = client.model_copy(
             update={
-                "waiting_since": dt.date.fromisoformat(row["waiting_since"]),
+                "waiting_since": stored.date(
+                    tx, "clients", key, "waiting_since", row["waiting_since"]
+                ),
                 "excluded_volunteers": tuple(sorted(excluded)),
             }
         )
@@ -141,7 +145,9 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
 
     load = loads(tx)
     records = tx.mapping("SELECT volunteer_id, record FROM volunteers")
-    all_volunteers = {vid: Volunteer.model_validate_json(text) for vid, text in records.items()}
+    all_volunteers = {
+        vid: stored.record(tx, Volunteer, "volunteers", vid, text) for vid, text in records.items()
+    }
     volunteers = [
         # Places already taken, as the engine's active_clients: it then sees only free ones.
         volunteer.model_copy(update={"active_clients": min(volunteer.capacity, load[vid].taken)})
@@ -263,7 +269,11 @@ def load_round(tx: Tx, round_id: int) -> RoundProposal:
             volunteer_id=p["volunteer_id"],
             weight_units=p["weight_units"],
             risk_tier=p["risk_tier"],
-            scores=json.loads(p["scores"]),
+            scores=stored.scores(
+                tx,
+                stored.show_key(("round_id", round_id), ("client_id", p["client_id"])),
+                p["scores"],
+            ),
             reasons=p["reasons"],
             pinned=bool(p["pinned"]),
             decision=p["decision"],
@@ -280,7 +290,7 @@ def load_round(tx: Tx, round_id: int) -> RoundProposal:
     )
     return RoundProposal(
         round_id=round_id,
-        round_date=dt.date.fromisoformat(row["round_date"]),
+        round_date=stored.date(tx, "rounds", str(round_id), "round_date", row["round_date"]),
         policy=row["policy"],
         status=row["solver_status"],
         objective_units=row["objective_units"],

@@ -175,9 +175,7 @@ def migrate(conn: sqlite3.Connection, source: str) -> tuple[int, int]:
             f" v{SCHEMA_VERSION}); upgrade matcher to use it"
         )
     if version == 0:
-        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-        if tables:
-            raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
+        require_empty(conn, source)
     else:
         require_ledger_tables(conn, source)
     for migration in MIGRATIONS[version:]:
@@ -198,4 +196,10 @@ def require_ledger_tables(conn: sqlite3.Connection, source: str) -> None:
         )
     }
     if found != set(_FIRST_TABLES):
+        raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
+
+
+def require_empty(conn: sqlite3.Connection, source: str) -> None:
+    """A database without a user_version is a new ledger only while it has no tables."""
+    if conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
         raise LedgerError(f"{source}: an SQLite database, but not a matcher ledger")
