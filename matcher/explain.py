@@ -16,6 +16,7 @@ from matcher import vocab
 from matcher.candidates import distance_km
 from matcher.engine import Prepared
 from matcher.locations import least_precise
+from matcher.models import Client
 from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
@@ -232,13 +233,13 @@ def _near_misses(
     return lines
 
 
-def _location_line(source: str | None) -> list[str]:
+def _location_line(client: Client) -> list[str]:
     # Said only when the client's place is not the coordinates the file gave.
-    if source in (None, "coordinates"):
+    if client.location_source == "coordinates":
         return []
-    if source == "none":
+    if client.location_source is None:
         return ["location: none (phone contact only)"]
-    return [f"location: the {source} centre, so distances are approximate (≈)"]
+    return [f"location: the {client.location_source} centre, so distances are approximate (≈)"]
 
 
 def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
@@ -248,7 +249,7 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         f"client {explanation.client_id}: risk {explanation.risk_tier},"
         f" waited {explanation.weeks_waited:.1f} weeks",
         f"outcome: {explanation.outcome}",
-        *_location_line(pop.clients[ci].location_source),
+        *_location_line(pop.clients[ci]),
         "",
         "best options:" if explanation.options else "no allowed volunteer.",
     ]
