@@ -55,3 +55,7 @@ def check_report_possible(
     from matcher.report import require_report_extra
 
     require_report_extra()
+    if pseudonymise:
+        from matcher.report.pseudonyms import load_key
+
+        load_key()  # a missing or too short key stops the command before it writes anything

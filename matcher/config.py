@@ -158,6 +158,9 @@ class Report(BaseModel):
     model_config = _SECTION
 
     lang: Literal["nl", "en"] = "nl"  # the coordinators are Dutch
+    # k of k-anonymity: a pseudonymised report leaves out or coarsens every group of fewer
+    # clients (or map place of fewer people) than this. 1 turns the protection off.
+    min_group_size: int = Field(5, ge=1, le=100)
 
 
 class MatchConfig(BaseModel):
@@ -312,6 +315,9 @@ seed = 0
 [report]
 # The HTML report of --report: its language, nl or en (--lang overrides it).
 lang = "nl"
+# A --pseudonymise report leaves out or coarsens any group of fewer than this many clients
+# (recruit suggestions, waiting groups, counts, map places): 1 to 100.
+min_group_size = 5
 
 [columns.clients]
 # Your export's header = our column, e.g.:

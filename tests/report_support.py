@@ -14,10 +14,11 @@ from tests.ledger_checks import ROOT
 CLIENTS = str(ROOT / "examples" / "clients.csv")
 VOLUNTEERS = str(ROOT / "examples" / "volunteers.csv")
 DATE = ["--date", "2026-11-23"]
-KEY = {"MATCHER_PSEUDONYM_KEY": "a key shared by the test team"}
+# At least 32 bytes: a shorter key is refused.
+KEY = {"MATCHER_PSEUDONYM_KEY": "a key shared by the test team, 32+ bytes long"}
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> Result:
+def run(*args: str, env: dict[str, str | None] | None = None) -> Result:
     return CliRunner(env=env or KEY).invoke(main, ["-q", *args], prog_name="matcher")
 
 

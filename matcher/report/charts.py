@@ -78,9 +78,26 @@ def _figure(width: float, height: float) -> Figure:
 
 @_styled
 def tier_mix(
-    tiers: Sequence[str], matched: Sequence[int], waiting: Sequence[int], labels: Mapping[str, str]
+    tiers: Sequence[str],
+    matched: Sequence[int],
+    waiting: Sequence[int],
+    labels: Mapping[str, str],
+    *,
+    hide_below: int = 0,
 ) -> Chart:
-    """Clients per risk tier: proposed and still waiting, as stacked horizontal bars."""
+    """Clients per risk tier: proposed and still waiting, as stacked horizontal bars.
+
+    Counts from 1 to hide_below - 1 are written "<k" and not drawn (a shared report)."""
+
+    def said(n: int) -> str:
+        return f"<{hide_below}" if 0 < n < hide_below else str(n)
+
+    if hide_below:
+        told = [(said(m), said(w)) for m, w in zip(matched, waiting, strict=True)]
+        matched = [m if m >= hide_below else 0 for m in matched]
+        waiting = [w if w >= hide_below else 0 for w in waiting]
+    else:
+        told = [(str(m), str(w)) for m, w in zip(matched, waiting, strict=True)]
     fig = _figure(6.0, 0.5 + 0.45 * len(tiers))
     ax = fig.add_subplot()
     y = np.arange(len(tiers))
@@ -88,7 +105,7 @@ def tier_mix(
     ax.barh(y, matched, color=BLUE, label=labels["matched"])
     ax.barh(y, waiting, left=matched, color=ORANGE, label=labels["waiting"])
     for k, (m, w) in enumerate(zip(matched, waiting, strict=True)):
-        ax.text(m + w, k, f"  {m} + {w}", va="center")
+        ax.text(m + w, k, f"  {told[k][0]} + {told[k][1]}", va="center")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel(labels["clients_label"])
@@ -96,7 +113,7 @@ def tier_mix(
     ax.legend(loc="lower right", ncols=2, bbox_to_anchor=(1, 1.02))
     alt = "; ".join(
         f"{n}: {m} {labels['matched']}, {w} {labels['waiting']}"
-        for n, m, w in zip(names, matched, waiting, strict=True)
+        for n, (m, w) in zip(names, told, strict=True)
     )
     return _render(fig, alt)
 
@@ -113,7 +130,7 @@ class MapData:
 
 
 @_styled
-def map_plot(data: MapData, labels: Mapping[str, str]) -> Chart:
+def map_plot(data: MapData, labels: Mapping[str, str], *, alt: str | None = None) -> Chart:
     """A map-like scatter of clients and volunteers with the proposed pairs drawn."""
     fig = _figure(6.5, 5.2)
     ax = fig.add_subplot()
@@ -145,7 +162,7 @@ def map_plot(data: MapData, labels: Mapping[str, str]) -> Chart:
     ax.set_ylabel(labels["north_km"])
     ax.grid(True, color="#e5e5e5", linewidth=0.5)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=3)
-    alt = (
+    alt = alt or (
         f"{len(data.volunteers)} {labels['volunteers_label']},"
         f" {len(data.matched_clients)} {labels['matched']},"
         f" {len(data.waiting_clients)} {labels['unmatched_label']},"

@@ -87,15 +87,22 @@ def _volunteer(index: int, profile: Profile, members: Sequence[Client]) -> Volun
     )
 
 
+def client_profiles(waiting: Sequence[Client], config: MatchConfig) -> list[Profile]:
+    """The volunteer each waiting client would need, in the order of `waiting`."""
+    if not waiting:
+        return []
+    high = risk_tiers(waiting, config.triage) == TIER_HIGH
+    return [_profile(c, bool(h)) for c, h in zip(waiting, high.tolist(), strict=True)]
+
+
 def recruits(
     waiting: Sequence[Client], config: MatchConfig, round_date: dt.date, *, limit: int = 5
 ) -> list[Recruit]:
     if not waiting:
         return []
-    high = risk_tiers(waiting, config.triage) == TIER_HIGH
     groups: dict[Profile, list[Client]] = defaultdict(list)
-    for client, is_high in zip(waiting, high.tolist(), strict=True):
-        groups[_profile(client, bool(is_high))].append(client)
+    for client, profile in zip(waiting, client_profiles(waiting, config), strict=True):
+        groups[profile].append(client)
     profiles = sorted(groups, key=lambda p: (-len(groups[p]), p))[:MAX_PROFILES]
     candidates = [_volunteer(k, p, groups[p]) for k, p in enumerate(profiles)]
 

@@ -12,15 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
-
 from matcher.config import MatchConfig
 from matcher.explain import pair_facts
 from matcher.models import Client, Volunteer
 from matcher.population import build_population
 from matcher.report import charts
+from matcher.report.privacy import count_text, shareable_recruits
 from matcher.report.pseudonyms import Pseudonyms
-from matcher.report.recruits import Recruit, recruits
+from matcher.report.recruits import Profile, client_profiles, recruits
+from matcher.report.round_map import round_map
 from matcher.report.texts import texts
 from matcher.result import REASON_CODES, MatchResult, Unmatched
 from matcher.scoring import CRITERIA, format_weight
@@ -29,6 +29,7 @@ from matcher.wording import (
     LOSS_OBJECT,
     REASON_LABELS,
     REASON_REMEDIES,
+    Fact,
     language_name,
     render_pair_reasons,
     unmatched_detail,
@@ -39,9 +40,6 @@ if TYPE_CHECKING:
 
 # Up to this many volunteers the loads chart has a bar each; above it, a histogram.
 LOAD_BARS_UP_TO = 40
-# Degrees a pseudonymised map rounds positions to: about 1.1 km north–south, 1 km east–west.
-COARSE_LAT, COARSE_LON = 0.01, 0.015
-KM_PER_DEGREE = 111.2
 # Sort key: high-risk clients first in every list.
 HIGH_FIRST = {tier: -k for k, tier in enumerate(RISK_TIERS)}
 
@@ -128,8 +126,10 @@ class ReasonGroup:
     code: str
     label: str
     remedy: str
+    n_clients: int
+    count: str  # n_clients as the report may print it
     tier_counts: str
-    rows: tuple[WaitingRow, ...]
+    rows: tuple[WaitingRow, ...]  # empty in a shared report when the group is too small
 
 
 @dataclass
@@ -143,14 +143,18 @@ class RoundView:
     recruits: list[str]
     charts: dict[str, charts.Chart] = field(default_factory=dict)
     map_note: str = ""
+    recruits_note: str = ""  # what a shared report left out of the suggestions
+    min_group_size: int | None = None  # k of a shared report
 
     @property
     def n_waiting(self) -> int:
-        return sum(len(group.rows) for group in self.groups)
+        return sum(group.n_clients for group in self.groups)
 
 
 def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
     t = texts(lang)
+    # Groups smaller than k are left out or coarsened in a report shared outside the team.
+    k = data.config.report.min_group_size if names.active else None
     clients = {c.client_id: c for c in data.clients}
     pop = build_population(data.clients, data.volunteers, data.config, data.round_date)
     c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
@@ -160,6 +164,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
     for pair in sorted(data.pairs, key=lambda p: (HIGH_FIRST[p.risk_tier], p.client_id)):
         pinned = pair.client_id in data.pinned
         facts = pair_facts(pop, c_index[pair.client_id], v_index[pair.volunteer_id], pair.scores)
+        facts = _shareable_facts(facts, data, clients, k)
         if ("phone", ()) in facts:
             phone_pairs.add(pair.client_id)
         pair_rows.append(
@@ -183,23 +188,45 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
             if data.round_id is not None
             else t["round_title"].format(date=data.round_date)
         ),
-        facts=_facts(data, t, lang),
+        facts=_facts(data, t, lang, k),
         pairs=pair_rows,
-        groups=_groups(data, clients, t, lang, names),
-        recruits=[
-            _recruit_sentence(r, t, lang, names)
-            for r in recruits(
-                [clients[u.client_id] for u in data.unmatched], data.config, data.round_date
-            )
-        ],
+        groups=_groups(data, clients, t, lang, names, k),
+        recruits=[],
+        min_group_size=k,
     )
-    view.charts["tiers"] = _tier_chart(data, t)
-    view.charts["map"], view.map_note = _map(data, phone_pairs, t, coarse=names.active)
+    waiting = [clients[u.client_id] for u in data.unmatched]
+    chosen = recruits(waiting, data.config, data.round_date)
+    if k is None:
+        view.recruits = [_recruit_sentence(r.profile, t, lang, r.clients, names) for r in chosen]
+    else:
+        shared = shareable_recruits(chosen, client_profiles(waiting, data.config), k)
+        view.recruits = [_recruit_sentence(r.profile, t, lang, r.n_clients) for r in shared.shown]
+        notes = [(shared.left_out, "recruits_left_out"), (shared.coarsened, "recruits_coarsened")]
+        view.recruits_note = " ".join(t[key].format(n=n, k=k) for n, key in notes if n)
+    view.charts["tiers"] = _tier_chart(data, t, k)
+    view.charts["map"], view.map_note = round_map(data, phone_pairs, t, k)
     view.charts["loads"] = _loads(data, names, t)
     return view
 
 
-def _facts(data: RoundInput, t: Mapping[str, str], lang: str) -> list[tuple[str, str]]:
+def _shareable_facts(
+    facts: list[Fact], data: RoundInput, clients: Mapping[str, Client], k: int | None
+) -> list[Fact]:
+    """A shared report names a loss only when k clients of the round had it; otherwise it says
+    what is still true, that the volunteer knows loss first-hand."""
+    if k is None:
+        return facts
+    in_round = [p.client_id for p in data.pairs] + [u.client_id for u in data.unmatched]
+    losses = Counter(str(clients[c].loss_type) for c in in_round)
+    return [
+        ("knows-loss", ()) if kind == "same-loss" and losses[str(values[0])] < k else (kind, values)
+        for kind, values in facts
+    ]
+
+
+def _facts(
+    data: RoundInput, t: Mapping[str, str], lang: str, k: int | None
+) -> list[tuple[str, str]]:
     n_clients = len(data.pairs) + len(data.unmatched)
     high_total = sum(p.risk_tier == "high" for p in data.pairs) + sum(
         u.risk_tier == "high" for u in data.unmatched
@@ -209,8 +236,8 @@ def _facts(data: RoundInput, t: Mapping[str, str], lang: str) -> list[tuple[str,
     proposed_new = sum(p.client_id not in data.pinned for p in data.pairs)
     return [
         (t["round_date"], data.round_date.isoformat()),
-        (t["matched"], f"{len(data.pairs)} {t['of']} {n_clients}"),
-        (t["high_matched"], f"{high_matched} {t['of']} {high_total}"),
+        (t["matched"], f"{count_text(len(data.pairs), k)} {t['of']} {count_text(n_clients, k)}"),
+        (t["high_matched"], f"{count_text(high_matched, k)} {t['of']} {count_text(high_total, k)}"),
         (t["volunteers"], str(len(data.volunteers))),
         (t["free_places"], str(max(places - proposed_new, 0))),
         (t["policy"], data.policy),
@@ -231,6 +258,7 @@ def _groups(
     t: Mapping[str, str],
     lang: str,
     names: Pseudonyms,
+    k: int | None,
 ) -> list[ReasonGroup]:
     by_reason: dict[str, list[Unmatched]] = defaultdict(list)
     for item in data.unmatched:
@@ -243,7 +271,8 @@ def _groups(
         if not items:
             continue
         rows = []
-        for item in items:
+        # A shared report does not list a group so small that its reason would tell who it is.
+        for item in items if k is None or len(items) >= k else ():
             detail = unmatched_detail(
                 item,
                 lang,
@@ -264,17 +293,29 @@ def _groups(
                 code=code,
                 label=REASON_LABELS[lang][code],
                 remedy=REASON_REMEDIES[lang][code],
+                n_clients=len(items),
+                count=count_text(len(items), k),
                 tier_counts=", ".join(
-                    f"{counts[k]} {t[k]}" for k in reversed(RISK_TIERS) if counts[k]
-                ),
+                    f"{count_text(counts[tier], k)} {t[tier]}"
+                    for tier in reversed(RISK_TIERS)
+                    if counts[tier]
+                )
+                if rows
+                else "",
                 rows=tuple(rows),
             )
         )
     return groups
 
 
-def _recruit_sentence(recruit: Recruit, t: Mapping[str, str], lang: str, names: Pseudonyms) -> str:
-    profile = recruit.profile
+def _recruit_sentence(
+    profile: Profile,
+    t: Mapping[str, str],
+    lang: str,
+    reach: Sequence[str] | int,
+    names: Pseudonyms | None = None,
+) -> str:
+    """The suggestion in words, with the clients it reaches (their ids) or, shared, their count."""
     where = (
         t["recruit_phone"]
         if profile.phone
@@ -293,13 +334,17 @@ def _recruit_sentence(recruit: Recruit, t: Mapping[str, str], lang: str, names: 
     if profile.grief_trained:
         having.append(t["recruit_training"])
     with_what = " " + t["recruit_with"] + " " + _join(having, t) if having else ""
-    shown = [names.client(c) for c in recruit.clients[:5]]
-    more = len(recruit.clients) - len(shown)
-    listed = ", ".join(shown) + (" " + t["more"].format(n=more) if more else "")
     article = t[f"recruit_a_{profile.gender}"] if profile.gender else t["recruit_a"]
+    if isinstance(reach, int):
+        return t["recruit_shared"].format(
+            a=article, where=where, speaks=speaks, having=with_what, n=reach
+        )
+    assert names is not None
+    shown = [names.client(c) for c in reach[:5]]
+    more = len(reach) - len(shown)
+    listed = ", ".join(shown) + (" " + t["more"].format(n=more) if more else "")
     return t["recruit"].format(
-        a=article, where=where, speaks=speaks, having=with_what, n=len(recruit.clients),
-        clients=listed,
+        a=article, where=where, speaks=speaks, having=with_what, n=len(reach), clients=listed,
     )  # fmt: skip
 
 
@@ -307,61 +352,13 @@ def _join(parts: Sequence[str], t: Mapping[str, str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {t['and']} {parts[-1]}"
 
 
-def _tier_chart(data: RoundInput, t: Mapping[str, str]) -> charts.Chart:
+def _tier_chart(data: RoundInput, t: Mapping[str, str], k: int | None) -> charts.Chart:
     matched = Counter(p.risk_tier for p in data.pairs)
     waiting = Counter(u.risk_tier for u in data.unmatched)
     tiers = list(reversed(RISK_TIERS))
-    return charts.tier_mix(tiers, [matched[k] for k in tiers], [waiting[k] for k in tiers], t)
-
-
-def _map(
-    data: RoundInput, phone_pairs: set[str], t: Mapping[str, str], *, coarse: bool
-) -> tuple[charts.Chart, str]:
-    def position(person: Client | Volunteer) -> tuple[float, float] | None:
-        if person.lat is None or person.lon is None:
-            return None
-        if coarse:
-            return (round(person.lat / COARSE_LAT) * COARSE_LAT,
-                    round(person.lon / COARSE_LON) * COARSE_LON)  # fmt: skip
-        return (person.lat, person.lon)
-
-    clients = {c.client_id: position(c) for c in data.clients}
-    volunteers = {v.volunteer_id: position(v) for v in data.volunteers}
-    located = [p for p in (*clients.values(), *volunteers.values()) if p is not None]
-    centre = np.mean(np.array(located), axis=0) if located else np.zeros(2)
-    scale = np.array([KM_PER_DEGREE, KM_PER_DEGREE * np.cos(np.radians(centre[0]))])
-
-    def km(points: Sequence[tuple[float, float]]) -> np.ndarray:
-        if not points:
-            return np.zeros((0, 2))
-        # (lat, lon) -> (east, north) km from the centre: flat enough for a city or a region.
-        return ((np.array(points) - centre) * scale)[:, ::-1]
-
-    matched = {p.client_id: p.volunteer_id for p in data.pairs}
-    Ends = tuple[tuple[float, float], tuple[float, float]]
-    visit: list[Ends] = []
-    phone: list[Ends] = []
-    for client_id, volunteer_id in sorted(matched.items()):
-        a, b = clients.get(client_id), volunteers.get(volunteer_id)
-        if a is not None and b is not None:
-            (phone if client_id in phone_pairs else visit).append((a, b))
-
-    def segments(pairs: list[Ends]) -> np.ndarray:
-        if not pairs:
-            return np.zeros((0, 2, 2))
-        ends = km([end for pair in pairs for end in pair])
-        return ends.reshape(len(pairs), 2, 2)
-
-    picture = charts.MapData(
-        volunteers=km([p for p in volunteers.values() if p is not None]),
-        matched_clients=km([p for c, p in clients.items() if p is not None and c in matched]),
-        waiting_clients=km([p for c, p in clients.items() if p is not None and c not in matched]),
-        pairs=segments(visit),
-        phone_pairs=segments(phone),
+    return charts.tier_mix(
+        tiers, [matched[x] for x in tiers], [waiting[x] for x in tiers], t, hide_below=k or 0
     )
-    unplaced = sum(p is None for p in clients.values())
-    note = t["map_note"].format(phone=unplaced) + (t["map_note_coarse"] if coarse else "")
-    return charts.map_plot(picture, t), note
 
 
 def _loads(data: RoundInput, names: Pseudonyms, t: Mapping[str, str]) -> charts.Chart:
