@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
 from matcher.config import DEFAULT_TOML, MatchConfig, load_config
 from matcher.rounds.cli import LedgerGroup, register
 
 F = TypeVar("F", bound=Callable[..., Any])
+MATCH_FILES = ("matches.csv", "unmatched.csv", "summary.json")
 
 
 def _inputs(func: F) -> F:
@@ -50,17 +52,29 @@ def _inputs(func: F) -> F:
     return func
 
 
+class _VisibleFormatter(logging.Formatter):
+    # Notes name columns and ids from the input files: control characters shown, not sent.
+    def format(self, record: logging.LogRecord) -> str:
+        from matcher.terminal import visible_lines
+
+        return visible_lines(super().format(record))
+
+
 @click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="matcher")
 @click.option("-q", "--quiet", is_flag=True, help="Do not report ignored columns on stderr.")
 def main(quiet: bool) -> None:
     """Match clients who need support to volunteers who can give it."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(_VisibleFormatter("%(message)s"))
     logger = logging.getLogger("matcher")
     logger.handlers[:] = [handler]
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
+
+
+def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict[str, str | None]:
+    return {"CLIENTS": clients, "VOLUNTEERS": volunteers, "--config": config_path}
 
 
 def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.datetime | None):  # type: ignore[no-untyped-def]
@@ -139,6 +153,14 @@ def match(
     """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
     started = time.perf_counter()
     check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
+    out = Path(out_dir)
+    check_distinct_outputs(
+        {
+            **{f"{name} in --out": out / name for name in MATCH_FILES},
+            "--report": report_path,
+        },
+        inputs=_input_roles(clients, volunteers, config_path),
+    )
     from matcher.engine import solve
     from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
@@ -168,13 +190,13 @@ def match(
     digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = {
-        out / "matches.csv": format_csv(MATCH_COLUMNS, match_rows(result)),
-        out / "unmatched.csv": format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
-        out / "summary.json": summary_json(data),
-    }
+    texts = (
+        format_csv(MATCH_COLUMNS, match_rows(result)),
+        format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
+        summary_json(data),
+    )
+    files = {out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)}
     if report_path:
         from matcher.report import round_report
         from matcher.report.round import RoundInput
@@ -224,6 +246,9 @@ def candidates(
     from matcher.io import format_csv, write_atomic
     from matcher.output import CANDIDATE_COLUMNS, candidate_rows
 
+    check_distinct_outputs(
+        {"--out": out_path}, inputs=_input_roles(clients, volunteers, config_path)
+    )
     _, prepared = _prepare(clients, volunteers, config_path, round_date)
     write_atomic({Path(out_path): format_csv(CANDIDATE_COLUMNS, candidate_rows(prepared))})
     click.echo(f"Wrote {len(prepared.edges.client)} allowed pairs to {out_path}")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from matcher.errors import MatcherError
+from matcher.terminal import visible, visible_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,12 +23,14 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        # Messages quote ids, headers and paths from the input: control characters in them
+        # are shown escaped (matcher.terminal), one problem still per line.
         except MatcherError as error:
-            click.echo(str(error), err=True)
+            click.echo(visible_lines(str(error)), err=True)
         except sqlite3.Error as error:
-            click.echo(f"the ledger database failed: {error}", err=True)
+            click.echo(visible(f"the ledger database failed: {error}"), err=True)
         except OSError as error:
-            click.echo(f"{error.filename or ''}: {error.strerror or error}", err=True)
+            click.echo(visible(f"{error.filename or ''}: {error.strerror or error}"), err=True)
         sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

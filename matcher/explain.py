@@ -21,6 +21,7 @@ from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
 from matcher.solvers import solve_max_weight
+from matcher.terminal import visible_join
 from matcher.wording import Fact, render_pair_reasons
 
 
@@ -274,4 +275,5 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         lines.append("")
         lines.append("what would change the outcome:")
         lines.extend(f"  - {change}" for change in explanation.changes)
-    return "\n".join(lines)
+    # Ids, reasons and hints come from the input: control characters shown, not sent.
+    return visible_join(lines)

@@ -15,6 +15,7 @@ from matcher.config import MatchConfig
 from matcher.engine import Prepared
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, WEIGHT_SCALE, format_weight
+from matcher.terminal import visible
 from matcher.vocab import RISK_TIERS
 
 MATCH_COLUMNS = (
@@ -125,22 +126,27 @@ def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | N
     ]
     shown = result.matches if limit is None else result.matches[:limit]
     if shown:
-        width_c = max(len("client"), *(len(m.client_id) for m in shown))
-        width_v = max(len("volunteer"), *(len(m.volunteer_id) for m in shown))
+        # Ids and reasons come from the input files: shown with their control characters
+        # escaped (matcher.terminal), and padded as shown.
+        clients = [visible(m.client_id) for m in shown]
+        volunteers = [visible(m.volunteer_id) for m in shown]
+        width_c = max(len("client"), *map(len, clients))
+        width_v = max(len("volunteer"), *map(len, volunteers))
         lines.append(f"{'client':<{width_c}}  {'volunteer':<{width_v}}  weight     risk      why")
-        for m in shown:
+        for m, client, volunteer in zip(shown, clients, volunteers, strict=True):
             lines.append(
-                f"{m.client_id:<{width_c}}  {m.volunteer_id:<{width_v}}  {m.weight:<9.4f}  "
-                f"{m.risk_tier:<8}  {reasons.get(m.client_id, '')}"
+                f"{client:<{width_c}}  {volunteer:<{width_v}}  {m.weight:<9.4f}  "
+                f"{m.risk_tier:<8}  {visible(reasons.get(m.client_id, ''))}"
             )
         if len(shown) < len(result.matches):
             lines.append(f"… and {len(result.matches) - len(shown)} more (see matches.csv)")
     waiting = result.unmatched if limit is None else result.unmatched[:limit]
     if waiting:
         lines += ["", "Not matched:"]
-        width_c = max(len(u.client_id) for u in waiting)
-        for u in waiting:
-            lines.append(f"{u.client_id:<{width_c}}  {u.risk_tier:<8}  {u.reason}: {u.detail}")
+        clients = [visible(u.client_id) for u in waiting]
+        width_c = max(map(len, clients))
+        for u, client in zip(waiting, clients, strict=True):
+            lines.append(f"{client:<{width_c}}  {u.risk_tier:<8}  {u.reason}: {visible(u.detail)}")
         if len(waiting) < len(result.unmatched):
             lines.append(f"… and {len(result.unmatched) - len(waiting)} more (see unmatched.csv)")
     return "\n".join(lines)

@@ -287,10 +287,11 @@ def test_write_atomic_creates_and_replaces(tmp_path: Path) -> None:
     assert path.read_bytes() == b"a\nb\n"
     # A new output is for its owner only: it carries personal data.
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    path.chmod(0o640)
+    path.chmod(0o644)
     write_atomic(str(path), "é\n", encoding="utf-8-sig")
     assert path.read_bytes() == codecs.BOM_UTF8 + "é\n".encode()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    # A replaced file is owner-only again, whatever the old one allowed.
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert sorted(os.listdir(tmp_path)) == ["matches.csv"]
 
 

@@ -14,7 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import vocab
-from matcher.io import format_csv, format_json, read_clients
+from matcher.io import (
+    format_csv,
+    format_json,
+    format_records,
+    neutralise_cell,
+    read_clients,
+    unquote_cell,
+)
 from matcher.models import Client
 
 # Ids as a CRM makes them: letters, digits and a few marks; never the list separators | and ,.
@@ -29,6 +36,9 @@ IDS = (
 )
 
 # Free text with everything CSV must quote: delimiters, quotes, line breaks, non-ASCII.
+# Left out: text that starts with ' and then a formula character (`'=1`). Our readers take
+# that ' off, as our writers put it on (matcher.io.cells); a spreadsheet writes such a text
+# raw, so it is the one cell that does not read back from a hand-made file.
 DISTRICTS = (
     st.text(
         alphabet=st.characters(
@@ -37,8 +47,16 @@ DISTRICTS = (
         max_size=20,
     )
     .map(str.strip)
-    .filter(bool)
+    .filter(lambda text: bool(text) and unquote_cell(text) == text)
 )
+
+# Text a spreadsheet would run as a formula, behind any number of quotes, or a number.
+FORMULA_TEXT = st.builds(
+    lambda quotes, start, rest: ("'" * quotes + start + rest).strip(),
+    st.integers(0, 2),
+    st.sampled_from(["=", "+", "-", "@", "\t=", "\r+"]),
+    st.text(alphabet="=+-@'\"();&A1.5e click", max_size=12),
+).filter(lambda text: bool(text) and "," not in text)
 
 KEBAB = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 DATES = st.dates(min_value=dt.date(1900, 1, 1))
@@ -139,3 +157,26 @@ def test_google_sheets_round_trip(items: list[Client]) -> None:
 @given(clients())
 def test_json_round_trip(items: list[Client]) -> None:
     _reads_back(items, _as_json, "clients.json")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(FORMULA_TEXT, min_size=1, max_size=5, unique=True), FORMULA_TEXT)
+def test_formula_text_is_neutralised_and_reads_back(ids: list[str], district: str) -> None:
+    items = [
+        Client.model_validate(
+            {"client_id": i, "programme": "p", "contact": "phone", "district": district,
+             "excluded_volunteers": ids[:1]}
+        )
+        for i in ids
+    ]  # fmt: skip
+    text = format_records(items, Client)
+    # A cell may start with a formula character only when it is a number (left as written).
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert all(cell[:1] not in "=+-@\t\r" or neutralise_cell(cell) == cell for cell in cells)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clients.csv"
+        path.write_text(text, encoding="utf-8")
+        found = read_clients(path)
+    assert [(c.client_id, c.district, c.excluded_volunteers) for c in found] == [
+        (i, district, tuple(ids[:1])) for i in ids
+    ]

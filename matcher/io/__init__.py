@@ -5,6 +5,7 @@ Client and Volunteer records, or raise one InputError listing every problem in t
 Writers produce deterministic text and replace files atomically.
 """
 
+from matcher.io.cells import neutralise_cell, unquote_cell
 from matcher.io.layout import normalise_header
 from matcher.io.readers import (
     TableKind,
@@ -27,10 +28,12 @@ __all__ = [
     "format_csv",
     "format_json",
     "format_records",
+    "neutralise_cell",
     "normalise_header",
     "read_clients",
     "read_records",
     "read_table_kind",
     "read_volunteers",
+    "unquote_cell",
     "write_atomic",
 ]

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.io.cells import unquote_cell
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.records import M, Records
 from matcher.io.sources import RawTable, open_table
@@ -108,7 +109,9 @@ def _values(
             continue
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
-        yield row, {field: cells[index].strip() or None for index, field in layout.kept}
+        # unquote_cell: a cell our writers neutralised ('=…) reads back as the text it was.
+        kept = layout.kept
+        yield row, {field: unquote_cell(cells[index]).strip() or None for index, field in kept}
 
 
 def _object_values(

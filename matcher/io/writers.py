@@ -6,15 +6,17 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
+
+from matcher.io.cells import neutralise_cell
 
 PathLike = str | os.PathLike[str]
 P = TypeVar("P", bound=PathLike)
@@ -42,11 +44,19 @@ def format_cell(value: Any) -> str:
 def format_csv(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, delimiter: str = ","
 ) -> str:
-    """A CSV document with `\\n` line endings; the same rows always give the same text."""
+    """A CSV document with `\\n` line endings; the same rows always give the same text.
+
+    Every CSV the tool writes comes through here, so every cell is neutralised: one that a
+    spreadsheet would run as a formula starts with `'` (see matcher.io.cells).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([format_cell(value) for value in row] for row in rows)
+    # Python's csv quotes a cell holding the line terminator ("\n") but not a bare "\r", which
+    # every reader takes for a line end: such a row is written with every cell quoted.
+    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    body = ([neutralise_cell(format_cell(value)) for value in row] for row in rows)
+    for cells in itertools.chain([[neutralise_cell(name) for name in header]], body):
+        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
     return buffer.getvalue()
 
 
@@ -88,6 +98,10 @@ def write_atomic(
     temporary file in its target's folder (so the rename stays on one file system) and is
     flushed to disk; only when every file is written are they renamed over their targets. A
     failure before that leaves all old files as they were and no temporary file behind.
+
+    Every file written is readable by its owner only (0600), whatever the file it replaces
+    allowed: our outputs carry personal data. A symbolic link at `path` is replaced by the
+    new file, so the file it pointed to is never written (nor its permissions taken over).
     """
     if isinstance(target, Mapping):
         if text is not None:
@@ -97,6 +111,7 @@ def write_atomic(
         raise TypeError("write_atomic(path, text) needs the text")
     else:
         files = [(Path(target), text)]
+    _check_distinct(path for path, _ in files)
     # Encoded first: text an encoding cannot hold fails before any file is touched.
     encoded = [(path, content.encode(encoding)) for path, content in files]
     written: list[tuple[str, Path]] = []
@@ -114,7 +129,19 @@ def write_atomic(
         _sync_folder(folder)
 
 
+def _check_distinct(paths: Iterable[Path]) -> None:
+    # Two names for one file would leave only the last text; the CLI refuses this earlier,
+    # with the options' names (matcher.cli_outputs). The last part is not resolved: a link
+    # there is replaced, not written through.
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        first = seen.setdefault(path.parent.resolve() / path.name, path)
+        if first is not path:
+            raise ValueError(f"write_atomic: {first} and {path} are the same file")
+
+
 def _write_temporary(path: Path, data: bytes) -> str:
+    # mkstemp creates the file 0600, and it keeps that mode when renamed over the target.
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
@@ -123,10 +150,6 @@ def _write_temporary(path: Path, data: bytes) -> str:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            # Keep the permissions of the file being replaced. A new file stays readable by its
-            # owner only (mkstemp's 0600): our outputs carry personal data.
-            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
 from matcher.rounds.cli import (
     END_MATCH,
@@ -20,6 +21,7 @@ from matcher.rounds.cli import (
     id_list,
     open_ledger,
 )
+from matcher.terminal import visible
 
 if TYPE_CHECKING:
     from matcher.rounds.propose import RoundProposal
@@ -61,6 +63,8 @@ def propose(
 
     config = load_config(config_path)
     check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
+    check_distinct_outputs({"--report": report_path}, inputs={"--db": db_path,
+                                                              "--config": config_path})  # fmt: skip
 
     def write_report(proposal: RoundProposal) -> None:
         assert report_path is not None
@@ -129,7 +133,7 @@ def accept(
         )
     click.echo(f"Accepted {len(accepted)} pair(s) of round {round_id}:")
     for client_id, volunteer_id in accepted:
-        click.echo(f"  {client_id} – {volunteer_id}")
+        click.echo(visible(f"  {client_id} – {volunteer_id}"))
 
 
 @round_group.command("decline")
@@ -155,8 +159,8 @@ def decline(
         outcome = ledger.decline(round_id, client_id, by=by, reason=reason, on=day(on), force=force)
     ended = "; their match is ended" if outcome.ended_match else ""
     click.echo(
-        f"Declined {outcome.client_id} – {outcome.volunteer_id} (by {by}){ended};"
-        " never proposed again."
+        visible(f"Declined {outcome.client_id} – {outcome.volunteer_id} (by {by}){ended};")
+        + " never proposed again."
     )
     if outcome.flagged:
         click.echo(
@@ -192,9 +196,11 @@ def end_match(
         ended = ledger.end_match(client_id, reason=reason, on=day(on), rematch=rematch)
     after = "waits for a new volunteer" if ended.client_waits_again else "support closed"
     click.echo(
-        f"Ended {ended.client_id} – {ended.volunteer_id} on {ended.ended_on} ({ended.reason})"
-        f" after {ended.duration_days} days; {ended.volunteer_id} has a free place;"
-        f" {ended.client_id} {after}."
+        visible(
+            f"Ended {ended.client_id} – {ended.volunteer_id} on {ended.ended_on} ({ended.reason})"
+            f" after {ended.duration_days} days; {ended.volunteer_id} has a free place;"
+            f" {ended.client_id} {after}."
+        )
     )
 
 

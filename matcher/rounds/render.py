@@ -8,10 +8,15 @@ from typing import Any
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.views import Event, Status
 from matcher.scoring import format_weight
+from matcher.terminal import visible
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
-    """Fixed-width columns; the last column is free text and is never padded."""
+    """Fixed-width columns; the last column is free text and is never padded.
+
+    Cells come from the ledger: control characters in them are shown escaped, never sent.
+    """
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header[:-1])]
     lines = []
     for row in (header, *rows):
@@ -153,7 +158,7 @@ def status_text(status: Status, *, limit: int | None = None) -> str:
     if status.closed_clients:
         lines.append(f"\nClients whose support ended: {status.closed_clients}")
     lines.append(f"\nFlags: {len(status.flags) or 'none'}")
-    lines += [f"  ! {flag}" for flag in status.flags]
+    lines += [f"  ! {visible(flag)}" for flag in status.flags]
     return "\n".join(lines)
 
 

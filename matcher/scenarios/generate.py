@@ -20,7 +20,7 @@ import numpy as np
 
 from matcher import vocab
 from matcher.config import DEFAULT_TOML
-from matcher.io import write_atomic
+from matcher.io import neutralise_cell, write_atomic
 from matcher.models import Client, Volunteer
 from matcher.scenarios.draw import BoolArray, FloatArray, IntArray
 from matcher.scenarios.geography import Geography, build_geography
@@ -120,11 +120,12 @@ def write_round(drawn: GeneratedRound, out_dir: str | Path) -> tuple[Path, Path,
 
 
 def csv_text(header: Sequence[str], columns: dict[str, Column]) -> str:
-    # The dialect of matcher.io.format_csv (`,`, `\n`), written column-wise for speed.
+    # The dialect of matcher.io.format_csv (`,`, `\n`, cells neutralised), column-wise for speed.
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(zip(*(columns[name].texts for name in header), strict=True))
+    writer.writerow([neutralise_cell(name) for name in header])
+    cells = (map(neutralise_cell, columns[name].texts) for name in header)
+    writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue()
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
 from matcher.policies import POLICY_NAMES
 
@@ -91,6 +92,12 @@ def simulate(
     from matcher.vocab import unknown_word_message
 
     check_report_possible(report_path, lang=lang)
+    written = ("summary.json", "traces.csv") if out_dir else ()
+    check_distinct_outputs(
+        {**{f"{file} in --out": Path(str(out_dir), file) for file in written},
+         "--report": report_path},
+        inputs={"--file": path},
+    )  # fmt: skip
     scenario = _load(name, path)
     chosen = policies or POLICY_NAMES
     unknown = [p for p in chosen if p not in POLICY_NAMES]
