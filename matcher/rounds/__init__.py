@@ -10,6 +10,7 @@ from matcher.rounds.intake import ImportSummary
 from matcher.rounds.ledger import Ledger
 from matcher.rounds.propose import ProposedPair, RoundProposal
 from matcher.rounds.schema import SCHEMA_VERSION
+from matcher.rounds.stored import Damage, DamagedRecordError
 from matcher.rounds.views import ActiveMatch, Event, Status, WaitingClient
 
 __all__ = [
@@ -17,6 +18,8 @@ __all__ = [
     "END_REASONS",
     "SCHEMA_VERSION",
     "ActiveMatch",
+    "Damage",
+    "DamagedRecordError",
     "Decline",
     "EndedMatch",
     "Event",
