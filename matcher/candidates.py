@@ -68,6 +68,11 @@ def can_visit(
     return near & pop.c_visit[ci] & pop.v_visit[vi]
 
 
+def _contact(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
+    """Both accept visits, or both accept phone contact: a way to meet, whatever the distance."""
+    return (pop.c_visit[ci] & pop.v_visit[vi]) | (pop.c_phone[ci] & pop.v_phone[vi])
+
+
 def _reachable(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
     return can_visit(pop, ci, vi) | (pop.c_phone[ci] & pop.v_phone[vi])
 
@@ -116,6 +121,16 @@ RULES: Final = (
         "all {n} volunteer(s) of {programme} are full",
         _capacity,
     ),
+    # Contact before distance: a visit-only client and a phone-only volunteer cannot meet at
+    # any distance, so "too far" would point the coordinator the wrong way. One switch
+    # (`distance`) turns both off, as both decide whether a pair can meet at all.
+    Rule(
+        "contact-mismatch",
+        "distance",
+        "both accept visits, or both accept phone contact",
+        "{n} volunteer(s) have a free place; none accepts the client's way of contact",
+        _contact,
+    ),
     Rule(
         "too-far",
         "distance",
@@ -162,8 +177,9 @@ RULES: Final = (
     ),
 )
 RULE_CODES: Final = tuple(rule.code for rule in RULES)
-# Rules applied while pairs are formed; the rest are applied to the pairs that were formed.
-_FORMING_RULES: Final = 3
+# Rules applied while pairs are formed (counted without forming the pairs they remove); the
+# rest are applied to the pairs that were formed.
+_FORMING_RULES: Final = frozenset({"no-programme", "no-capacity", "contact-mismatch", "too-far"})
 
 
 def enabled_rules(config: MatchConfig) -> tuple[Rule, ...]:
@@ -257,6 +273,9 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
         else:
             counts.append(np.full(n_clients, len(volunteer_pool), dtype=np.int64))
 
+    if "contact-mismatch" in enabled:
+        counts.append(_contact_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
+
     groups = _programme_groups(pop, volunteer_pool, by_programme="no-programme" in enabled)
     pieces = [
         pair
@@ -274,7 +293,7 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
         counts.append(_count(ci, n_clients))
 
     for rule in rules:
-        if rule.code in ("no-programme", "no-capacity", "too-far"):
+        if rule.code in _FORMING_RULES:
             continue
         keep = rule.allows(pop, ci, vi, excluded)
         ci, vi = ci[keep], vi[keep]
@@ -296,6 +315,26 @@ def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
     """How many of `volunteers` serve each programme code."""
     _, code = _in_pool(pop, volunteers)
     return np.bincount(code, minlength=len(pop.programmes.words)).astype(np.int64)
+
+
+def _contact_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
+    """Per client: volunteers in the pool (of its programme) that accept its way of contact.
+
+    Counted, not paired: a client accepting both ways reaches every volunteer, a visit-only
+    client the volunteers accepting visits, a phone-only client those accepting phone."""
+    if pop.n_clients == 0:
+        return np.zeros(0, np.int64)
+    visit, phone = volunteers[pop.v_visit[volunteers]], volunteers[pop.v_phone[volunteers]]
+    if by_programme:
+        every, by_visit, by_phone = (
+            _serving_counts(pop, pool)[pop.c_programme] for pool in (volunteers, visit, phone)
+        )
+    else:
+        every, by_visit, by_phone = (
+            np.full(pop.n_clients, len(pool), dtype=np.int64) for pool in (volunteers, visit, phone)
+        )
+    both = pop.c_visit & pop.c_phone
+    return np.where(both, every, np.where(pop.c_visit, by_visit, by_phone)).astype(np.int64)
 
 
 def _programme_groups(

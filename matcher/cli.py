@@ -27,11 +27,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 MATCH_FILES = ("matches.csv", "unmatched.csv", "summary.json")
 
 
-def _inputs(func: F) -> F:
+def _inputs(func: F, *, files_required: bool = True) -> F:
     """The options every command that reads a round shares."""
     options = [
-        click.argument("clients", type=click.Path(dir_okay=False)),
-        click.argument("volunteers", type=click.Path(dir_okay=False)),
+        click.argument("clients", type=click.Path(dir_okay=False), required=files_required),
+        click.argument("volunteers", type=click.Path(dir_okay=False), required=files_required),
         click.option(
             "--config",
             "config_path",
@@ -50,6 +50,11 @@ def _inputs(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _inputs_or_ledger(func: F) -> F:
+    """_inputs with the files optional: the command can read a ledger (--db) instead."""
+    return _inputs(func, files_required=False)
 
 
 class _VisibleFormatter(logging.Formatter):
@@ -255,7 +260,7 @@ def candidates(
 
 
 @main.command()
-@_inputs
+@_inputs_or_ledger
 @click.option("--client", "client_id", required=True, help="The client to explain.")
 @click.option(
     "--top",
@@ -266,14 +271,24 @@ def candidates(
 )
 @reports_errors
 def explain(
-    clients: str,
-    volunteers: str,
+    clients: str | None,
+    volunteers: str | None,
     config_path: str | None,
     round_date: dt.datetime | None,
     client_id: str,
     top: int,
 ) -> None:
-    """Why CLIENT got its proposal, or why not: options, rules, what would change it."""
+    """Why CLIENT got its proposal, or why not: options, rules, what would change it.
+
+    Reads CLIENTS and VOLUNTEERS, or the ledger given with --db."""
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Explain from this ledger instead of CLIENTS VOLUNTEERS: as a round proposed on"
+    " --date would see it (pauses, declines, pins, active matches); nothing is stored.",
+)
     from matcher import vocab
     from matcher.engine import solve
     from matcher.errors import InputError, Problem
@@ -282,6 +297,7 @@ def explain(
     _, prepared = _prepare(clients, volunteers, config_path, round_date)
     known = [c.client_id for c in prepared.population.clients]
     if client_id not in known:
+    db_path: str | None,
         hint = vocab.closest(client_id, known)
         message = "no such client" + (f"; did you mean {hint!r}?" if hint else "")
         raise InputError([Problem(clients, None, "client_id", message, client_id)])
@@ -289,6 +305,20 @@ def explain(
     explanation = explain_client(prepared, result, client_id, top=top)
     click.echo(render_explanation(explanation, prepared))
 
+    if db_path is not None:
+        if clients is not None:
+            raise click.UsageError("give CLIENTS VOLUNTEERS or --db, not both")
+        from matcher.rounds.cli import open_ledger
+        from matcher.rounds.explain_round import render_ledger_explanation
+
+        config = load_config(config_path)
+        day = round_date.date() if round_date else dt.date.today()
+        with open_ledger(db_path) as ledger:
+            found = ledger.explain(client_id, config=config, round_date=day, top=top)
+        click.echo(render_ledger_explanation(found))
+        return
+    if clients is None or volunteers is None:
+        raise click.UsageError("give CLIENTS and VOLUNTEERS, or a ledger with --db")
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))

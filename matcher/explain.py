@@ -7,6 +7,7 @@ would have to change for the outcome to change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,8 +59,17 @@ def pair_reasons(
     return render_pair_reasons(pair_facts(pop, ci, vi, scores), lang)
 
 
-def blocking_hint(pop: Population, rule_code: str, ci: int, vi: int) -> str:
-    """What stands between a client and one volunteer under one rule."""
+def blocking_hint(
+    pop: Population,
+    rule_code: str,
+    ci: int,
+    vi: int,
+    declined_by: Mapping[str, str] | None = None,
+) -> str:
+    """What stands between a client and one volunteer under one rule.
+
+    `declined_by` (volunteer id -> who declined) tells a pair declined in the ledger from one
+    the client's file excludes: both reach the engine as exclusions."""
     client, volunteer = pop.clients[ci], pop.volunteers[vi]
     vid = volunteer.volunteer_id
     if rule_code == "no-programme":
@@ -84,6 +94,8 @@ def blocking_hint(pop: Population, rule_code: str, ci: int, vi: int) -> str:
         return f"{vid} has gender {volunteer.gender or 'unknown'}"
     if rule_code == "excluded":
         return f"the client excluded {vid}"
+        if declined_by and vid in declined_by:
+            return f"{vid} was declined for this client in an earlier round (by {declined_by[vid]})"
     return f"{vid} is not trained in grief or advanced"
 
 
@@ -107,10 +119,17 @@ class Explanation:
     removed: dict[str, tuple[str, ...]]
     # what would change the outcome, most actionable first
     changes: tuple[str, ...] = field(default=())
+    # ledger rounds: volunteer id -> who declined the pair (client, volunteer, coordinator)
+    declined_by: Mapping[str, str] = field(default_factory=dict)
 
 
 def explain_client(
-    prepared: Prepared, result: MatchResult, client_id: str, *, top: int = 5
+    prepared: Prepared,
+    result: MatchResult,
+    client_id: str,
+    *,
+    top: int = 5,
+    declined_by: Mapping[str, str] | None = None,
 ) -> Explanation:
     pop = prepared.population
     ids = [c.client_id for c in pop.clients]
@@ -126,6 +145,11 @@ def explain_client(
     first_fail = np.argmax(fails, axis=0)
     removed = {
         rule.code: tuple(
+    codes = [rule.code for rule in rules]
+    if "contact-mismatch" in codes and "too-far" in codes:
+        # Distance only matters to a pair that can meet: a pair without a shared way of contact
+        # is blocked by that alone (accepting phone on one side would meet at any distance).
+        fails[codes.index("too-far")] &= ~fails[codes.index("contact-mismatch")]
             pop.volunteers[v].volunteer_id
             for v in np.flatnonzero(~allowed & (first_fail == k)).tolist()
         )
@@ -175,7 +199,7 @@ def explain_client(
                 "one more free place at any of these options would go to another waiting"
                 " client first"
             )
-        changes.extend(_near_misses(pop, ci, fails, [rule.code for rule in rules]))
+        changes.extend(_near_misses(pop, ci, fails, codes, declined_by or {}))
     return Explanation(
         client_id=client_id,
         risk_tier=vocab.RISK_TIERS[pop.c_tier[ci]],
@@ -184,6 +208,7 @@ def explain_client(
         options=tuple(options),
         removed=removed,
         changes=tuple(changes),
+        declined_by=dict(declined_by or {}),
     )
 
 
@@ -213,11 +238,16 @@ _ACTIONABLE_ORDER = (
     "excluded",
     "no-programme",
 )
+    "contact-mismatch",
 _SHOWN_PER_RULE = 3
 
 
 def _near_misses(
-    pop: Population, ci: int, fails: np.ndarray[Any, np.dtype[np.bool_]], codes: list[str]
+    pop: Population,
+    ci: int,
+    fails: np.ndarray[Any, np.dtype[np.bool_]],
+    codes: list[str],
+    declined_by: Mapping[str, str],
 ) -> list[str]:
     """Volunteers that only one rule keeps from this client, grouped by that rule."""
     only_one = fails.sum(axis=0) == 1
@@ -227,7 +257,8 @@ def _near_misses(
             continue
         volunteers = np.flatnonzero(only_one & fails[codes.index(code)]).tolist()
         for v in volunteers[:_SHOWN_PER_RULE]:
-            lines.append(f"{blocking_hint(pop, code, ci, v)}: the only rule in the way ({code})")
+            hint = blocking_hint(pop, code, ci, v, declined_by)
+            lines.append(f"{hint}: the only rule in the way ({code})")
         if len(volunteers) > _SHOWN_PER_RULE:
             more = len(volunteers) - _SHOWN_PER_RULE
             lines.append(f"… and {more} more volunteer(s) blocked only by {code}")
@@ -268,7 +299,8 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
             continue
         lines.append(f"  {code}: {len(volunteers)} volunteer(s)")
         for vid in volunteers[:5]:
-            lines.append(f"      {blocking_hint(pop, code, ci, volunteer_index[vid])}")
+            hint = blocking_hint(pop, code, ci, volunteer_index[vid], explanation.declined_by)
+            lines.append(f"      {hint}")
         if len(volunteers) > 5:
             lines.append(f"      … and {len(volunteers) - 5} more")
     if explanation.changes:

@@ -9,10 +9,14 @@ from typing import Final
 from matcher.scoring import WEIGHT_SCALE, format_weight
 from matcher.solvers.status import SolveStatus
 
-# Why a client got no proposal: a hard rule removed its last option, or others took them.
+# Why a client got no proposal: a hard rule removed its last option (in the order of
+# candidates.RULES), the only volunteers of its programme are paused (ledger rounds), or others
+# took its options.
 REASON_CODES: Final = (
     "no-programme",
+    "volunteers-paused",
     "no-capacity",
+    "contact-mismatch",
     "too-far",
     "no-shared-time",
     "no-shared-language",
@@ -54,6 +58,9 @@ class Unmatched:
     options_before: int | None = None  # volunteers left before the rule that removed the last
     best_volunteer: str | None = None  # outcompeted: the best allowed volunteer
     taken_by: tuple[str, ...] = ()  # outcompeted: the clients that volunteer went to
+    # volunteers-paused: the paused volunteers who serve the programme, each with the first
+    # day they take new clients again, by volunteer id
+    paused: tuple[tuple[str, dt.date], ...] = ()
 
 
 @dataclass(frozen=True)

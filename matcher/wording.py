@@ -7,6 +7,7 @@ the terminal, the ledger and the HTML report show, so both languages say the sam
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -58,7 +59,9 @@ LANGUAGE_NAMES: Final = {
 REASON_LABELS: Final = {
     "en": {
         "no-programme": "No volunteer in the programme",
+        "volunteers-paused": "Volunteers of the programme paused",
         "no-capacity": "All volunteers full",
+        "contact-mismatch": "No shared way of contact",
         "too-far": "Too far away",
         "no-shared-time": "No shared time",
         "no-shared-language": "No shared language",
@@ -69,7 +72,9 @@ REASON_LABELS: Final = {
     },
     "nl": {
         "no-programme": "Geen vrijwilliger in het programma",
+        "volunteers-paused": "Vrijwilligers van het programma gepauzeerd",
         "no-capacity": "Alle vrijwilligers vol",
+        "contact-mismatch": "Geen gedeelde manier van contact",
         "too-far": "Te ver weg",
         "no-shared-time": "Geen gedeeld moment",
         "no-shared-language": "Geen gedeelde taal",
@@ -84,7 +89,11 @@ REASON_LABELS: Final = {
 REASON_REMEDIES: Final = {
     "en": {
         "no-programme": "Recruit volunteers for this programme, or let a volunteer serve it too.",
+        "volunteers-paused": "The end of a pause, a paused volunteer taking this client anyway,"
+        " or a new volunteer for this programme.",
         "no-capacity": "A free place: a match that ends, or a volunteer taking one more client.",
+        "contact-mismatch": "A volunteer who meets the client's way (visits or phone), or asking"
+        " whether the other way would do.",
         "too-far": "A volunteer nearby, a larger travel radius, or phone contact on both sides.",
         "no-shared-time": "A volunteer free at the client's times, or more flexible times.",
         "no-shared-language": "A volunteer who speaks the client's language.",
@@ -96,8 +105,12 @@ REASON_REMEDIES: Final = {
     "nl": {
         "no-programme": "Werf vrijwilligers voor dit programma, of laat een vrijwilliger ook"
         " dit programma doen.",
+        "volunteers-paused": "Het einde van een pauze, een gepauzeerde vrijwilliger die deze"
+        " cliënt toch neemt, of een nieuwe vrijwilliger voor dit programma.",
         "no-capacity": "Een vrije plek: een koppeling die eindigt, of een vrijwilliger die een"
         " cliënt extra neemt.",
+        "contact-mismatch": "Een vrijwilliger die contact heeft zoals de cliënt wil (bezoek of"
+        " telefoon), of navragen of de andere manier ook kan.",
         "too-far": "Een vrijwilliger dichterbij, een grotere reisafstand, of aan beide kanten"
         " telefonisch contact.",
         "no-shared-time": "Een vrijwilliger die kan op de momenten van de cliënt, of ruimere"
@@ -116,6 +129,8 @@ _REASON_DETAIL_EN: Final = {rule.code: rule.none_left for rule in RULES}
 _REASON_DETAIL_NL: Final = {
     "no-programme": "geen vrijwilliger werkt in programma {programme}",
     "no-capacity": "alle {n} vrijwilliger(s) van {programme} zitten vol",
+    "contact-mismatch": "{n} vrijwilliger(s) hebben plaats; niemand wil contact op de manier"
+    " van de cliënt",
     "too-far": "{n} vrijwilliger(s) hebben plaats; niemand woont binnen reisafstand voor een"
     " bezoek, en niet beiden willen telefonisch contact",
     "no-shared-time": "{n} vrijwilliger(s) bleven over; niemand kan op dezelfde momenten",
@@ -125,6 +140,32 @@ _REASON_DETAIL_NL: Final = {
     "training-required": "{n} vrijwilliger(s) bleven over; niemand is getraind in rouw of"
     " gevorderd, wat een cliënt met hoog risico nodig heeft",
 }
+
+
+def paused_detail(
+    programme: str,
+    paused: Sequence[tuple[str, dt.date]],
+    lang: str,
+    volunteer_name: Callable[[str], str] = str,
+) -> str:
+    """'the only volunteer for levensboek, V03, is paused until 2027-01-15'."""
+    nl = lang == "nl"
+    if len(paused) == 1:
+        ((volunteer, until),) = paused
+        if nl:
+            return (
+                f"de enige vrijwilliger voor {programme}, {volunteer_name(volunteer)}, is"
+                f" gepauzeerd tot {until.isoformat()}"
+            )
+        return (
+            f"the only volunteer for {programme}, {volunteer_name(volunteer)}, is paused until"
+            f" {until.isoformat()}"
+        )
+    word = " tot " if nl else " until "
+    listed = ", ".join(f"{volunteer_name(v)}{word}{until.isoformat()}" for v, until in paused)
+    if nl:
+        return f"alle {len(paused)} vrijwilligers voor {programme} zijn gepauzeerd: {listed}"
+    return f"all {len(paused)} volunteers for {programme} are paused: {listed}"
 
 
 def number(value: float, lang: str, digits: int = 1) -> str:
@@ -216,6 +257,8 @@ def unmatched_detail(
         if takers:
             return f"best option {best} went to {takers}"
         return f"best option {best} was left free by the {policy} policy"
+    if unmatched.reason == "volunteers-paused" and unmatched.paused:
+        return paused_detail(programme, unmatched.paused, lang, volunteer_name)
     if unmatched.options_before is not None or unmatched.reason == "no-programme":
         template = _REASON_DETAIL_NL if lang == "nl" else _REASON_DETAIL_EN
         return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)

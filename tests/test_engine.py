@@ -20,6 +20,7 @@ from matcher.candidates import RULES
 from matcher.engine import prepare, solve
 from matcher.models import Client, Volunteer
 from matcher.triage import risk_tiers
+from matcher.wording import unmatched_detail
 from tests.strategies import rounds
 
 ROUND_DATE = dt.date(2026, 11, 23)
@@ -262,6 +263,7 @@ def test_outcompeted_names_the_best_option_and_who_took_it() -> None:
 RULE_CASES = [
     ({"programme": "q"}, {}, "no-programme"),
     ({}, {"capacity": 1, "active_clients": 1}, "no-capacity"),
+    ({"contact": "visit"}, {"contact": "phone", "lat": 52.5216}, "contact-mismatch"),
     ({"contact": "visit", "lat": 52.5, "lon": 6.1}, {"lat": 53.5, "lon": 6.1}, "too-far"),
     ({"availability": "mon-am"}, {"availability": "sun-eve"}, "no-shared-time"),
     ({"languages": "tr"}, {}, "no-shared-language"),
@@ -329,3 +331,51 @@ def test_library_reports_every_bad_dict_at_once() -> None:
         "clients:1: loss_type: unknown loss type 'partnr'; did you mean 'partner'? (got 'partnr')",
         "clients:2: age: must be a whole number (got 'old')",
     ]
+
+
+def test_a_visit_client_and_a_phone_volunteer_nearby_cannot_meet_rather_than_too_far() -> None:
+    # The probe of issue 10: 2.4 km apart, the volunteer travels 15 km, but only phones.
+    client = {"contact": "visit"}
+    volunteer = {"volunteer_id": "VW010", "contact": "phone", "lat": 52.5216, "max_travel_km": 15}
+    (waiting,) = one_pair_round(client, volunteer).unmatched
+    assert waiting.reason == "contact-mismatch"
+    assert waiting.detail == (
+        "1 volunteer(s) have a free place; none accepts the client's way of contact"
+    )
+    assert waiting.options_before == 1
+    assert unmatched_detail(waiting, "nl", programme="p", policy="optimal") == (
+        "1 vrijwilliger(s) hebben plaats; niemand wil contact op de manier van de cliënt"
+    )
+
+    from matcher.explain import explain_client, render_explanation
+
+    prepared = prepare([ONE_PAIR[0] | client], [ONE_PAIR[1] | volunteer], None, ROUND_DATE)
+    explanation = explain_client(prepared, solve(prepared), "C1")
+    assert explanation.removed["contact-mismatch"] == ("VW010",)
+    assert explanation.removed["too-far"] == ()
+    text = render_explanation(explanation, prepared)
+    assert "VW010 meets by phone only, the client by visit only" in text
+    assert "km away" not in text
+    # Accepting phone on the client's side is the one change that meets, at any distance.
+    assert explanation.changes == (
+        "VW010 meets by phone only, the client by visit only: the only rule in the way"
+        " (contact-mismatch)",
+    )
+
+
+def test_a_visit_pair_out_of_range_is_too_far_and_phone_on_both_sides_meets_at_any_distance() -> (
+    None
+):
+    far = {"lat": 53.5, "lon": 6.1}
+    (waiting,) = one_pair_round({"contact": "visit"}, far).unmatched
+    assert waiting.reason == "too-far"
+    assert one_pair_round({"contact": "either"}, far | {"contact": "phone"}).matches
+    (waiting,) = one_pair_round({"contact": "phone"}, far | {"contact": "visit"}).unmatched
+    assert waiting.reason == "contact-mismatch"
+
+
+def test_reason_codes_are_the_rules_in_order_and_two_more() -> None:
+    from matcher.candidates import RULE_CODES
+
+    assert [c for c in matcher.REASON_CODES if c in RULE_CODES] == list(RULE_CODES)
+    assert set(matcher.REASON_CODES) == set(RULE_CODES) | {"outcompeted", "volunteers-paused"}

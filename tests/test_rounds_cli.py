@@ -188,3 +188,41 @@ def test_propose_takes_a_policy_by_name(db: Path) -> None:
     assert typo.exit_code == 1
     assert "unknown policy 'fifo-greedi'; did you mean 'fifo-greedy'?" in typo.stderr
     assert rows(db, "SELECT count(*) FROM rounds") == [(1,)]
+
+
+def test_round_explain_and_explain_db_see_pauses_and_declines(db: Path) -> None:
+    assert invoke(db, "volunteer", "pause", "V14", "--until", "2027-01-15", *DATE).exit_code == 0
+    assert invoke(db, "round", "propose", *DATE).exit_code == 0
+    declined = invoke(db, "round", "decline", "1", "--client", "K001", "--by", "client",
+                      "--reason", "x", *DATE)  # fmt: skip
+    assert declined.exit_code == 0, declined.output
+    volunteer = re.search(r"Declined K001 – (V\d+)", declined.stdout)
+    assert volunteer is not None
+    paused = invoke(db, "round", "explain", "1", "--client", "K030")
+    assert paused.exit_code == 0, paused.output
+    assert paused.stdout.startswith(
+        "round 1 on 2026-11-23, rebuilt from the ledger: the same inputs as when it was proposed\n"
+        "stored in round 1: left waiting (volunteers-paused)\n"
+    )
+    assert "outcome: unmatched: volunteers-paused: the only volunteer for zwolle-levensboek," in (
+        paused.stdout
+    )
+    assert "V14, is paused until 2027-01-15" in paused.stdout
+    now = invoke(db, "explain", "--db", str(db), "--client", "K001", "--date", "2026-11-30")
+    assert now.exit_code == 0, now.output
+    assert f"declined: {volunteer[1]} (by the client, 2026-11-23): never proposed again" in (
+        now.stdout
+    )
+    assert rows(db, "SELECT count(*) FROM rounds") == [(1,)]
+
+
+def test_explain_takes_files_or_a_ledger_not_both(db: Path) -> None:
+    both = invoke(db, "explain", CLIENTS, VOLUNTEERS, "--db", str(db), "--client", "K001")
+    assert both.exit_code == 2
+    assert "give CLIENTS VOLUNTEERS or --db, not both" in both.output
+    neither = invoke(db, "explain", "--client", "K001")
+    assert neither.exit_code == 2
+    assert "give CLIENTS and VOLUNTEERS, or a ledger with --db" in neither.output
+    unknown = invoke(db, "round", "explain", "1", "--client", "K001")
+    assert unknown.exit_code == 1
+    assert "round 1: no such round; no round was proposed yet" in unknown.output

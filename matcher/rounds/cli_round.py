@@ -108,6 +108,22 @@ def show(round_id: int, limit: int | None, db_path: str) -> None:
     click.echo(proposal_text(proposal, limit=limit))
 
 
+@round_group.command("explain")
+@click.argument("round_id", type=int)
+@click.option("--client", "client_id", required=True, help="The client to explain.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many options to show.")  # fmt: skip
+@db_option
+@reports_errors
+def explain(round_id: int, client_id: str, top: int, db_path: str) -> None:
+    """Why CLIENT got its proposal in ROUND, or why not, as the ledger's round saw it."""
+    from matcher.rounds.explain_round import render_ledger_explanation
+
+    with open_ledger(db_path) as ledger:
+        found = ledger.explain(client_id, round_id=round_id, top=top)
+    click.echo(render_ledger_explanation(found))
+
+
 @round_group.command("accept")
 @click.argument("round_id", type=int)
 @click.option("--only", multiple=True, help="Accept only these clients (repeat or comma-list).")

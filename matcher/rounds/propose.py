@@ -6,30 +6,31 @@ What the ledger adds to the engine's input:
 - volunteers not paused on the round date, with every place already taken counted as taken:
   active matches in the ledger, clients supported outside it, and pins;
 - every declined pair as an exclusion, so it is never proposed again;
-- pinned clients leave the engine and their pair enters the proposal as decided.
+- pinned clients leave the engine and their pair enters the proposal as decided;
+- a client whose programme only paused volunteers serve waits for `volunteers-paused`
+  (who, and until when), not `no-programme`.
+The engine's input is gathered in gather.py, which explain shares.
 Active matches are not inputs to change: their clients are not waiting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from matcher.config import MatchConfig
-from matcher.engine import prepare, solve
+from matcher.engine import solve
 from matcher.explain import pair_reasons
 from matcher.models import Client, Volunteer
 from matcher.population import build_population
 from matcher.result import Unmatched
 from matcher.rounds import stored
 from matcher.rounds.db import Tx
-from matcher.rounds.state import loads
+from matcher.rounds.gather import gather_round
 from matcher.scoring import CRITERIA, score_pairs
 from matcher.vocab import RISK_TIERS
 
@@ -66,55 +67,6 @@ class RoundProposal:
     volunteers: tuple[Volunteer, ...] = field(default=(), repr=False, compare=False)
 
 
-def _inputs_hash(
-    clients: list[Client],
-    volunteers: list[Volunteer],
-    pins: dict[str, str],
-    config: MatchConfig,
-    round_date: dt.date,
-) -> str:
-    """SHA-256 of everything the round depended on, as the engine saw it."""
-    digest = hashlib.sha256()
-    for item in (*clients, *volunteers):
-        digest.update(item.model_dump_json().encode())
-        digest.update(b"\n")
-    digest.update(json.dumps(sorted(pins.items())).encode())
-    digest.update(config.model_dump_json().encode())
-    digest.update(round_date.isoformat().encode())
-    return "sha256:" + digest.hexdigest()
-
-
-def _clients(tx: Tx, available: set[str]) -> tuple[list[Client], dict[str, Client], dict[str, str]]:
-    """Waiting clients for the engine, pinned clients, and their pins."""
-    declined: dict[str, set[str]] = defaultdict(set)
-    for client_id, volunteer_id in tx.all("SELECT client_id, volunteer_id FROM declines"):
-        declined[client_id].add(volunteer_id)
-    pins = tx.mapping("SELECT client_id, volunteer_id FROM pins")
-    engine, pinned = [], {}
-    rows = tx.all(
-        "SELECT client_id, record, waiting_since FROM clients WHERE state = 'waiting'"
-        " ORDER BY client_id"
-    )
-    for row in rows:
-        client = stored.record(tx, Client, "clients", row["client_id"], row["record"])
-        key = stored.show_key(("client_id", client.client_id))
-        # Exclusions of paused volunteers are dropped: those volunteers are not in the round.
-        excluded = (set(client.excluded_volunteers) | declined[client.client_id]) & available
-        client = client.model_copy(
-            update={
-                "waiting_since": stored.date(
-                    tx, "clients", key, "waiting_since", row["waiting_since"]
-                ),
-                "excluded_volunteers": tuple(sorted(excluded)),
-            }
-        )
-        if client.client_id in pins:
-            pinned[client.client_id] = client
-        else:
-            engine.append(client)
-    return engine, pinned, {c: v for c, v in pins.items() if c in pinned}
-
-
 def _pinned_pair(
     client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
 ) -> ProposedPair:
@@ -143,23 +95,14 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         (tx.at,),
     ).rowcount
 
-    load = loads(tx)
-    records = tx.mapping("SELECT volunteer_id, record FROM volunteers")
-    all_volunteers = {
-        vid: stored.record(tx, Volunteer, "volunteers", vid, text) for vid, text in records.items()
-    }
-    volunteers = [
-        # Places already taken, as the engine's active_clients: it then sees only free ones.
-        volunteer.model_copy(update={"active_clients": min(volunteer.capacity, load[vid].taken)})
-        for vid, volunteer in sorted(all_volunteers.items())
-        if not load[vid].paused_on(round_date)
-    ]
+    inputs = gather_round(tx, config, round_date)
+    clients, pinned_clients, pins = inputs.clients, inputs.pinned_clients, inputs.pins
+    volunteers, all_volunteers = inputs.volunteers, inputs.all_volunteers
     present = {v.volunteer_id for v in volunteers}
-    clients, pinned_clients, pins = _clients(tx, present)
-    timings["load_s"] = time.perf_counter() - started
-
-    prepared = prepare(clients, volunteers, config, round_date)
-    result = solve(prepared)
+    prepared = inputs.prepared
+    # gather_round prepares too; the engine's own stages are timed apart in prepared.timings.
+    timings["load_s"] = time.perf_counter() - started - sum(prepared.timings.values())
+    result = inputs.with_paused_reasons(solve(prepared))
     timings.update(result.timings)
 
     started = time.perf_counter()
@@ -186,8 +129,7 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
     timings["reasons_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    digest = _inputs_hash(clients + list(pinned_clients.values()), volunteers, pins, config,
-                          round_date)  # fmt: skip
+    digest = inputs.inputs_hash
     n_waiting = len(clients) + len(pinned_clients)
     cursor = tx.conn.execute(
         "INSERT INTO rounds (round_date, created_at, policy, config, inputs_hash, solver_status,"
