@@ -56,7 +56,7 @@ def format_csv(
     quoted = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     body = ([neutralise_cell(format_cell(value)) for value in row] for row in rows)
     for cells in itertools.chain([[neutralise_cell(name) for name in header]], body):
-        (quoted if any("\r" in cell for cell in cells) else writer).writerow(cells)
+        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     return buffer.getvalue()
 
 
