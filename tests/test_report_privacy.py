@@ -75,6 +75,7 @@ def test_a_shared_report_does_not_single_out_the_one_client_in_westenholte(
         in recruits_section
     )
     waiting = section(shared, "waiting")
+    assert "<h2>Clients left waiting (&lt;5)</h2>" in waiting
     assert '<td class="ids"' not in waiting
     assert "Fewer than 5 clients: not listed one by one, to protect privacy." in waiting
 
@@ -86,6 +87,7 @@ def test_small_waiting_groups_and_counts_are_told_as_fewer_than_k(tmp_path: Path
     waiting = section(shared_text, "waiting")
     assert '<td class="ids"' not in waiting
     assert re.findall(r"<h3>[^<:]+: ([^<]+)</h3>", waiting) == ["&lt;5"] * 3
+    assert "<h2>Clients left waiting (5)</h2>" in waiting
     assert "High risk with a proposal</dt><dd>&lt;5 of &lt;5</dd>" in shared_text
     assert 'alt="high: &lt;5 Proposed, 0 Waiting;' in shared_text
     # k = 1 turns the protection off: every waiting client listed again, under a pseudonym.

@@ -147,8 +147,8 @@ class RoundView:
     min_group_size: int | None = None  # k of a shared report
 
     @property
-    def n_waiting(self) -> int:
-        return sum(group.n_clients for group in self.groups)
+    def waiting_count(self) -> str:
+        return count_text(sum(group.n_clients for group in self.groups), self.min_group_size)
 
 
 def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
