@@ -269,18 +269,6 @@ def candidates(
     show_default=True,
     help="How many options to show.",
 )
-@reports_errors
-def explain(
-    clients: str | None,
-    volunteers: str | None,
-    config_path: str | None,
-    round_date: dt.datetime | None,
-    client_id: str,
-    top: int,
-) -> None:
-    """Why CLIENT got its proposal, or why not: options, rules, what would change it.
-
-    Reads CLIENTS and VOLUNTEERS, or the ledger given with --db."""
 @click.option(
     "--db",
     "db_path",
@@ -289,21 +277,23 @@ def explain(
     help="Explain from this ledger instead of CLIENTS VOLUNTEERS: as a round proposed on"
     " --date would see it (pauses, declines, pins, active matches); nothing is stored.",
 )
+@reports_errors
+def explain(
+    clients: str | None,
+    volunteers: str | None,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    client_id: str,
+    top: int,
+    db_path: str | None,
+) -> None:
+    """Why CLIENT got its proposal, or why not: options, rules, what would change it.
+
+    Reads CLIENTS and VOLUNTEERS, or the ledger given with --db."""
     from matcher import vocab
     from matcher.engine import solve
     from matcher.errors import InputError, Problem
     from matcher.explain import explain_client, render_explanation
-
-    _, prepared = _prepare(clients, volunteers, config_path, round_date)
-    known = [c.client_id for c in prepared.population.clients]
-    if client_id not in known:
-    db_path: str | None,
-        hint = vocab.closest(client_id, known)
-        message = "no such client" + (f"; did you mean {hint!r}?" if hint else "")
-        raise InputError([Problem(clients, None, "client_id", message, client_id)])
-    result = solve(prepared)
-    explanation = explain_client(prepared, result, client_id, top=top)
-    click.echo(render_explanation(explanation, prepared))
 
     if db_path is not None:
         if clients is not None:
@@ -319,6 +309,16 @@ def explain(
         return
     if clients is None or volunteers is None:
         raise click.UsageError("give CLIENTS and VOLUNTEERS, or a ledger with --db")
+    _, prepared = _prepare(clients, volunteers, config_path, round_date)
+    known = [c.client_id for c in prepared.population.clients]
+    if client_id not in known:
+        hint = vocab.closest(client_id, known)
+        message = "no such client" + (f"; did you mean {hint!r}?" if hint else "")
+        raise InputError([Problem(clients, None, "client_id", message, client_id)])
+    result = solve(prepared)
+    explanation = explain_client(prepared, result, client_id, top=top)
+    click.echo(render_explanation(explanation, prepared))
+
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))

@@ -93,9 +93,9 @@ def blocking_hint(
     if rule_code == "gender-preference":
         return f"{vid} has gender {volunteer.gender or 'unknown'}"
     if rule_code == "excluded":
-        return f"the client excluded {vid}"
         if declined_by and vid in declined_by:
             return f"{vid} was declined for this client in an earlier round (by {declined_by[vid]})"
+        return f"the client excluded {vid}"
     return f"{vid} is not trained in grief or advanced"
 
 
@@ -140,16 +140,16 @@ def explain_client(
     fails = np.array(
         [~rule.allows(pop, cis, vi, prepared.excluded) for rule in rules], dtype=bool
     ).reshape(len(rules), pop.n_volunteers)
-    allowed = ~fails.any(axis=0)
-
-    first_fail = np.argmax(fails, axis=0)
-    removed = {
-        rule.code: tuple(
     codes = [rule.code for rule in rules]
     if "contact-mismatch" in codes and "too-far" in codes:
         # Distance only matters to a pair that can meet: a pair without a shared way of contact
         # is blocked by that alone (accepting phone on one side would meet at any distance).
         fails[codes.index("too-far")] &= ~fails[codes.index("contact-mismatch")]
+    allowed = ~fails.any(axis=0)
+
+    first_fail = np.argmax(fails, axis=0)
+    removed = {
+        rule.code: tuple(
             pop.volunteers[v].volunteer_id
             for v in np.flatnonzero(~allowed & (first_fail == k)).tolist()
         )
@@ -231,6 +231,7 @@ def _matched_with_extra_place(prepared: Prepared, ci: int, volunteer_id: str) ->
 _ACTIONABLE_ORDER = (
     "no-capacity",
     "too-far",
+    "contact-mismatch",
     "no-shared-time",
     "gender-preference",
     "training-required",
@@ -238,7 +239,6 @@ _ACTIONABLE_ORDER = (
     "excluded",
     "no-programme",
 )
-    "contact-mismatch",
 _SHOWN_PER_RULE = 3
 
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from matcher.config import MatchConfig, config_from_dict
 from matcher.models import Client, Volunteer
-from matcher.rounds import check, decisions, erase, intake, views
+from matcher.rounds import check, decisions, erase, explain_round, intake, views
 from matcher.rounds.db import (
     DEFAULT_BUSY_TIMEOUT_S,
     LedgerError,
@@ -248,6 +248,25 @@ class Ledger:
             return load_round(tx, round_id)
 
         return self._read(work)
+
+    def explain(
+        self,
+        client_id: str,
+        *,
+        round_id: int | None = None,
+        config: MatchConfig | Mapping[str, Any] | None = None,
+        round_date: dt.date | None = None,
+        top: int = 5,
+    ) -> explain_round.LedgerExplanation:
+        """Why the client has its proposal or waits: stored round `round_id` rebuilt (with its
+        own config and date), or else a round on `round_date` as proposed now (not stored)."""
+        settings = _config(config, None)
+        day = round_date or dt.date.today()
+        return self._read(
+            lambda tx: explain_round.explain_in_ledger(
+                tx, client_id, settings, day, round_id=round_id, top=top
+            )
+        )
 
     def accept(
         self,
