@@ -105,3 +105,11 @@ def warn_without_risk_information(clients: Sequence[Client], source: str) -> Non
         " counts as low risk; add those columns to put the most vulnerable first",
         source,
     )
+
+
+def overruled_tier(client: Client, triage: Triage) -> str | None:
+    """The computed tier of a client whose own risk_tier differs from it, else None."""
+    if client.risk_tier is None:
+        return None
+    computed = vocab.RISK_TIERS[int(computed_risk_tiers([client], triage)[0])]
+    return None if computed == client.risk_tier else computed

@@ -367,6 +367,8 @@ def suggestion(kind: str, word: str, choices: tuple[str, ...]) -> str | None:
     """A safe hint for an unknown word: a near Dutch word first, then a near contract word."""
     folded = fold(word)
     dutch = WORDS.get(kind, {})
+    if dutch.get(folded):  # a Dutch word where no table maps it, as in a library call
+        return dutch[folded]
     near_dutch = closest_safe(folded, list(dutch))
     if near_dutch is not None:
         return near_dutch

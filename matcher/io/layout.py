@@ -127,10 +127,10 @@ def _did_you_mean(hint: str | None) -> str:
 
 
 def _where(table: RawTable, index: int) -> str:
-    return f"{table.headers[index].strip()!r} (column {_letters(index)})"
+    return f"{table.headers[index].strip()!r} (column {column_letters(index)})"
 
 
-def _letters(index: int) -> str:
+def column_letters(index: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA: the column names a spreadsheet shows."""
     letters = ""
     index += 1

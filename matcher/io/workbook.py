@@ -94,10 +94,12 @@ def _sheet_name(source: str, book: Any, wanted: str | None) -> str:
         raise _error(source, "the workbook has no sheets")
     if wanted in names:
         return wanted
-    folded = {name.strip().casefold(): name for name in names}
-    if wanted.strip().casefold() in folded:
-        return folded[wanted.strip().casefold()]
-    from matcher import vocab
+    from matcher import vocab, vocab_nl
+
+    # "clienten" finds "Cliënten": case, accents and spaces are easy to get wrong in a name.
+    folded = {vocab_nl.fold(name): name for name in names}
+    if vocab_nl.fold(wanted) in folded:
+        return folded[vocab_nl.fold(wanted)]
 
     hint = vocab.closest(wanted, names)
     suggestion = f"; did you mean {hint!r}?" if hint else ""
