@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 import click
 
-from matcher.cli_errors import reports_errors
+from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
-from matcher.config import DEFAULT_TOML, MatchConfig, load_config
+from matcher.config import DEFAULT_TOML, load_config, load_config_or_defaults
 from matcher.rounds.cli import LedgerGroup, register
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,12 +30,12 @@ MATCH_FILES = ("matches.csv", "unmatched.csv", "summary.json")
 def _inputs(func: F, *, files_required: bool = True) -> F:
     """The options every command that reads a round shares."""
     options = [
-        click.argument("clients", type=click.Path(dir_okay=False), required=files_required),
-        click.argument("volunteers", type=click.Path(dir_okay=False), required=files_required),
+        click.argument("clients", type=INPUT_PATH, required=files_required),
+        click.argument("volunteers", type=INPUT_PATH, required=files_required),
         click.option(
             "--config",
             "config_path",
-            type=click.Path(dir_okay=False),
+            type=INPUT_PATH,
             default=None,
             help="TOML config; `matcher config` prints the defaults.",
         ),
@@ -87,10 +87,9 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     from matcher.errors import InputError
     from matcher.io import read_clients, read_volunteers
 
-    config = load_config(config_path)
-    problems = []
+    # Read the config and both files before reporting, so a user sees every problem in one run.
+    config, problems = load_config_or_defaults(config_path)
     client_rows = volunteer_rows = None
-    # Read both files before reporting, so a user sees every problem in one run.
     try:
         client_rows = read_clients(clients, config)
     except InputError as error:
@@ -321,11 +320,11 @@ def explain(
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=INPUT_PATH)
 @click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
+    type=INPUT_PATH,
     default=None,
     help="TOML config (column mapping); it is validated too.",
 )
@@ -335,12 +334,7 @@ def validate(files: tuple[str, ...], config_path: str | None) -> None:
     from matcher.errors import InputError
     from matcher.io import check_exclusions, read_clients, read_table_kind, read_volunteers
 
-    problems = []
-    try:
-        config = load_config(config_path)
-    except InputError as error:
-        problems.extend(error.problems)
-        config = MatchConfig()
+    config, problems = load_config_or_defaults(config_path)
     loaded: dict[str, tuple[str, Any]] = {}
     for path in files:
         try:

@@ -10,10 +10,14 @@ from typing import Any, TypeVar
 
 import click
 
-from matcher.errors import MatcherError
+from matcher.errors import MatcherError, os_reason
 from matcher.terminal import visible, visible_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A file a command reads. click checks nothing (click.Path(dir_okay=False) would make a folder
+# a usage error, exit 2): the readers say what is wrong with it, as bad input (exit 1).
+INPUT_PATH = click.Path(readable=False)
 
 
 def reports_errors(command: F) -> F:
@@ -30,7 +34,8 @@ def reports_errors(command: F) -> F:
         except sqlite3.Error as error:
             click.echo(visible(f"the ledger database failed: {error}"), err=True)
         except OSError as error:
-            click.echo(visible(f"{error.filename or ''}: {error.strerror or error}"), err=True)
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(visible(f"{where}{os_reason(error)}"), err=True)
         sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

@@ -6,7 +6,6 @@ checks that the two never drift apart.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,8 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matcher import vocab
 from matcher.errors import ConfigError, Problem, problems_from_validation
+from matcher.files import read_toml
 
-_SECTION = ConfigDict(extra="forbid", frozen=True)
+# Every number finite: NaN compares false with every threshold and would switch rules off.
+_SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+# Weights are relative; far beyond this their products with scores stop being exact.
+MAX_WEIGHT = 100
 
 
 class Rules(BaseModel):
@@ -38,12 +41,12 @@ class Weights(BaseModel):
 
     model_config = _SECTION
 
-    lived_experience: float = Field(3.0, ge=0)
-    closeness: float = Field(2.0, ge=0)
-    availability: float = Field(1.0, ge=0)
-    needs: float = Field(1.5, ge=0)
-    age: float = Field(0.5, ge=0)
-    training: float = Field(1.0, ge=0)
+    lived_experience: float = Field(3.0, ge=0, le=MAX_WEIGHT)
+    closeness: float = Field(2.0, ge=0, le=MAX_WEIGHT)
+    availability: float = Field(1.0, ge=0, le=MAX_WEIGHT)
+    needs: float = Field(1.5, ge=0, le=MAX_WEIGHT)
+    age: float = Field(0.5, ge=0, le=MAX_WEIGHT)
+    training: float = Field(1.0, ge=0, le=MAX_WEIGHT)
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> Weights:
@@ -105,8 +108,9 @@ class Triage(BaseModel):
 
     hindering: HinderingWeights = HinderingWeights()
     protective: ProtectiveWeights = ProtectiveWeights()
-    moderate_from: float = 1.5
-    high_from: float = 4.0
+    # Risk scores lie between -50 (every protective factor at 10) and 100 (every hindering one).
+    moderate_from: float = Field(1.5, ge=-100, le=100)
+    high_from: float = Field(4.0, ge=-100, le=100)
 
     @model_validator(mode="after")
     def _ordered(self) -> Triage:
@@ -144,12 +148,13 @@ class Reserve(BaseModel):
     model_config = _SECTION
 
     # Clients arriving per week; not set: those who started waiting in the last 4 weeks / 4.
-    weekly_arrivals: float | None = Field(None, ge=0)
+    # At most 1000: every sampled future copies its clients' pairs, so memory grows with it.
+    weekly_arrivals: float | None = Field(None, ge=0, le=1000)
     weeks_ahead: int = Field(4, ge=1, le=52)
     samples: int = Field(5, ge=1, le=100)
     # A match made a week later is worth this much of one made now.
     weekly_discount: float = Field(0.97, gt=0, le=1)
-    seed: int = 0
+    seed: int = Field(0, ge=0, le=2**32 - 1)
 
 
 class Report(BaseModel):
@@ -194,15 +199,26 @@ def load_config(path: str | Path | None) -> MatchConfig:
         return MatchConfig()
     path = Path(path)
     source = str(path)
+    return config_from_dict(read_toml(path, source=source, error=ConfigError), source=source)
+
+
+def load_config_or_defaults(path: str | Path | None) -> tuple[MatchConfig, list[Problem]]:
+    """The config and no problems, or the defaults and every problem of the config file.
+
+    For commands that read their input files even when the config is wrong, so that one run
+    shows every problem. The column mapping is kept when it is valid by itself: without it the
+    files' own column names would be reported as well.
+    """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ConfigError([Problem(source, None, None, "no such file")]) from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise ConfigError([Problem(source, None, None, "not a UTF-8 text file")]) from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError([Problem(source, None, None, f"not valid TOML: {error}")]) from None
-    return config_from_dict(data, source=source)
+        return load_config(path), []
+    except ConfigError as error:
+        problems = error.problems
+    try:
+        data = read_toml(path or "", source=str(path), error=ConfigError)
+        config = MatchConfig(columns=Columns.model_validate(data.get("columns", {})))
+    except (ConfigError, ValidationError):
+        config = MatchConfig()
+    return config, problems
 
 
 def config_from_dict(data: dict[str, Any], *, source: str = "config") -> MatchConfig:
@@ -238,6 +254,7 @@ def _suggest_key(problem: Problem) -> Problem:
 DEFAULT_TOML = """\
 # matcher configuration. Every key is optional; these are the defaults.
 # Use it with: matcher match clients.csv volunteers.csv --config matcher.toml
+# Every number must be finite and in the range given beside it ("0-100": 0 to 100).
 
 # How proposals are chosen: optimal (the largest total weight, the default),
 # coverage-first, priority-first, balanced, reserve, greedy, fifo-greedy, stable.
@@ -256,7 +273,7 @@ excluded = true                # excluded: not in the client's excluded_voluntee
 training_for_high_risk = true  # training-required: high risk only with grief/advanced
 
 [weights]
-# Relative weights of the soft criteria; each scores a pair in [0, 1].
+# Relative weights of the soft criteria (0-100 each, not all 0); each scores a pair in [0, 1].
 lived_experience = 3.0  # 1 same loss, 0.5 another loss, 0 none
 closeness = 2.0         # 1 - km / max_travel_km; 0 for phone-only pairs
 availability = 1.0      # shared slots, 3 or more count as 1
@@ -266,21 +283,23 @@ training = 1.0          # training depth for the client's risk tier
 
 [priority]
 # weight = match_value + tier_bonus + waiting_bonus * min(weeks, cap) / cap + fit
-match_value = 2.0        # > 1, so one more client matched beats a better fit for another
-waiting_bonus = 0.5
-waiting_cap_weeks = 26.0
+match_value = 2.0        # > 1 and <= 100, so one more client matched beats a better fit
+waiting_bonus = 0.5      # 0-10
+waiting_cap_weeks = 26.0 # > 0 and <= 520
 
 [priority.tier_bonus]
+# 0-10 each
 low = 0.0
 moderate = 0.5
 high = 1.0
 
 [triage]
 # risk score = sum of hindering weights - sum of protective weights
-moderate_from = 1.5  # score >= 1.5 is moderate risk
-high_from = 4.0      # score >= 4 is high risk
+moderate_from = 1.5  # score >= 1.5 is moderate risk; -100 to 100
+high_from = 4.0      # score >= 4 is high risk; above moderate_from, at most 100
 
 [triage.hindering]
+# 0-10 each
 physical_health = 1.0
 social_contact_difficulty = 1.0
 little_social_support = 1.5
@@ -293,6 +312,7 @@ living_alone = 0.5
 low_education = 0.5
 
 [triage.protective]
+# 0-10 each
 strong_network = 1.0
 employed = 0.5
 good_health = 0.5
@@ -301,16 +321,16 @@ coped_with_earlier_loss = 1.0
 
 [balanced]
 # Policy "balanced": weight points a volunteer's k-th client costs per client carried.
-load_penalty = 0.1
+load_penalty = 0.1  # 0-1
 
 [reserve]
 # Policy "reserve": samples the coming weeks' arrivals (resampled from today's clients)
 # and holds a scarce place back when its LP dual price exceeds a pair's weight.
-# weekly_arrivals = 2.5    # not set: clients who started waiting in the last 4 weeks / 4
-weeks_ahead = 4
-samples = 5
-weekly_discount = 0.97     # a match a week later is worth 97 % of one now
-seed = 0
+# weekly_arrivals = 2.5    # 0-1000; not set: clients who began waiting in the last 4 weeks / 4
+weeks_ahead = 4            # 1-52
+samples = 5                # 1-100
+weekly_discount = 0.97     # > 0 and <= 1: a match a week later is worth 97 % of one now
+seed = 0                   # 0 to 4294967295 (2^32 - 1)
 
 [report]
 # The HTML report of --report: its language, nl or en (--lang overrides it).

@@ -29,6 +29,14 @@ class Problem:
         return f"{where}:{column} {self.message}{got}"
 
 
+def shown_value(value: Any) -> str:
+    """A value as text for `(got …)`; an integer too long to print is described instead."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        # str() of an int over 4300 digits raises ValueError, and nobody reads them anyway.
+        return f"a number of {int(value.bit_length() * 0.30103)} digits"
+    return str(value)
+
+
 def _shorten(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
@@ -56,6 +64,12 @@ class ConfigError(InputError):
     """Problems in a configuration file or object."""
 
 
+def os_reason(failure: OSError) -> str:
+    """The operating system's reason for a failure, in words that fit after a colon."""
+    text = failure.strerror or str(failure) or type(failure).__name__
+    return text[:1].lower() + text[1:]
+
+
 class SolverError(MatcherError):
     """The solver failed in a way that is not a property of the input (a bug or a limit)."""
 
@@ -71,6 +85,8 @@ _PYDANTIC_MESSAGES = {
     "bool_type": "must be true or false",
     "float_parsing": "must be a number",
     "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "int_from_float": "must be a whole number",
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
     "string_type": "must be text",
@@ -120,6 +136,6 @@ def problems_from_validation(
             and detail["loc"]
             and not isinstance(detail["input"], dict)
         ):
-            got = str(detail["input"])
+            got = shown_value(detail["input"])
         problems.append(Problem(source, row, column, message, got))
     return problems

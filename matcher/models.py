@@ -38,7 +38,10 @@ def _to_number(value: Any) -> Any:
     if isinstance(value, bool):
         raise PydanticCustomError("number", "must be a number")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int beyond any float, such as a latitude of 400 digits
+            raise PydanticCustomError("number", "must be a finite number") from None
     else:
         text = str(value).strip().replace("\u00a0", "").replace(" ", "")
         # A Dutch spreadsheet writes 52,51 for 52.51; a lone comma is a decimal comma.

@@ -74,3 +74,96 @@ def test_json_of_any_shape(tmp_path: Path, value: object) -> None:
 def test_library_rejects_odd_objects_with_input_error(rows: list[object]) -> None:
     with pytest.raises(InputError):
         matcher.match(rows, [])  # type: ignore[arg-type]
+
+
+# The command line: a bad input file is exit 1 with `file: what`, never a usage error ------
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = str(ROOT / "examples" / "clients.csv")
+VOLUNTEERS = str(ROOT / "examples" / "volunteers.csv")
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from matcher.cli import main
+
+    result = CliRunner().invoke(main, ["-q", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.stderr
+
+
+def test_a_folder_as_input_is_bad_input_not_a_usage_error(tmp_path: Path) -> None:
+    folder = tmp_path / "clients.csv"
+    folder.mkdir()
+    code, err = run_cli("match", str(folder), VOLUNTEERS, "--out", str(tmp_path / "out"))
+    assert (code, err) == (1, f"{folder}: cannot read: is a folder, not a file\n")
+    code, err = run_cli("validate", str(folder), "--config", str(tmp_path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{tmp_path}: cannot read: is a folder, not a file",
+        f"{folder}: cannot read: is a folder, not a file",
+    ]
+
+
+def test_match_reports_config_and_file_problems_together(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[triage]\nhigh_from = nan\n")
+    clients = tmp_path / "clients.csv"
+    clients.write_text("client_id,programme,lat,lon\nC1,p,95,6\n")
+    code, err = run_cli("match", str(clients), VOLUNTEERS, "--config", str(config),
+                        "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 1
+    assert err.splitlines() == [
+        f"{config}: triage.high_from: must be a finite number (got 'nan')",
+        f"{clients}:2: lat: must be ≤ 90 (got '95')",
+    ]
+    assert not (tmp_path / "out" / "matches.csv").exists()
+
+
+def test_disk_full_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from matcher.io import writers
+
+    def full_disk(path: Path, data: bytes) -> str:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writers, "_write_temporary", full_disk)
+    out = tmp_path / "out"
+    code, err = run_cli("match", CLIENTS, VOLUNTEERS, "--out", str(out), "--date", "2026-11-23")
+    assert (code, err) == (1, f"{out / 'matches.csv'}: no space left on device\n")
+
+
+def _interrupted_after(seconds: float, *args: str) -> tuple[int | None, str]:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "matcher", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # A shell may start tests with Ctrl-C ignored; the command gets it as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    time.sleep(seconds)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    return process.returncode, err
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="POSIX signals")
+@pytest.mark.parametrize("seconds", [0.15, 0.3])
+def test_ctrl_c_during_start_up_is_a_word_and_exit_130(seconds: float) -> None:
+    # 0.15 s: while pydantic and numpy are imported; 0.3 s: while the files are read. The
+    # interpreter's own first ~50 ms run no code of ours and cannot be covered.
+    code, err = _interrupted_after(seconds, "validate", CLIENTS, VOLUNTEERS)
+    if code == 0:
+        pytest.skip("the command finished before the interrupt arrived")
+    assert "Traceback" not in err
+    assert (code, err.strip()) == (130, "interrupted")

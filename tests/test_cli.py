@@ -110,7 +110,8 @@ def test_unknown_config_key_is_reported(tmp_path: Path) -> None:
     code, _, err = run("match", CLIENTS, VOLUNTEERS, "--config", str(config), "--out",
                        str(tmp_path / "o"))  # fmt: skip
     assert code == 1
-    assert err.strip() == (
+    # The files are read as well, to report every problem in one run; these have none.
+    assert err.strip().splitlines()[-1] == (
         f"{config}: weights.lived_experiance: unknown key; did you mean 'lived_experience'?"
     )
 

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
-from matcher.config import DEFAULT_TOML, MatchConfig, config_from_dict, load_config
+from matcher.config import (
+    DEFAULT_TOML,
+    MatchConfig,
+    config_from_dict,
+    load_config,
+    load_config_or_defaults,
+)
 from matcher.errors import ConfigError
 
 
@@ -108,3 +116,96 @@ def test_missing_and_unreadable_files() -> None:
 def test_column_mapping_keys_are_case_and_space_insensitive() -> None:
     Path("crm.toml").write_text('[columns.clients]\n" Cliëntnummer " = " Client_ID "\n')
     assert load_config("crm.toml").columns.clients == {"cliëntnummer": "client_id"}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[triage]\nhigh_from = nan\n", "triage.high_from: must be a finite number (got 'nan')"),
+        (
+            "[triage]\nmoderate_from = -inf\n",
+            "triage.moderate_from: must be a finite number (got '-inf')",
+        ),
+        ("[triage]\nhigh_from = 1000.0\n", "triage.high_from: must be ≤ 100 (got '1000.0')"),
+        ("[reserve]\nseed = -1\n", "reserve.seed: must be ≥ 0 (got '-1')"),
+        ("[reserve]\nseed = 1.5\n", "reserve.seed: must be a whole number (got '1.5')"),
+        (
+            "[reserve]\nseed = 99999999999\n",
+            "reserve.seed: must be ≤ 4294967295 (got '99999999999')",
+        ),
+        (
+            "[reserve]\nweekly_arrivals = 1e9\n",
+            "reserve.weekly_arrivals: must be ≤ 1000 (got '1000000000.0')",
+        ),
+        (
+            "[weights]\nlived_experience = 1e308\n",
+            "weights.lived_experience: must be ≤ 100 (got '1e+308')",
+        ),
+        (
+            "[weights]\nlived_experience = inf\n",
+            "weights.lived_experience: must be a finite number (got 'inf')",
+        ),
+        (
+            "[priority.tier_bonus]\nhigh = nan\n",
+            "priority.tier_bonus.high: must be a finite number (got 'nan')",
+        ),
+    ],
+)
+def test_every_number_is_finite_and_in_its_range(content: str, expected: str) -> None:
+    assert config_problems(content) == [f"matcher.toml: {expected}"]
+
+
+def test_every_numeric_default_is_inside_a_range_that_is_checked() -> None:
+    # Each number field has both bounds, so no number the config accepts can be absurd.
+    def numbers(model: type[BaseModel], prefix: str = "") -> list[str]:
+        unbounded = []
+        for name, info in model.model_fields.items():
+            annotation = info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                unbounded += numbers(annotation, f"{prefix}{name}.")
+                continue
+            if annotation not in (int, float, float | None):
+                continue
+            bounds = {type(item).__name__ for item in info.metadata}
+            if not ({"Ge", "Gt"} & bounds and {"Le", "Lt"} & bounds):
+                unbounded.append(prefix + name)
+        return unbounded
+
+    assert numbers(MatchConfig) == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("seed = " + "9" * 5000 + "\n", "not valid TOML: a number has far too many digits"),
+        (
+            "a = " + "[" * 3000 + "]" * 3000 + "\n",
+            "not valid TOML: arrays or tables are nested far too deeply",
+        ),
+    ],
+)
+def test_toml_that_tomllib_cannot_parse(content: str, message: str) -> None:
+    assert config_problems(content) == [f"matcher.toml: {message}"]
+
+
+def test_a_folder_or_a_pipe_as_config() -> None:
+    Path("folder.toml").mkdir()
+    with pytest.raises(ConfigError, match=r"^folder\.toml: cannot read: is a folder, not a file$"):
+        load_config("folder.toml")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo("pipe.toml")
+        with pytest.raises(ConfigError, match=r"^pipe\.toml: cannot read: not a regular file"):
+            load_config("pipe.toml")
+
+
+def test_load_config_or_defaults_keeps_a_valid_column_mapping() -> None:
+    Path("matcher.toml").write_text(
+        '[weights]\nage = nan\n[columns.clients]\n"Nummer" = "client_id"\n'
+    )
+    config, problems = load_config_or_defaults("matcher.toml")
+    assert [str(problem) for problem in problems] == [
+        "matcher.toml: weights.age: must be a finite number (got 'nan')"
+    ]
+    assert config.columns.clients == {"nummer": "client_id"}
+    assert config.weights == MatchConfig().weights
+    assert load_config_or_defaults(None) == (MatchConfig(), [])

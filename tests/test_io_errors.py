@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -107,11 +108,16 @@ def test_not_a_text_json_file() -> None:
     assert client_problems("clients.json", b'[{"client_id": "\xe9"}]') == [expected]
 
 
+NOT_LIKE_THE_REST = (
+    "the bytes of this row are not UTF-8 like the rest of the file (rows pasted from another "
+    "file, or a file that changed while it was read); save the file again as CSV UTF-8"
+)
+
+
 def test_byte_order_mark_promises_utf8() -> None:
-    content = codecs.BOM_UTF8 + b"client_id,district\r\nC1,Sted\r\nC2,St\xe9\r\n"
-    assert client_problems("clients.csv", content) == [
-        "clients.csv:3: starts as UTF-8 but is not valid UTF-8; save it again as CSV UTF-8"
-    ]
+    content = codecs.BOM_UTF8 + b"client_id,programme,district,contact\r\nC1,p,Sted,phone\r\n"
+    content += b"C2,p,St\xe9,phone\r\n"
+    assert client_problems("clients.csv", content) == [f"clients.csv:3: {NOT_LIKE_THE_REST}"]
 
 
 @pytest.mark.parametrize(
@@ -328,8 +334,8 @@ def test_text_after_a_closing_quote() -> None:
 def test_cell_too_large_for_csv() -> None:
     content = f"{CLIENT_HEADER},district\nC1,x,52,6,{'a' * 200_000}\n"
     assert client_problems("clients.csv", content) == [
-        "clients.csv:2: cannot be read as CSV (field larger than field limit (131072)); "
-        "the rows below it were not read"
+        'clients.csv:2: a cell holds more than 131072 characters (is a " missing at its start '
+        "or end?); the rows below it were not read"
     ]
 
 
@@ -396,3 +402,180 @@ def test_table_kind_problems() -> None:
         "neither.csv: has no client_id or volunteer_id column, "
         "so it holds neither clients nor volunteers"
     )
+
+
+# Limits and hostile files (issue 10) ------------------------------------------------------
+
+
+def phone_client(extra: str = "") -> str:
+    return '{"client_id": "C1", "programme": "p", "contact": "phone"' + extra + "}"
+
+
+def listed(*items: str) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[" * 2000 + "]" * 2000, "clients.json:1: lists or objects are nested more than 20 deep"),
+        (
+            listed(phone_client(), phone_client(', "needs": ' + "[" * 30 + "]" * 30)),
+            "clients.json:2: lists or objects are nested more than 20 deep",
+        ),
+        (
+            listed(phone_client(', "age": ' + "9" * 5000)),
+            "clients.json:1: age: holds a number of more than 100 digits",
+        ),
+        (
+            listed(phone_client(', "lat": ' + "9" * 400 + '.5, "lon": 5')),
+            "clients.json:1: lat: holds a number of more than 100 digits",
+        ),
+        (
+            listed(phone_client(', "needs": [' + "1" * 200 + "]")),
+            "clients.json:1: holds a number of more than 100 digits",
+        ),
+        (
+            listed(phone_client(), '{"client_id": "C2", "client_id": "C3", "programme": "p"}'),
+            "clients.json:2: client_id: appears twice in one object; which value is meant?",
+        ),
+        (
+            listed(phone_client(', "district": "a\\u0000b"')),
+            "clients.json:1: district: contains a NUL character (\\u0000), which no text holds",
+        ),
+    ],
+)
+def test_json_limits(content: str, expected: str) -> None:
+    assert client_problems("clients.json", content) == [expected]
+
+
+def test_json_items_are_checked_one_by_one_so_each_problem_has_its_row() -> None:
+    content = f'[{phone_client()},\n {{"client_id": "C2", "programme": "p", "age": "x"}} 7]'
+    assert client_problems("clients.json", content) == [
+        "clients.json: not valid JSON: Expecting ',' delimiter at line 2, column 52"
+    ]
+    content = f"[{phone_client()}] []"
+    assert client_problems("clients.json", content) == [
+        "clients.json: not valid JSON: Extra data at line 1, column 61"
+    ]
+    assert client_problems("clients.json", "[" + phone_client() + ",]") == [
+        "clients.json: not valid JSON: Expecting value at line 1, column 60"
+    ]
+
+
+def test_json_with_a_number_too_long_outside_a_list() -> None:
+    assert client_problems("clients.json", "9" * 5000) == [
+        "clients.json: must be a list of objects, one per row (got a number)"
+    ]
+    assert client_problems("clients.json", '{"a": ' + "[" * 3000) == [
+        "clients.json: lists or objects are nested more than 20 deep"
+    ]
+
+
+def test_json_that_is_not_utf8_after_the_first_kilobytes() -> None:
+    rows = ",".join([phone_client().replace("C1", f"C{i}") for i in range(200)])
+    content = b"[" + rows.encode() + b',\n{"client_id": "C\xe9"}]'
+    assert client_problems("clients.json", content) == [
+        "clients.json: line 2 is not UTF-8 (JSON must be UTF-8 throughout)"
+    ]
+
+
+def test_nul_byte_after_the_first_8_kb_is_refused_with_its_row() -> None:
+    rows = "".join(f"C{i},p,,phone\n" for i in range(1, 1001))
+    content = f"client_id,programme,district,contact\n{rows}C0,p,a\0b,phone\n"
+    assert len(content) > 8192
+    assert client_problems("clients.csv", content) == [
+        "clients.csv:1002: holds a NUL byte, which no text file does; is the file damaged?"
+    ]
+
+
+def test_utf8_file_with_a_windows_1252_row_reports_that_row() -> None:
+    header = "client_id,programme,district,contact\n"
+    content = (header + "C1,p,Zoë,phone\nC2,p,Bos,phone\n").encode() + b"C3,p,Zo\xeb,phone\n"
+    assert client_problems("clients.csv", content) == [f"clients.csv:4: {NOT_LIKE_THE_REST}"]
+
+
+def test_windows_1252_throughout_is_still_read() -> None:
+    content = "client_id,programme,district,contact\nC1,p,Zoë,phone\n".encode("cp1252")
+    (client,) = read_clients(write("clients.csv", content))
+    assert client.district == "Zoë"
+
+
+def test_a_row_that_changed_to_other_bytes_during_reading_is_reported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Simulated: the encoding is decided on the bytes as they were, then a row changes.
+    from matcher.io import sources
+
+    path = write("clients.csv", "client_id,programme,district,contact\nC1,p,Bos,phone\n")
+    decide = sources._csv_encoding
+
+    def decide_then_change(source: str, binary: object) -> str:
+        encoding = decide(source, binary)  # type: ignore[arg-type]
+        Path(path).write_bytes(b"client_id,programme,district,contact\nC1,p,B\xffs,phone\n")
+        return encoding
+
+    monkeypatch.setattr(sources, "_csv_encoding", decide_then_change)
+    with pytest.raises(InputError) as caught:
+        read_clients(path)
+    assert [str(p) for p in caught.value.problems] == [f"clients.csv:2: {NOT_LIKE_THE_REST}"]
+
+
+def test_header_with_a_million_columns_is_refused_quickly() -> None:
+    import time
+
+    content = ",".join(f"c{i}" for i in range(1_000_000)) + "\n"
+    started = time.perf_counter()
+    assert client_problems("clients.csv", content) == [
+        "clients.csv:1: the header has 1000000 columns; at most 1000 can be read"
+    ]
+    assert time.perf_counter() - started < 5
+
+
+def test_json_objects_with_too_many_keys() -> None:
+    keys = ", ".join(f'"k{i}": 1' for i in range(1001))
+    assert client_problems("clients.json", f"[{{{keys}}}]") == [
+        "clients.json: the objects use 1001 different keys; at most 1000 can be read"
+    ]
+
+
+def read_problems(name: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        read_clients(name)
+    return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize("name", ["folder.csv", "folder.json"])
+def test_a_folder(name: str) -> None:
+    Path(name).mkdir()
+    assert read_problems(name) == [f"{name}: cannot read: is a folder, not a file"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize("name", ["pipe.csv", "pipe.json"])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(name: str) -> None:
+    os.mkfifo(name)
+    assert read_problems(name) == [
+        f"{name}: cannot read: not a regular file (a pipe, socket or device)"
+    ]
+
+
+def test_a_device_is_refused() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    assert read_problems("/dev/zero.csv") == ["/dev/zero.csv: no such file"]
+    Path("zero.csv").symlink_to("/dev/zero")
+    assert read_problems("zero.csv") == [
+        "zero.csv: cannot read: not a regular file (a pipe, socket or device)"
+    ]
+
+
+def test_a_file_without_read_permission(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Simulated: the tests may run as root, who may read anything.
+    write("clients.csv", CLIENT_HEADER + "\n")
+
+    def refuse(path: object, flags: int, *args: object) -> int:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "open", refuse)
+    assert read_problems("clients.csv") == ["clients.csv: cannot read: permission denied"]

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from matcher.config import MatchConfig
-from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.errors import InputError, Problem, problems_from_validation, shown_value
 from matcher.io.cells import unquote_cell
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.records import M, Records
@@ -76,7 +76,7 @@ def read_records(
             except ValidationError as error:
                 problems.extend(_row_problems(error, source, row, layout, values))
                 raw_id = values.get(id_field)
-                record_id = None if raw_id is None else str(raw_id).strip()
+                record_id = None if raw_id is None else shown_value(raw_id).strip()
             else:
                 records.append(item)
                 record_id = getattr(item, id_field)
@@ -157,6 +157,6 @@ def _row_problems(
         value = raw.get(problem.column or "")
         if problem.got is not None and isinstance(value, str | int | float):
             # What the cell says, not the number or list the model made of it.
-            problem = replace(problem, got=str(value).strip())
+            problem = replace(problem, got=shown_value(value).strip())
         found.append(problem)
     return found

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import codecs
 import csv
-import json
+import io
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final
+from typing import IO, Any, BinaryIO, Final
 
 from matcher.errors import InputError, Problem
+from matcher.files import cannot_read, open_input, read_input
+from matcher.io.json_rows import json_rows
 
 CSV_SUFFIXES: Final = (".csv", ".tsv", ".txt")
 JSON_SUFFIXES: Final = (".json",)
@@ -27,6 +29,14 @@ _SNIFF_BYTES: Final = 8192
 _CHUNK_BYTES: Final = 1 << 20
 _DELIMITERS: Final = (",", ";", "\t")
 _SEP_LINE: Final = re.compile(r"^\s*sep=(.)\s*$")
+# More columns than any export of clients or volunteers has; a million would take minutes.
+MAX_COLUMNS: Final = 1000
+# What a byte the encoding could not read becomes (errors="surrogateescape").
+_UNDECODED: Final = re.compile("[\udc80-\udcff]")
+# A character only UTF-8 (not ASCII) spells: the file is UTF-8, whatever else it holds.
+_UTF8_ONLY: Final = re.compile("[^\x00-\x7f\udc80-\udcff]")
+_ENCODING_NAMES: Final = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+_NUL_BYTE: Final = "holds a NUL byte, which no text file does; is the file damaged?"
 
 
 @dataclass
@@ -65,20 +75,12 @@ def open_table(path: str | os.PathLike[str]) -> RawTable:
     Use it as a context manager: a CSV file stays open while its rows are read.
     """
     source = str(path)
-    path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = Path(path).suffix.lower()
     if suffix not in CSV_SUFFIXES + JSON_SUFFIXES:
         raise _file_error(source, _unsupported(suffix))
-    try:
-        if suffix in JSON_SUFFIXES:
-            return _open_json(source, path)
-        return _open_csv(source, path)
-    except FileNotFoundError:
-        raise _file_error(source, "no such file") from None
-    except IsADirectoryError:
-        raise _file_error(source, "is a folder, not a file") from None
-    except PermissionError:
-        raise _file_error(source, "cannot be read (permission denied)") from None
+    if suffix in JSON_SUFFIXES:
+        return _open_json(source, path)
+    return _open_csv(source, path)
 
 
 def _unsupported(suffix: str) -> str:
@@ -95,9 +97,17 @@ def _file_error(source: str, message: str, row: int | None = None) -> InputError
 # CSV ------------------------------------------------------------------------------------------
 
 
-def _open_csv(source: str, path: Path) -> RawTable:
-    encoding = _csv_encoding(source, path)
-    handle = path.open(encoding=encoding, newline="")
+def _open_csv(source: str, path: str | os.PathLike[str]) -> RawTable:
+    binary = open_input(path, source=source)
+    try:
+        encoding = _csv_encoding(source, binary)
+        binary.seek(0)
+        # Bytes the chosen encoding cannot read become lone surrogates, which `_numbered`
+        # reports on their row: a file that mixes encodings or changes while it is read.
+        handle = io.TextIOWrapper(binary, encoding=encoding, errors="surrogateescape", newline="")
+    except BaseException:
+        binary.close()
+        raise
     try:
         first = _first_line(handle)
         if first is None:
@@ -111,52 +121,62 @@ def _open_csv(source: str, path: Path) -> RawTable:
         # Strict: a quote left open would otherwise swallow every row after it without a word.
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
         problems: list[Problem] = []
-        rows = _numbered(source, reader, problems)
-        for _row, cells in rows:
+        rows = _numbered(source, reader, problems, encoding)
+        for row, cells in rows:
+            if problems:
+                raise InputError(problems)  # the header itself could not be read
             if any(cell.strip() for cell in cells):
+                if len(cells) > MAX_COLUMNS:
+                    message = (
+                        f"the header has {len(cells)} columns; at most {MAX_COLUMNS} can be read"
+                    )
+                    raise _file_error(source, message, row)
                 # A stray byte order mark survives when cp1252 was the fallback.
                 headers = [cell.removeprefix("\ufeff").removeprefix("ï»¿") for cell in cells]
                 return RawTable(source, headers, rows, problems=problems, handle=handle)
         raise InputError(problems or [Problem(source, None, None, "file is empty")])
-    except BaseException:
+    except BaseException as error:
         handle.close()
+        if isinstance(error, UnicodeDecodeError):
+            raise _file_error(source, _NOT_TEXT_CSV) from None
+        if isinstance(error, OSError):
+            raise _file_error(source, cannot_read(error)) from None
         raise
 
 
-def _csv_encoding(source: str, path: Path) -> str:
-    """UTF-8 (with or without BOM) when the bytes allow it, else Windows-1252, as Excel writes."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
+def _csv_encoding(source: str, binary: BinaryIO) -> str:
+    """UTF-8 (with or without BOM) unless the file is Windows-1252 throughout, as Excel writes.
+
+    A file that is UTF-8 apart from some rows (rows pasted in from an older export) is read as
+    UTF-8 and those rows are reported; decoding it all as Windows-1252 would turn every `ë`
+    into `Ã«` and import the same person twice under two spellings.
+    """
+    try:
+        head = binary.read(_SNIFF_BYTES)
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             # Excel's "Unicode text" export: UTF-16 with a byte order mark, tab-separated.
             return "utf-16"
         if b"\0" in head:
             raise _file_error(source, _NOT_TEXT_CSV)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk, lines_before = head, 0
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                lines_before += chunk.count(b"\n")
-                chunk = handle.read(_CHUNK_BYTES)
-            decoder.decode(b"", final=True)
+        decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        invalid = multibyte = False
+        chunk = head
+        while chunk:
+            text = decoder.decode(chunk)
+            invalid = invalid or _UNDECODED.search(text) is not None
+            multibyte = multibyte or _UTF8_ONLY.search(text) is not None
+            chunk = binary.read(_CHUNK_BYTES)
+        invalid = invalid or _UNDECODED.search(decoder.decode(b"", final=True)) is not None
+        if not invalid or multibyte or head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
-        except UnicodeDecodeError as error:
-            if head.startswith(codecs.BOM_UTF8):
-                # A BOM promises UTF-8; guessing cp1252 would garble the file's UTF-8 parts.
-                line = lines_before + chunk.count(b"\n", 0, max(error.start, 0)) + 1
-                raise _file_error(
-                    source,
-                    "starts as UTF-8 but is not valid UTF-8; save it again as CSV UTF-8",
-                    line,
-                ) from None
-        handle.seek(0)
-        try:
-            while chunk := handle.read(_CHUNK_BYTES):
-                chunk.decode("cp1252")
-        except UnicodeDecodeError:
-            raise _file_error(source, _NOT_TEXT_CSV) from None
-        return "cp1252"
+        binary.seek(0)
+        while chunk := binary.read(_CHUNK_BYTES):
+            chunk.decode("cp1252")
+    except UnicodeDecodeError:
+        raise _file_error(source, _NOT_TEXT_CSV) from None
+    except OSError as failure:
+        raise _file_error(source, cannot_read(failure)) from None
+    return "cp1252"
 
 
 def _first_line(handle: Any) -> str | None:
@@ -174,22 +194,51 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def _numbered(source: str, reader: Any, problems: list[Problem]) -> Iterator[tuple[int, list[str]]]:
+def _numbered(
+    source: str, reader: Any, problems: list[Problem], encoding: str
+) -> Iterator[tuple[int, list[str]]]:
     """Records with the row where each starts, even when a quoted cell spans several lines.
 
-    A record the csv module cannot parse ends the file: what follows it cannot be trusted.
+    A record the csv module cannot parse ends the file: what follows it cannot be trusted. A
+    record with a NUL byte or bytes the encoding cannot read is reported and left out.
     """
     previous_line = 0
     while True:
+        row = previous_line + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            problems.append(Problem(source, previous_line + 1, None, _csv_message(error)))
+            problems.append(Problem(source, row, None, _csv_message(error)))
             return
-        yield previous_line + 1, cells
+        except (UnicodeDecodeError, OSError) as error:
+            name = _ENCODING_NAMES.get(encoding, encoding)
+            reason = (
+                f"cannot be decoded as {name} (did the file change while it was read?)"
+                if isinstance(error, UnicodeDecodeError)
+                else cannot_read(error)
+            )
+            message = reason + "; the rows below it were not read"
+            problems.append(Problem(source, row, None, message))
+            return
         previous_line = reader.line_num
+        text = "".join(cells)
+        if "\0" in text:
+            problems.append(Problem(source, row, None, _NUL_BYTE))
+        elif _UNDECODED.search(text):
+            problems.append(Problem(source, row, None, _not_like_the_rest(encoding)))
+        else:
+            yield row, cells
+
+
+def _not_like_the_rest(encoding: str) -> str:
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    return (
+        f"the bytes of this row are not {name} like the rest of the file "
+        "(rows pasted from another file, or a file that changed while it was read); "
+        "save the file again as CSV UTF-8"
+    )
 
 
 def _csv_message(error: csv.Error) -> str:
@@ -201,60 +250,31 @@ def _csv_message(error: csv.Error) -> str:
             'text follows a closing quote; inside a quoted cell write " as ""; '
             "the rows below it were not read"
         )
+    if text.startswith("field larger than field limit"):
+        return (
+            f"a cell holds more than {csv.field_size_limit()} characters "
+            '(is a " missing at its start or end?); the rows below it were not read'
+        )
     return f"cannot be read as CSV ({text}); the rows below it were not read"
 
 
 # JSON -----------------------------------------------------------------------------------------
 
 
-def _open_json(source: str, path: Path) -> RawTable:
-    data = path.read_bytes()
+def _open_json(source: str, path: str | os.PathLike[str]) -> RawTable:
+    data = read_input(path, source=source)
     if b"\0" in data[:_SNIFF_BYTES]:
         raise _file_error(source, "not a text file (expected JSON in UTF-8)")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _file_error(source, "not a text file (expected JSON in UTF-8)") from None
+    except UnicodeDecodeError as error:
+        row = data.count(b"\n", 0, error.start) + 1
+        message = "not a text file (expected JSON in UTF-8)"
+        if error.start > _SNIFF_BYTES:
+            message = f"line {row} is not UTF-8 (JSON must be UTF-8 throughout)"
+        raise _file_error(source, message) from None
     del data
     if not text.strip():
         raise _file_error(source, "file is empty")
-    try:
-        items = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _file_error(
-            source,
-            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
-        ) from None
-    if not isinstance(items, list):
-        raise _file_error(source, f"must be a list of objects, one per row (got {_kind(items)})")
-    headers: dict[str, None] = {}
-    for item in items:
-        if isinstance(item, dict):
-            headers.update(dict.fromkeys(item))
-    problems: list[Problem] = []
-    rows = _objects(source, items, problems)
-    return RawTable(source, list(headers), rows, positional=False, problems=problems)
-
-
-def _objects(
-    source: str, items: list[Any], problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    for row, item in enumerate(items, start=1):
-        if isinstance(item, dict):
-            yield row, item
-        else:
-            problems.append(Problem(source, row, None, f"must be an object (got {_kind(item)})"))
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true/false"
-    if value is None:
-        return "null"
-    return "a number"
+    headers, rows, problems = json_rows(source, text, max_columns=MAX_COLUMNS)
+    return RawTable(source, headers, rows, positional=False, problems=problems)

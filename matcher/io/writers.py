@@ -117,9 +117,15 @@ def write_atomic(
     written: list[tuple[str, Path]] = []
     try:
         for path, data in encoded:
-            written.append((_write_temporary(path, data), path))
+            try:
+                written.append((_write_temporary(path, data), path))
+            except OSError as failure:
+                raise _named(failure, path) from None
         for temporary, path in written:
-            os.replace(temporary, path)
+            try:
+                os.replace(temporary, path)
+            except OSError as failure:
+                raise _named(failure, path) from None
     except BaseException:
         for temporary, _ in written:
             with contextlib.suppress(FileNotFoundError):
@@ -127,6 +133,13 @@ def write_atomic(
         raise
     for folder in dict.fromkeys(path.parent for path, _ in encoded):
         _sync_folder(folder)
+
+
+def _named(failure: OSError, path: Path) -> OSError:
+    # By the file the user asked for: the name of a temporary file would mean nothing to them,
+    # and a failed write() (a full disk) carries no name at all.
+    failure.filename, failure.filename2 = str(path), None
+    return failure
 
 
 def _check_distinct(paths: Iterable[Path]) -> None:

@@ -8,7 +8,6 @@ importlib.resources, so they work the same from a checkout and from an installed
 from __future__ import annotations
 
 import re
-import tomllib
 import typing
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from matcher import vocab
 from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.files import parse_toml, read_input
 from matcher.scenarios.spec import Scenario
 
 PACKAGE = "matcher._scenario_files"
@@ -46,10 +46,8 @@ def source_text(name_or_path: str | Path) -> tuple[str, str]:
     if is_file_reference(name_or_path):
         source = str(name_or_path)
         try:
-            return source, Path(name_or_path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError([Problem(source, None, None, "no such file")]) from None
-        except (UnicodeDecodeError, IsADirectoryError):
+            return source, read_input(name_or_path, source=source).decode("utf-8-sig")
+        except UnicodeDecodeError:
             raise InputError([Problem(source, None, None, "not a UTF-8 text file")]) from None
     name = vocab.normalise_word(str(name_or_path))
     known = scenario_names()
@@ -75,10 +73,7 @@ def load(name_or_path: str | Path) -> Scenario:
 def _read(name_or_path: str | Path, depth: int = 0) -> tuple[str, dict[str, Any]]:
     """The file's tables, merged over those of the scenario it `extends`, if any."""
     source, text = source_text(name_or_path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError([Problem(source, None, None, f"not valid TOML: {error}")]) from None
+    data = parse_toml(text, source=source)
     base_name = data.pop("extends", None)
     if base_name is None:
         return source, data

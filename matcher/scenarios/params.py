@@ -15,7 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from matcher import vocab
 
-SECTION = ConfigDict(extra="forbid", frozen=True)
+# Every number finite: NaN passes no bound check and inf breaks the generator.
+SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 # A mix (one category per person) must add up to 1; rounding in a hand-written file is allowed.
 SUM_TOLERANCE = 1e-3
 

@@ -154,7 +154,7 @@ class VolunteerParams(BaseModel):
 
 class Clients(ClientParams):
     count: int = Field(ge=0, le=10_000_000)  # clients waiting in one round
-    weekly_arrivals: float | None = Field(None, ge=0)  # new clients wanting a volunteer a week
+    weekly_arrivals: float | None = Field(None, ge=0, le=100_000)  # new clients a week
 
 
 class Volunteers(VolunteerParams):
@@ -170,7 +170,7 @@ class Point(BaseModel):
 
 class District(Point):
     name: str = Field(min_length=1)
-    weight: float = Field(1.0, gt=0)  # relative number of residents
+    weight: float = Field(1.0, gt=0, le=1e9)  # relative number of residents
 
 
 def km_between(a: Point, b: Point) -> float:
@@ -226,7 +226,7 @@ class Funnel(BaseModel):
 
     model_config = SECTION
 
-    approached_per_week: float | None = Field(None, ge=0)
+    approached_per_week: float | None = Field(None, ge=0, le=1_000_000)
     reached: Share = 1.0
     intake: Share = 1.0
     wants_volunteer: Share = 1.0
@@ -266,7 +266,7 @@ class Scenario(BaseModel):
     title: str = Field(min_length=1)  # one line, for `matcher scenario list`
     description: str = Field(min_length=1)  # cites the figures the scenario is calibrated on
     sources: tuple[str, ...] = ()
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=2**32 - 1)
     round_date: dt.date = dt.date(2026, 11, 23)
     region: Region
     clients: Clients

@@ -1,0 +1,85 @@
+"""Opening a file a user names as input: a regular file or a clear `file: cannot read: why`.
+
+Every reader (tables, config, scenarios) opens its file here, so a folder, a pipe or a file
+without read permission gets the same message everywhere, and nothing waits forever on a
+named pipe that no program writes to.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from typing import Any, BinaryIO
+
+from matcher.errors import InputError, Problem, os_reason
+
+
+def open_input(
+    path: str | os.PathLike[str], *, source: str, error: type[InputError] = InputError
+) -> BinaryIO:
+    """The file opened for binary reading; raises `error` naming `source` when it cannot be."""
+    # O_NONBLOCK: opening a named pipe would otherwise block until a writer appears, before
+    # the check below could refuse it. It changes nothing for a regular file.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except FileNotFoundError:
+        raise error([Problem(source, None, None, "no such file")]) from None
+    except OSError as failure:
+        raise error([Problem(source, None, None, cannot_read(failure))]) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise error([Problem(source, None, None, "cannot read: is a folder, not a file")])
+        if not stat.S_ISREG(mode):
+            message = "cannot read: not a regular file (a pipe, socket or device)"
+            raise error([Problem(source, None, None, message)])
+        os.set_blocking(descriptor, True)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_input(
+    path: str | os.PathLike[str], *, source: str, error: type[InputError] = InputError
+) -> bytes:
+    """All bytes of a regular file; raises `error` naming `source` when it cannot be read."""
+    with open_input(path, source=source, error=error) as handle:
+        try:
+            return handle.read()
+        except OSError as failure:
+            raise error([Problem(source, None, None, cannot_read(failure))]) from None
+
+
+def cannot_read(failure: OSError) -> str:
+    """`cannot read: permission denied`: the reason in lower case, without the file name."""
+    if isinstance(failure, IsADirectoryError):
+        return "cannot read: is a folder, not a file"
+    return f"cannot read: {os_reason(failure)}"
+
+
+def read_toml(
+    path: str | os.PathLike[str], *, source: str, error: type[InputError] = InputError
+) -> dict[str, Any]:
+    """The tables of a TOML file in UTF-8; raises `error` naming `source` for any problem."""
+    try:
+        text = read_input(path, source=source, error=error).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise error([Problem(source, None, None, "not a UTF-8 text file")]) from None
+    return parse_toml(text, source=source, error=error)
+
+
+def parse_toml(text: str, *, source: str, error: type[InputError] = InputError) -> dict[str, Any]:
+    """TOML text as tables; what tomllib cannot parse becomes `error` naming `source`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as failure:
+        message = f"not valid TOML: {failure}"
+    except ValueError:
+        # int() refuses more than 4300 digits; tomllib lets that through as a ValueError.
+        message = "not valid TOML: a number has far too many digits"
+    except RecursionError:
+        message = "not valid TOML: arrays or tables are nested far too deeply"
+    raise error([Problem(source, None, None, message)])
