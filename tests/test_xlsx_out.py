@@ -34,7 +34,7 @@ def test_workbook_of_proposals_is_deterministic_and_in_dutch(tmp_path: Path) -> 
     books = []
     for name in ("a", "b"):
         path = tmp_path / f"{name}.xlsx"
-        code, stdout, err = run("match", CLIENTS, VOLUNTEERS, "--out", str(tmp_path / name),
+        code, _, err = run("match", CLIENTS, VOLUNTEERS, "--out", str(tmp_path / name),
                                 "--xlsx", str(path), *DATE)  # fmt: skip
         assert code == 0, err
         books.append(path.read_bytes())
