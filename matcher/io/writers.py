@@ -138,7 +138,8 @@ def write_atomic(
 def _named(failure: OSError, path: Path) -> OSError:
     # By the file the user asked for: the name of a temporary file would mean nothing to them,
     # and a failed write() (a full disk) carries no name at all.
-    failure.filename, failure.filename2 = str(path), None
+    if failure.errno is not None:  # str() of an OSError without one ignores its file name
+        failure.filename, failure.filename2 = str(path), None
     return failure
 
 
