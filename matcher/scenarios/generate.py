@@ -271,8 +271,11 @@ def _rows(header: Sequence[str], columns: dict[str, Column]) -> list[Row]:
 
 
 def _models(model: type[Any], header: Sequence[str], columns: dict[str, Column]) -> list[Any]:
-    # The values are what validation would give (the tests check it), so skip parsing text.
-    return [
-        model.model_construct(**dict(zip(header, values, strict=True)))
-        for values in zip(*(columns[name].values for name in header), strict=True)
-    ]
+    # The values are what validation would give (the tests check it), so skip parsing text;
+    # validation would also note that the drawn coordinates are coordinates.
+    models = []
+    for values in zip(*(columns[name].values for name in header), strict=True):
+        fields = dict(zip(header, values, strict=True))
+        fields["location_source"] = None if fields.get("lat") is None else "coordinates"
+        models.append(model.model_construct(**fields))
+    return models
