@@ -6,10 +6,19 @@ checks that the two never drift apart.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from matcher import vocab
 from matcher.errors import ConfigError, Problem, problems_from_validation
@@ -168,6 +177,37 @@ class Report(BaseModel):
     min_group_size: int = Field(5, ge=1, le=100)
 
 
+class Centre(BaseModel):
+    """A district's centre in WGS84 degrees."""
+
+    model_config = _SECTION
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Geo(BaseModel):
+    """Where people live when a row gives no lat/lon (matcher.locations)."""
+
+    model_config = _SECTION
+
+    # CSV with columns postcode, lat, lon (PC4 or PC6 centres); relative to the config file.
+    postcodes: str | None = None
+    # district name (as the files write it, any case) -> its centre
+    districts: dict[str, Centre] = {}
+    # places (woonplaatsen) matcher does not ship, or whose centre you know better
+    places: dict[str, Centre] = {}
+    # The folder a relative `postcodes` path starts from: the config file's (set on loading).
+    _folder: Path | None = PrivateAttr(default=None)
+
+    @property
+    def postcodes_path(self) -> Path | None:
+        if self.postcodes is None:
+            return None
+        path = Path(self.postcodes)
+        return path if path.is_absolute() or self._folder is None else self._folder / path
+
+
 class MatchConfig(BaseModel):
     """Everything a matching round can be tuned with; the defaults are the documented policy."""
 
@@ -182,6 +222,20 @@ class MatchConfig(BaseModel):
     reserve: Reserve = Reserve()
     report: Report = Report()
     columns: Columns = Columns()
+    geo: Geo = Geo()
+    # Cell values in her own words, per column: {"loss_type": {"Partner overleden": "partner"}}.
+    values: dict[str, dict[str, str]] = {}
+
+    @field_validator("values")
+    @classmethod
+    def _known_values(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from matcher import vocab_nl
+
+        for field, table in values.items():
+            problems = vocab_nl.value_problems(field, table)
+            if problems:
+                raise ValueError(problems[0])
+        return values
 
     @field_validator("policy")
     @classmethod
@@ -199,7 +253,27 @@ def load_config(path: str | Path | None) -> MatchConfig:
         return MatchConfig()
     path = Path(path)
     source = str(path)
-    return config_from_dict(read_toml(path, source=source, error=ConfigError), source=source)
+    config = config_from_dict(read_toml(path, source=source, error=ConfigError), source=source)
+    if config.geo.postcodes is not None:  # then `geo` is this file's own, not the default
+        config.geo._folder = path.parent
+    _check_postcode_file(config.geo, source)
+    return config
+
+
+def _check_postcode_file(geo: Geo, source: str) -> None:
+    path = geo.postcodes_path
+    if path is None:
+        return
+    problem = None
+    if not path.exists():
+        problem = "no such file"
+    elif path.is_dir():
+        problem = "is a folder, not a file"
+    elif not os.access(path, os.R_OK):
+        problem = "cannot be read (permission denied)"
+    if problem:
+        message = f"{problem}; a CSV with columns postcode, lat, lon (see README)"
+        raise ConfigError([Problem(source, None, "geo.postcodes", message, geo.postcodes)])
 
 
 def load_config_or_defaults(path: str | Path | None) -> tuple[MatchConfig, list[Problem]]:
@@ -338,6 +412,24 @@ lang = "nl"
 # A --pseudonymise report leaves out or coarsens any group of fewer than this many clients
 # (recruit suggestions, waiting groups, counts, map places): 1 to 100.
 min_group_size = 5
+
+[geo]
+# Where people live when a row has no lat/lon: its postcode, then its district, then its
+# place (woonplaats, from the Dutch places matcher ships). A CSV with columns postcode, lat,
+# lon (PC4 or PC6 centres; path relative to this file); README "Where people live".
+# postcodes = "pc4.csv"
+
+[geo.districts]
+# "Centrum" = { lat = 52.512, lon = 6.094 }
+
+[geo.places]
+# Places matcher does not ship (about 200 Dutch towns), e.g.:
+# "Wijhe" = { lat = 52.387, lon = 6.134 }
+
+[columns]
+# A workbook's sheet to read (not set: the first one); --sheet NAME sets both.
+# clients_sheet = "Cliënten"
+# volunteers_sheet = "Vrijwilligers"
 
 [columns.clients]
 # Your export's header = our column, e.g.:
