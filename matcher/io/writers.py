@@ -82,15 +82,19 @@ def _json_default(value: Any) -> Any:
 
 
 @overload
-def write_atomic(path: PathLike, text: str, /, *, encoding: str = ...) -> None: ...
+def write_atomic(path: PathLike, text: str | bytes, /, *, encoding: str = ...) -> None: ...
 
 
 @overload
-def write_atomic(files: Mapping[P, str], /, *, encoding: str = ...) -> None: ...
+def write_atomic(files: Mapping[P, str | bytes], /, *, encoding: str = ...) -> None: ...
 
 
 def write_atomic(
-    target: PathLike | Mapping[P, str], text: str | None = None, /, *, encoding: str = "utf-8"
+    target: PathLike | Mapping[P, str | bytes],
+    text: str | bytes | None = None,
+    /,
+    *,
+    encoding: str = "utf-8",
 ) -> None:
     """Replace a file, or several, with new text: readers see the old file or the new, never half.
 
@@ -113,7 +117,11 @@ def write_atomic(
         files = [(Path(target), text)]
     _check_distinct(path for path, _ in files)
     # Encoded first: text an encoding cannot hold fails before any file is touched.
-    encoded = [(path, content.encode(encoding)) for path, content in files]
+    # Bytes (a workbook) are written as they are.
+    encoded = [
+        (path, content if isinstance(content, bytes) else content.encode(encoding))
+        for path, content in files
+    ]
     written: list[tuple[str, Path]] = []
     try:
         for path, data in encoded:
