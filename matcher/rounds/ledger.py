@@ -166,21 +166,33 @@ class Ledger:
         *,
         on: dt.date | None = None,
         allow_erased: bool = False,
+        before_commit: Callable[[], None] | None = None,
     ) -> intake.ImportSummary:
         """Upsert clients by id; all or nothing (an unknown excluded volunteer stops all).
 
         A client erased with `forget` stops the import too, unless `allow_erased`.
+        `before_commit` (writing the refused rows) runs inside the transaction.
         """
         with self._write("import") as tx:
-            return intake.import_clients(
+            summary = intake.import_clients(
                 tx, clients, on or dt.date.today(), allow_erased=allow_erased
             )
+            if before_commit is not None:
+                before_commit()
+            return summary
 
     def import_volunteers(
-        self, volunteers: Sequence[Volunteer], *, on: dt.date | None = None
+        self,
+        volunteers: Sequence[Volunteer],
+        *,
+        on: dt.date | None = None,
+        before_commit: Callable[[], None] | None = None,
     ) -> intake.ImportSummary:
         with self._write("import") as tx:
-            return intake.import_volunteers(tx, volunteers, on or dt.date.today())
+            summary = intake.import_volunteers(tx, volunteers, on or dt.date.today())
+            if before_commit is not None:
+                before_commit()
+            return summary
 
     def pin(
         self,
