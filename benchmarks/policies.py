@@ -92,11 +92,42 @@ def resummarise(entry: dict[str, Any]) -> dict[str, Any]:
     return entry | {"policies": policies}
 
 
+def overview(results: list[dict[str, Any]], runs: int) -> list[str]:
+    """The README's two tables: % of hindsight, and high-risk clients matched within 4 weeks."""
+    policies = list(results[0]["policies"])
+    lines = [
+        f"% of hindsight, mean over {runs} runs:",
+        "",
+        "| scenario | " + " | ".join(policies) + " | hindsight proven |",
+        "|---" * (len(policies) + 2) + "|",
+    ]
+    for entry in results:
+        exact = entry["hindsight_exact_runs"]
+        proven = f"{exact}/{runs}" + ("" if exact == runs else " (LP bound)")
+        means = [entry["policies"][p]["pct_of_hindsight"]["mean"] for p in policies]
+        cells = ["—" if mean is None else f"{mean:.1f}" for mean in means]
+        lines.append(f"| {entry['scenario']} | " + " | ".join(cells) + f" | {proven} |")
+    lines += [
+        "",
+        "High-risk clients matched within 4 weeks (%), pooled over the runs that had any:",
+        "",
+        "| scenario | runs with high-risk clients (clients) | " + " | ".join(policies) + " |",
+        "|---" * (len(policies) + 2) + "|",
+    ]
+    for entry in results:
+        stats = [entry["policies"][p]["high_risk_within_4_weeks_pct"] for p in policies]
+        had = f"{stats[0]['runs']} of {runs} ({stats[0].get('trials', 0)})"
+        cells = [interval_cell(stat, "{:.1f}") for stat in stats]
+        lines.append(f"| {entry['scenario']} | {had} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
 def markdown(results: list[dict[str, Any]], runs: int, weeks: int) -> str:
     lines = [
         f"{runs} runs of {weeks} weeks, 95 % interval in brackets where runs differ, — where"
         " no run had the clients a metric is about. " + texts("en")["interval_methods"],
         "",
+        *overview(results, runs),
     ]
     for entry in results:
         exact = entry["hindsight_exact_runs"]
