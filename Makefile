@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-test
 	cd benchmarks && ../$(BIN)/python rounds.py
 	cd benchmarks && ../$(BIN)/python policies.py
 	cd benchmarks && ../$(BIN)/python report.py
+	cd benchmarks && ../$(BIN)/python workbook.py
 
 clean:
 	rm -rf $(VENV) demo-out out build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -65,6 +65,7 @@ class ColumnView:
     how: str
     values: tuple[ValueView, ...]  # every distinct value, most frequent first
     shows_values: bool  # False: ids, numbers, dates; only a count and the refused ones
+    empty: int = 0  # rows that leave the cell empty
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def view_columns(
                 how=_HOW[how],
                 values=values,
                 shows_values=field in _WORD_FIELDS,
+                empty=rows - sum(counts[field].values()) if field is not None else 0,
             )
         )
     not_given = tuple(
@@ -215,20 +217,39 @@ def render_columns(view: TableView) -> str:
         lines.append(f"  {letter}{column.header:<{width}}  -> {target}{how}")
     lines += ["", "values:"]
     for column in view.columns:
-        if column.field is None or not column.values:
+        if column.field is None:
             continue
         lines.extend(_value_lines(column))
     if view.not_given:
         lines += ["", f"not in the file (optional): {', '.join(view.not_given)}"]
+    lines.extend(_mapping_hint(view))
     if view.header_problems:
         lines += ["", "problems:"]
         lines.extend(f"  {problem}" for problem in view.header_problems)
     return "\n".join(lines)
 
 
+def _mapping_hint(view: TableView) -> list[str]:
+    """How to map the first refused word of a vocabulary column in her config."""
+    for column in view.columns:
+        if column.field not in vocab_nl.FIELD_WORDS:
+            continue
+        refused = next((value for value in column.values if value.becomes is None), None)
+        if refused is not None:
+            return [
+                "",
+                "a refused word can be mapped in your config (--config), e.g.:",
+                f"  [values.{column.field}]",
+                f'  {json.dumps(refused.text, ensure_ascii=False)} = "…"',
+            ]
+    return []
+
+
 def _value_lines(column: ColumnView) -> list[str]:
     same = normalise_header(column.header) == column.field
     title = f"  {column.header}" if same else f"  {column.header} ({column.field})"
+    if column.empty:
+        title += f" [{column.empty} empty]"
     refused = [value for value in column.values if value.becomes is None]
     if not column.shows_values:
         distinct = len(column.values)
