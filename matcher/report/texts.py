@@ -10,7 +10,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "round_title_ledger": "Matching round {round_id}, {date}",
         "simulation_title": "Policy comparison: {scenario}",
         "made_by": "Made by matcher {version}",
-        "pseudonymised": "Ids are pseudonyms: this report can be shared outside the team.",
+        "pseudonymised": "Ids are pseudonyms, and groups too small to hide in are left out or"
+        " told with fewer details: this report can be shared outside the team.",
         "summary": "Summary",
         "proposals": "Proposals",
         "no_proposals": "No proposals this round.",
@@ -23,7 +24,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "map": "Where clients and volunteers are",
         "map_note": "Lines are the proposed pairs; {phone} phone-only client(s) without an"
         " address are not drawn.",
-        "map_note_coarse": " Positions are rounded to about 1 km.",
+        "map_note_places": " Everyone is drawn at the middle of a place about {km} km across"
+        " where at least {k} people live.",
+        "map_note_hidden": "{n} people living in places with fewer than {k} are not drawn, to"
+        " protect privacy.",
         "loads": "Volunteer loads",
         "tiers": "Risk tiers",
         "clients": "Clients",
@@ -110,6 +114,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "training": "Training",
         "recruit": "{a} volunteer{where}{speaks}{having} could be matched with {n} waiting"
         " client(s): {clients}.",
+        "recruit_shared": "{a} volunteer{where}{speaks}{having} could be matched with {n} waiting"
+        " clients.",
+        "recruits_left_out": "To protect privacy, {n} suggestion(s) reaching fewer than {k}"
+        " waiting clients were left out.",
+        "recruits_coarsened": "To protect privacy, {n} suggestion(s) leave out details that fewer"
+        " than {k} waiting clients share.",
+        "group_hidden": "Fewer than {k} clients: not listed one by one, to protect privacy.",
         "recruit_a": "A",
         "recruit_a_f": "A female",
         "recruit_a_m": "A male",
@@ -127,7 +138,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "round_title_ledger": "Koppelronde {round_id}, {date}",
         "simulation_title": "Vergelijking van werkwijzen: {scenario}",
         "made_by": "Gemaakt met matcher {version}",
-        "pseudonymised": "Nummers zijn pseudoniemen: dit rapport mag buiten het team gedeeld"
+        "pseudonymised": "Nummers zijn pseudoniemen, en groepen te klein om in op te gaan zijn"
+        " weggelaten of met minder details beschreven: dit rapport mag buiten het team gedeeld"
         " worden.",
         "summary": "Samenvatting",
         "proposals": "Voorstellen",
@@ -142,7 +154,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "map": "Waar cliënten en vrijwilligers wonen",
         "map_note": "Lijnen zijn de voorgestelde koppels; {phone} telefonische cliënt(en)"
         " zonder adres zijn niet getekend.",
-        "map_note_coarse": " Posities zijn afgerond op ongeveer 1 km.",
+        "map_note_places": " Iedereen staat getekend midden in een gebied van ongeveer {km} km"
+        " breed waar minstens {k} mensen wonen.",
+        "map_note_hidden": "{n} mensen in gebieden met minder dan {k} mensen zijn niet getekend,"
+        " ter bescherming van de privacy.",
         "loads": "Belasting van vrijwilligers",
         "tiers": "Risiconiveaus",
         "clients": "Cliënten",
@@ -230,6 +245,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "training": "Training",
         "recruit": "{a} vrijwilliger{where}{speaks}{having} zou een match kunnen zijn voor {n}"
         " wachtende cliënt(en): {clients}.",
+        "recruit_shared": "{a} vrijwilliger{where}{speaks}{having} zou een match kunnen zijn"
+        " voor {n} wachtende cliënten.",
+        "recruits_left_out": "Ter bescherming van de privacy zijn {n} suggestie(s) die minder dan"
+        " {k} wachtende cliënten bereiken weggelaten.",
+        "recruits_coarsened": "Ter bescherming van de privacy laten {n} suggestie(s) details weg"
+        " die minder dan {k} wachtende cliënten delen.",
+        "group_hidden": "Minder dan {k} cliënten: niet één voor één genoemd, ter bescherming"
+        " van de privacy.",
         "recruit_a": "Een",
         "recruit_a_f": "Een vrouwelijke",
         "recruit_a_m": "Een mannelijke",
