@@ -63,14 +63,14 @@ def _version() -> str:
 
 
 def read_clients(path: str, config: MatchConfig | None = None) -> list[Client]:
-    """Clients from a CSV or JSON file; raises InputError listing every problem."""
+    """Clients from a CSV, JSON or workbook file; raises InputError listing every problem."""
     from matcher.io import read_clients as read
 
     return read(path, config)
 
 
 def read_volunteers(path: str, config: MatchConfig | None = None) -> list[Volunteer]:
-    """Volunteers from a CSV or JSON file; raises InputError listing every problem."""
+    """Volunteers from a CSV, JSON or workbook file; raises InputError listing every problem."""
     from matcher.io import read_volunteers as read
 
     return read(path, config)

@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 
 import click
 
+from matcher.cli_config import config_path_default, date_type
 from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
+from matcher.cli_sheet import sheet_option, with_sheet
 from matcher.config import DEFAULT_TOML, load_config, load_config_or_defaults
 from matcher.rounds.cli import LedgerGroup, register
 
@@ -37,19 +39,21 @@ def _inputs(func: F, *, files_required: bool = True) -> F:
             "config_path",
             type=INPUT_PATH,
             default=None,
-            help="TOML config; `matcher config` prints the defaults.",
+            callback=config_path_default,
+            help="TOML config; `matcher config` prints the defaults. Default: $MATCHER_CONFIG,"
+            " else ./matcher.toml if there.",
         ),
         click.option(
             "--date",
             "round_date",
-            type=click.DateTime(formats=["%Y-%m-%d"]),
+            type=date_type(),
             default=None,
-            help="Round date (YYYY-MM-DD) that fixes weeks waited; default today.",
+            help="Round date (YYYY-MM-DD or DD-MM-YYYY) that fixes weeks waited; default today.",
         ),
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return sheet_option(func)
 
 
 def _inputs_or_ledger(func: F) -> F:
@@ -89,6 +93,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
 
     # Read the config and both files before reporting, so a user sees every problem in one run.
     config, problems = load_config_or_defaults(config_path)
+    config = with_sheet(config)
     client_rows = volunteer_rows = None
     try:
         client_rows = read_clients(clients, config)
@@ -140,6 +145,19 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     help="Rows of the printed table (files always hold all).",
 )
 @report_options()
+@click.option(
+    "--xlsx",
+    "xlsx_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the proposals as a workbook: proposals, waiting, summary (in --lang).",
+)
+@click.option("--weights", is_flag=True, help="Put solver weights and scores in the --xlsx.")
+@click.option(
+    "--excel-nl",
+    is_flag=True,
+    help="CSV files as a Dutch Excel opens them: ';', decimal comma, UTF-8 with BOM.",
+)
 @reports_errors
 def match(
     clients: str,
@@ -153,18 +171,25 @@ def match(
     report_path: str | None,
     lang: str | None,
     pseudonymise: bool,
+    xlsx_path: str | None,
+    weights: bool,
+    excel_nl: bool,
 ) -> None:
-    """Propose matches for CLIENTS and VOLUNTEERS (CSV or JSON) and explain every one."""
+    """Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each."""
     started = time.perf_counter()
-    check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
+    # --lang also picks the workbook's language.
+    check_report_possible(report_path, lang=None if xlsx_path else lang, pseudonymise=pseudonymise)
     out = Path(out_dir)
     check_distinct_outputs(
         {
             **{f"{name} in --out": out / name for name in MATCH_FILES},
             "--report": report_path,
+            "--xlsx": xlsx_path,
         },
         inputs=_input_roles(clients, volunteers, config_path),
     )
+    if weights and not xlsx_path:
+        raise click.UsageError("--weights goes with --xlsx")
     from matcher.engine import solve
     from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
@@ -195,12 +220,17 @@ def match(
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
     out.mkdir(parents=True, exist_ok=True)
+    from matcher.io.workbook_out import format_csv_excel_nl
+
+    write_csv = format_csv_excel_nl if excel_nl else format_csv
     texts = (
-        format_csv(MATCH_COLUMNS, match_rows(result)),
-        format_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
+        write_csv(MATCH_COLUMNS, match_rows(result)),
+        write_csv(UNMATCHED_COLUMNS, unmatched_rows(result)),
         summary_json(data),
     )
-    files = {out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)}
+    files: dict[Path, str | bytes] = {
+        out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)
+    }
     if report_path:
         from matcher.report import round_report
         from matcher.report.round import RoundInput
@@ -210,6 +240,11 @@ def match(
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise
         )
+    if xlsx_path:
+        from matcher.proposals_book import proposals_workbook
+
+        language = lang or config.report.lang
+        files[Path(xlsx_path)] = proposals_workbook(result, pop, lang=language, weights=weights)
     # All files or none: a failure leaves the previous round's files as they were.
     write_atomic(files)
     if output_format == "json":
@@ -326,22 +361,27 @@ def explain(
     "config_path",
     type=INPUT_PATH,
     default=None,
-    help="TOML config (column mapping); it is validated too.",
+    callback=config_path_default,
+    help="TOML config (column mapping); it is validated too. Default as for `match`.",
 )
+@sheet_option
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not the first 20.")
 @reports_errors
-def validate(files: tuple[str, ...], config_path: str | None) -> None:
-    """Check FILES (clients or volunteers, CSV or JSON) and list every problem."""
-    from matcher.errors import InputError
-    from matcher.io import check_exclusions, read_clients, read_table_kind, read_volunteers
+def validate(files: tuple[str, ...], config_path: str | None, show_all: bool) -> None:
+    """Check FILES (clients or volunteers: CSV, JSON or a workbook) and list every problem."""
+    from matcher.errors import MAX_PROBLEMS_SHOWN, InputError
+    from matcher.io import check_exclusions, read_clients, read_table_kinds, read_volunteers
 
     config, problems = load_config_or_defaults(config_path)
+    config = with_sheet(config)
     loaded: dict[str, tuple[str, Any]] = {}
     for path in files:
         try:
-            kind = read_table_kind(path, config)
-            reader = read_clients if kind == "clients" else read_volunteers
-            loaded[kind] = (path, reader(path, config))
-            click.echo(f"{path}: {len(loaded[kind][1])} {kind}, no problems")
+            # A workbook may hold clients and volunteers on two sheets ([columns] *_sheet).
+            for kind in read_table_kinds(path, config):
+                reader = read_clients if kind == "clients" else read_volunteers
+                loaded[kind] = (path, reader(path, config))
+                click.echo(f"{path}: {len(loaded[kind][1])} {kind}, no problems")
         except InputError as error:
             problems.extend(error.problems)
     if "clients" in loaded and "volunteers" in loaded:
@@ -350,7 +390,7 @@ def validate(files: tuple[str, ...], config_path: str | None) -> None:
         except InputError as error:
             problems.extend(error.problems)
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, shown=None if show_all else MAX_PROBLEMS_SHOWN)
 
 
 @main.command("config")
@@ -368,3 +408,7 @@ main.add_command(scenario)
 from matcher.simulate.cli import simulate  # noqa: E402
 
 main.add_command(simulate)
+
+from matcher.cli_columns import columns  # noqa: E402
+
+main.add_command(columns)

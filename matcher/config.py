@@ -135,6 +135,9 @@ class Columns(BaseModel):
 
     clients: dict[str, str] = {}
     volunteers: dict[str, str] = {}
+    # The sheet of a workbook to read; not set: its first sheet. --sheet sets both.
+    clients_sheet: str | None = None
+    volunteers_sheet: str | None = None
 
     @field_validator("clients", "volunteers")
     @classmethod
@@ -434,7 +437,14 @@ min_group_size = 5
 [columns.clients]
 # Your export's header = our column, e.g.:
 # "Cliëntnummer" = "client_id"
+# (Dutch names such as Cliëntnummer, Leeftijd, Geslacht and Wijk are known already.)
 
 [columns.volunteers]
 # "Vrijwilliger" = "volunteer_id"
+
+[values]
+# Cell values in your own words, per column (Dutch words such as vrouw, kind,
+# ma-ochtend and telefonisch are known already), e.g.:
+# [values.loss_type]
+# "Partner overleden" = "partner"
 """

@@ -48,13 +48,15 @@ class MatcherError(Exception):
 class InputError(MatcherError):
     """One or more problems in input files or objects; all of them are collected."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, shown: int | None = MAX_PROBLEMS_SHOWN) -> None:
+        """`shown`: how many problems the message lists before "… and N more"; None: all."""
         self.problems = problems
+        self.shown = len(problems) if shown is None else shown
         super().__init__(self._render())
 
     def _render(self) -> str:
-        lines = [str(problem) for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
-        hidden = len(self.problems) - MAX_PROBLEMS_SHOWN
+        lines = [str(problem) for problem in self.problems[: self.shown]]
+        hidden = len(self.problems) - self.shown
         if hidden > 0:
             lines.append(f"… and {hidden} more")
         return "\n".join(lines)

@@ -23,6 +23,7 @@ from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
 from matcher.solvers import solve_max_weight
 from matcher.terminal import visible_join
+from matcher.triage import overruled_tier
 from matcher.wording import Fact, render_pair_reasons
 
 
@@ -121,6 +122,8 @@ class Explanation:
     changes: tuple[str, ...] = field(default=())
     # ledger rounds: volunteer id -> who declined the pair (client, volunteer, coordinator)
     declined_by: Mapping[str, str] = field(default_factory=dict)
+    # The tier the factors give, when the coordinator set another one at the intake.
+    computed_risk_tier: str | None = None
 
 
 def explain_client(
@@ -209,6 +212,7 @@ def explain_client(
         removed=removed,
         changes=tuple(changes),
         declined_by=dict(declined_by or {}),
+        computed_risk_tier=overruled_tier(pop.clients[ci], prepared.config.triage),
     )
 
 
@@ -274,11 +278,17 @@ def _location_line(client: Client) -> list[str]:
     return [f"location: the {client.location_source} centre, so distances are approximate (≈)"]
 
 
+def _tier_note(explanation: Explanation) -> str:
+    if explanation.computed_risk_tier is None:
+        return ""
+    return f" (set at the intake; the factors give {explanation.computed_risk_tier})"
+
+
 def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
     pop = prepared.population
     ci = [c.client_id for c in pop.clients].index(explanation.client_id)
     lines = [
-        f"client {explanation.client_id}: risk {explanation.risk_tier},"
+        f"client {explanation.client_id}: risk {explanation.risk_tier}{_tier_note(explanation)},"
         f" waited {explanation.weeks_waited:.1f} weeks",
         f"outcome: {explanation.outcome}",
         *_location_line(pop.clients[ci]),

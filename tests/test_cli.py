@@ -96,7 +96,9 @@ def test_bad_input_lists_every_problem_and_writes_nothing(tmp_path: Path) -> Non
 
 def test_unknown_excluded_volunteer_is_an_input_error(tmp_path: Path) -> None:
     clients = tmp_path / "c.csv"
-    clients.write_text("client_id,programme,contact,excluded_volunteers\nC1,p,phone,V9\n")
+    clients.write_text(
+        "client_id,programme,contact,excluded_volunteers,risk_tier\nC1,p,phone,V9,low\n"
+    )
     volunteers = tmp_path / "v.csv"
     volunteers.write_text("volunteer_id,programmes,contact\nV1,p,phone\n")
     code, _, err = run("match", str(clients), str(volunteers), "--out", str(tmp_path / "o"))

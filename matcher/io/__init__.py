@@ -12,6 +12,7 @@ from matcher.io.readers import (
     read_clients,
     read_records,
     read_table_kind,
+    read_table_kinds,
     read_volunteers,
 )
 from matcher.io.records import Records, check_exclusions
@@ -33,6 +34,7 @@ __all__ = [
     "read_clients",
     "read_records",
     "read_table_kind",
+    "read_table_kinds",
     "read_volunteers",
     "unquote_cell",
     "write_atomic",

@@ -12,10 +12,15 @@ from pydantic import ValidationError
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
 from matcher.io.cells import unquote_cell
+from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
+from matcher.io.partial import RowsRefused
 from matcher.io.records import M, Records
 from matcher.io.sources import RawTable, open_table
+from matcher.io.values import ValueMapper
+from matcher.locations import Gazetteer
 from matcher.models import Client, Volunteer
+from matcher.triage import warn_without_risk_information
 
 TableKind = Literal["clients", "volunteers"]
 
@@ -23,28 +28,69 @@ TableKind = Literal["clients", "volunteers"]
 def read_clients(
     path: str | os.PathLike[str], config: MatchConfig | None = None
 ) -> Records[Client]:
-    """Clients from a CSV or JSON file; raises InputError listing every problem in it."""
-    columns = (config or MatchConfig()).columns.clients
-    return read_records(path, Client, "client_id", columns)
+    """Clients from a CSV, JSON or workbook file; raises InputError listing every problem."""
+    config = config or MatchConfig()
+    columns = config.columns.clients
+    records = read_records(
+        path,
+        Client,
+        "client_id",
+        columns,
+        locations=gazetteer_for(config),
+        sheet=config.columns.clients_sheet,
+        values=config.values,
+    )
+    warn_without_risk_information(records, records.source)
+    return records
 
 
 def read_volunteers(
     path: str | os.PathLike[str], config: MatchConfig | None = None
 ) -> Records[Volunteer]:
-    """Volunteers from a CSV or JSON file; raises InputError listing every problem in it."""
-    columns = (config or MatchConfig()).columns.volunteers
-    return read_records(path, Volunteer, "volunteer_id", columns)
+    """Volunteers from a CSV, JSON or workbook file; raises InputError listing every problem."""
+    config = config or MatchConfig()
+    columns = config.columns.volunteers
+    return read_records(
+        path,
+        Volunteer,
+        "volunteer_id",
+        columns,
+        locations=gazetteer_for(config),
+        sheet=config.columns.volunteers_sheet,
+        values=config.values,
+    )
 
 
 def read_table_kind(path: str | os.PathLike[str], config: MatchConfig | None = None) -> TableKind:
     """Whether a file holds clients or volunteers, from its id column after the mapping."""
+    kinds = read_table_kinds(path, config)
+    if len(kinds) > 1:
+        message = "holds clients and volunteers on two sheets; say which to read"
+        raise InputError([Problem(str(path), None, None, message)])
+    return kinds[0]
+
+
+def read_table_kinds(
+    path: str | os.PathLike[str], config: MatchConfig | None = None
+) -> tuple[TableKind, ...]:
+    """What a file holds: clients, volunteers, or both on the two sheets the config names."""
     columns = (config or MatchConfig()).columns
-    with open_table(path) as table:
-        headers = table.headers
-    is_clients = "client_id" in mapped_headers(headers, columns.clients)
-    is_volunteers = "volunteer_id" in mapped_headers(headers, columns.volunteers)
+    # A workbook may hold clients and volunteers on two sheets: each kind looks at its own.
+    sheets = {"clients": columns.clients_sheet, "volunteers": columns.volunteers_sheet}
+    headers: dict[str | None, list[str]] = {}
+    for sheet in dict.fromkeys((sheets["clients"], sheets["volunteers"])):
+        with open_table(path, sheet=sheet) as table:
+            headers[sheet] = table.headers
+    is_clients = "client_id" in mapped_headers(
+        headers[sheets["clients"]], columns.clients, Client.model_fields
+    )
+    is_volunteers = "volunteer_id" in mapped_headers(
+        headers[sheets["volunteers"]], columns.volunteers, Volunteer.model_fields
+    )
+    if is_clients and is_volunteers and sheets["clients"] != sheets["volunteers"]:
+        return ("clients", "volunteers")
     if is_clients != is_volunteers:
-        return "clients" if is_clients else "volunteers"
+        return ("clients",) if is_clients else ("volunteers",)
     message = (
         "has both a client_id and a volunteer_id column; give clients and volunteers as two files"
         if is_clients
@@ -58,11 +104,22 @@ def read_records(
     model: type[M],
     id_field: str,
     mapping: Mapping[str, str],
+    *,
+    locations: Gazetteer | None = None,
+    sheet: str | None = None,
+    values: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Records[M]:
-    """Rows of a file validated as `model`; raises InputError with every problem found."""
-    with open_table(path) as table:
+    """Rows of a file validated as `model`; raises InputError with every problem found.
+
+    With `locations`, each row without lat/lon is placed by its postcode, district or place
+    (matcher.locations); a row that cannot be placed is one of the file's problems.
+    `sheet` picks a workbook's sheet; `values` maps cell values in a coordinator's own words
+    (matcher.io.values) before validation, as the built-in Dutch words are."""
+    with open_table(path, sheet=sheet) as table:
         source = table.source
         layout = make_layout(table, model, mapping)
+        own_words = ValueMapper(layout.names, values)
+        locate = None if locations is None else locations.for_file(source, layout.names)
         problems = table.problems
         problems[:0] = layout.problems
         records: Records[M] = Records(
@@ -70,24 +127,33 @@ def read_records(
         )
         id_name = layout.names.get(id_field, id_field)
         validate = model.model_validate
-        for row, values in _values(table, layout, problems):
+        for row, cells in _values(table, layout, problems):
             try:
-                item = validate(values)
+                item = validate(own_words.map_row(cells))
             except ValidationError as error:
-                problems.extend(_row_problems(error, source, row, layout, values))
-                raw_id = values.get(id_field)
+                # The cells as written, not as mapped: (got 'Vrouw') is what she can find.
+                problems.extend(_row_problems(error, source, row, layout, cells))
+                raw_id = cells.get(id_field)
                 record_id = None if raw_id is None else shown_value(raw_id).strip()
             else:
-                records.append(item)
                 record_id = getattr(item, id_field)
+                problem = None
+                if locate is not None:
+                    item, problem = locate(item, row)  # type: ignore[type-var]
+                if problem is None:
+                    records.append(item)
+                else:
+                    problems.append(problem)
             if record_id is None:
                 continue
             first_row = records.rows.setdefault(record_id, row)
             if first_row != row:
                 message = f"duplicate id, first seen on row {first_row}"
                 problems.append(Problem(source, row, id_name, message, record_id))
+        if locate is not None:
+            problems.extend(locate.file_problems())
     if problems:
-        raise InputError(problems)
+        raise RowsRefused(problems, records)  # an InputError that keeps the valid rows
     return records
 
 

@@ -23,7 +23,7 @@ from matcher.io.json_rows import json_rows
 
 CSV_SUFFIXES: Final = (".csv", ".tsv", ".txt")
 JSON_SUFFIXES: Final = (".json",)
-_SPREADSHEET_SUFFIXES: Final = (".xlsx", ".xls", ".xlsm", ".ods", ".numbers")
+_SPREADSHEET_SUFFIXES: Final = (".numbers",)  # workbooks calamine cannot read
 _NOT_TEXT_CSV: Final = "not a text file (expected CSV in UTF-8 or Windows-1252)"
 _SNIFF_BYTES: Final = 8192
 _CHUNK_BYTES: Final = 1 << 20
@@ -69,15 +69,21 @@ class RawTable:
             self.handle.close()
 
 
-def open_table(path: str | os.PathLike[str]) -> RawTable:
+def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> RawTable:
     """The file's header and a lazy iterator over its rows; raises InputError for the file.
 
-    Use it as a context manager: a CSV file stays open while its rows are read.
+    Use it as a context manager: a CSV file stays open while its rows are read. `sheet`
+    picks a workbook's sheet (default: the first); other files have none to pick.
     """
+    from matcher.io.workbook import WORKBOOK_SUFFIXES, open_workbook
+
     source = str(path)
     suffix = Path(path).suffix.lower()
-    if suffix not in CSV_SUFFIXES + JSON_SUFFIXES:
+    if suffix not in CSV_SUFFIXES + JSON_SUFFIXES + WORKBOOK_SUFFIXES:
         raise _file_error(source, _unsupported(suffix))
+    if suffix in WORKBOOK_SUFFIXES:
+        open_input(path, source=source).close()  # a folder or a pipe: the same refusals
+        return open_workbook(source, Path(path), sheet)
     if suffix in JSON_SUFFIXES:
         return _open_json(source, path)
     return _open_csv(source, path)
@@ -85,9 +91,12 @@ def open_table(path: str | os.PathLike[str]) -> RawTable:
 
 def _unsupported(suffix: str) -> str:
     if suffix in _SPREADSHEET_SUFFIXES:
-        return f"cannot read a {suffix} workbook; save the sheet as CSV (UTF-8) and use that"
+        return f"cannot read a {suffix} workbook; save the sheet as .xlsx or CSV and use that"
     shown = repr(suffix) if suffix else "without an extension"
-    return f"unsupported file type {shown}; expected .csv, .tsv, .txt or .json"
+    return (
+        f"unsupported file type {shown}; expected .csv, .tsv, .txt, .json, .xlsx, .xlsm, .xls"
+        " or .ods"
+    )
 
 
 def _file_error(source: str, message: str, row: int | None = None) -> InputError:

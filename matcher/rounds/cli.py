@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from matcher.cli_config import config_path_default, date_type
 from matcher.cli_errors import reports_errors
+from matcher.cli_sheet import sheet_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 END_MATCH = "end-match"
@@ -50,9 +53,9 @@ def date_option(help_text: str) -> Callable[[F], F]:
     return click.option(
         "--date",
         "on",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
+        type=date_type(),
         default=None,
-        help=f"{help_text} (YYYY-MM-DD); default today.",
+        help=f"{help_text} (YYYY-MM-DD or DD-MM-YYYY); default today.",
     )
 
 
@@ -71,7 +74,9 @@ def config_option(func: F) -> F:
         "config_path",
         type=click.Path(dir_okay=False),
         default=None,
-        help="TOML config (column mapping, weights, rules).",
+        callback=config_path_default,
+        help="TOML config (column mapping, weights, rules); default $MATCHER_CONFIG, else"
+        " ./matcher.toml if there.",
     )(func)
 
 
@@ -146,33 +151,78 @@ def import_group() -> None:
 def _import(kind: str) -> Callable[..., None]:
     @click.argument("file", type=click.Path(dir_okay=False))
     @config_option
+    @sheet_option
     @date_option("The intake date for new clients without waiting_since")
+    @click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Import the valid rows and write the refused ones, with their problems, to"
+        " --refused (default FILE-refused.csv beside FILE) to fix and import again.",
+    )
+    @click.option(
+        "--refused",
+        "refused_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Where --skip-invalid writes the refused rows.",
+    )
     @db_option
     @reports_errors
     def command(
         file: str,
         config_path: str | None,
         on: dt.datetime | None,
+        skip_invalid: bool,
+        refused_path: str | None,
         db_path: str,
         allow_erased: bool = False,
     ) -> None:
+        from matcher.cli_sheet import with_sheet
         from matcher.config import load_config
-        from matcher.io import read_clients, read_volunteers
+        from matcher.errors import InputError
+        from matcher.io import read_clients, read_volunteers, write_atomic
+        from matcher.io.partial import default_refused_path, refused_text, split_refused
         from matcher.terminal import visible
 
-        config = load_config(config_path)
-        # Read and validated in full before the ledger is touched: a bad file imports nothing.
-        records = (read_clients if kind == "clients" else read_volunteers)(file, config)
+        if refused_path is not None and not skip_invalid:
+            raise click.UsageError("--refused goes with --skip-invalid")
+        config = with_sheet(load_config(config_path))
+        columns = config.columns
+        sheet = columns.clients_sheet if kind == "clients" else columns.volunteers_sheet
+        # Read and validated in full before the ledger is touched: a bad file imports nothing,
+        # unless she asked for the valid rows (--skip-invalid).
+        refused: dict[int, Any] = {}
+        try:
+            records = (read_clients if kind == "clients" else read_volunteers)(file, config)
+        except InputError as error:
+            if not skip_invalid:
+                raise
+            partial = split_refused(error, file)
+            records, refused = partial.valid, partial.refused
+        refused_file = Path(refused_path or default_refused_path(file))
+
+        def write_refused() -> None:
+            # Inside the import's transaction: no refused file, no import.
+            if refused:
+                write_atomic(refused_file, refused_text(file, refused, sheet=sheet))
+
         with open_ledger(db_path) as ledger:
             if kind == "clients":
-                summary = ledger.import_clients(records, on=day(on), allow_erased=allow_erased)
+                summary = ledger.import_clients(
+                    records, on=day(on), allow_erased=allow_erased, before_commit=write_refused
+                )
             else:
-                summary = ledger.import_volunteers(records, on=day(on))
+                summary = ledger.import_volunteers(records, on=day(on), before_commit=write_refused)
         click.echo(f"Imported {summary}.")
+        if refused:
+            click.echo(
+                f"Refused {len(refused)} row(s), written with their problems to {refused_file}:"
+                " fix them there and import that file."
+            )
         for note in summary.notes:
             click.echo(f"  ! {visible(note)}")  # notes quote ids from the file
 
-    command.__doc__ = f"Import {kind} from FILE (CSV or JSON), validated like `matcher match`."
+    command.__doc__ = f"Import {kind} from FILE (CSV, JSON, workbook), validated like `match`."
     return command
 
 
@@ -226,9 +276,9 @@ def volunteer_group() -> None:
 @click.argument("volunteer_id", metavar="VOLUNTEER")
 @click.option(
     "--until",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=date_type(),
     required=True,
-    help="First day the volunteer takes new clients again (YYYY-MM-DD).",
+    help="First day the volunteer takes new clients again (YYYY-MM-DD or DD-MM-YYYY).",
 )
 @date_option("The day the pause starts")
 @force_option
