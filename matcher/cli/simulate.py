@@ -13,7 +13,7 @@ from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import load_scenario, scenario_argument
 from matcher.io import write_atomic
 from matcher.report.comparison import comparison_files, render
-from matcher.simulate.scenario import simulate_scenario
+from matcher.simulate.scenario import chosen_policies, simulate_scenario
 
 
 @click.command()
@@ -59,9 +59,10 @@ def simulate(
         inputs={"--file": path},
     )  # fmt: skip
     scenario = load_scenario(name, path)
+    chosen = chosen_policies(policies)  # before the progress bar shows
     with click.progressbar(length=runs, label="simulating", file=sys.stderr) as bar:
         result = simulate_scenario(
-            scenario, policies, weeks=weeks, runs=runs, seed=seed, workers=workers,
+            scenario, chosen, weeks=weeks, runs=runs, seed=seed, workers=workers,
             weekly_discount=discount, progress=bar.update,
         )  # fmt: skip
     summary = result.summary()

@@ -49,6 +49,19 @@ def sampler_of(scenario: Scenario) -> PeopleSampler:
     return functools.partial(_sample, scenario)
 
 
+def chosen_policies(policies: Sequence[str]) -> tuple[str, ...]:
+    """The policies to compare, every one when none is named; an unknown name is a
+    ConfigError with the closest known one."""
+    chosen = tuple(policies) or POLICY_NAMES
+    unknown = [p for p in chosen if p not in POLICY_NAMES]
+    if unknown:
+        raise ConfigError(
+            [Problem("--policy", None, None, unknown_word_message("policy", p, POLICY_NAMES))
+             for p in unknown]
+        )  # fmt: skip
+    return chosen
+
+
 def simulate_scenario(
     scenario: Scenario,
     policies: Sequence[str] = (),
@@ -61,16 +74,10 @@ def simulate_scenario(
     progress: Callable[[int], object] | None = None,
 ) -> SimulationResult:
     """`policies` (default: every one) compared on the scenario's programme over simulated
-    weeks; an unknown policy name is a ConfigError with the closest known one."""
-    chosen = tuple(policies) or POLICY_NAMES
-    unknown = [p for p in chosen if p not in POLICY_NAMES]
-    if unknown:
-        raise ConfigError(
-            [Problem("--policy", None, None, unknown_word_message("policy", p, POLICY_NAMES))
-             for p in unknown]
-        )  # fmt: skip
+    weeks (see `chosen_policies`)."""
+    chosen = list(chosen_policies(policies))
     return simulate(
-        dynamics_of(scenario), sampler_of(scenario), list(chosen), weeks=weeks, runs=runs,
-        seed=seed, workers=workers, config=scenario.config, weekly_discount=weekly_discount,
+        dynamics_of(scenario), sampler_of(scenario), chosen, weeks=weeks, runs=runs, seed=seed,
+        workers=workers, config=scenario.config, weekly_discount=weekly_discount,
         progress=progress,
     )  # fmt: skip
