@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -19,6 +19,7 @@ from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
 from matcher.explain import Explanation, explain_client, match_reasons
 from matcher.io import check_exclusions, format_csv, read_clients, read_volunteers
+from matcher.io.kept import KeptColumns, read_kept_columns
 from matcher.io.workbook_out import format_csv_excel_nl
 from matcher.output import (
     CANDIDATE_COLUMNS,
@@ -45,6 +46,8 @@ class FileProposal:
     result: MatchResult
     reasons: Mapping[str, str]  # by client id
     summary: dict[str, Any]
+    # Her own columns (--keep-columns) from both files, for the workbook and the call list only.
+    kept: KeptColumns | None = None
 
 
 def read_round(
@@ -83,17 +86,23 @@ def propose_from_files(
     policy: str | None = None,
     sheet: str | None = None,
     explained: int | None = None,
+    keep_columns: Sequence[str] = (),
 ) -> FileProposal:
-    """Read, prepare and solve a round; words for the first `explained` pairs (None: all)."""
+    """Read, prepare and solve a round; words for the first `explained` pairs (None: all);
+    `keep_columns` of her own read from both files beside the round (matcher.io.kept)."""
     started = time.perf_counter()
     config, prepared = read_round(clients, volunteers, config_path, round_date, sheet=sheet)
+    kept = None
+    if keep_columns:
+        files = [(clients, "clients"), (volunteers, "volunteers")]
+        kept = read_kept_columns(files, keep_columns, config)
     result = solve(prepared, policy)
     shown = result.matches if explained is None else result.matches[:explained]
     reasons = match_reasons(prepared.population, shown)
     digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
-    return FileProposal(config, prepared, result, reasons, data)
+    return FileProposal(config, prepared, result, reasons, data, kept)
 
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:

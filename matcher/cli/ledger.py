@@ -11,6 +11,7 @@ import click
 
 from matcher.cli.errors import reports_errors
 from matcher.cli.options import (
+    INPUT_PATH,
     config_option,
     date_option,
     date_type,
@@ -80,7 +81,7 @@ def import_group() -> None:
 
 
 def _import(kind: Literal["clients", "volunteers"]) -> Callable[..., None]:
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.argument("file", type=INPUT_PATH)
     @config_option(LEDGER_CONFIG_HELP)
     @sheet_option
     @date_option("The intake date for new clients without waiting_since")

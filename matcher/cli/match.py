@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from matcher.cli.errors import reports_errors
+from matcher.cli.names import book_files, book_options, check_book_options
 from matcher.cli.options import (
     chosen_sheet,
     day,
@@ -31,7 +32,7 @@ from matcher.file_round import (
 )
 from matcher.io import write_atomic
 from matcher.output import render_table
-from matcher.proposals_book import proposals_workbook
+from matcher.proposals_book import book_of_match
 from matcher.rounds import open_ledger
 from matcher.rounds.explain_round import render_ledger_explanation
 
@@ -67,14 +68,7 @@ def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict
     help="Rows of the printed table (files always hold all).",
 )
 @report_options()
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write the proposals as a workbook: proposals, waiting, summary (in --lang).",
-)
-@click.option("--weights", is_flag=True, help="Put solver weights and scores in the --xlsx.")
+@book_options()
 @click.option(
     "--excel-nl",
     is_flag=True,
@@ -95,26 +89,32 @@ def match(
     pseudonymise: bool,
     xlsx_path: str | None,
     weights: bool,
+    call_list_path: str | None,
+    keep_columns: str | None,
     excel_nl: bool,
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each."""
     # --lang also picks the workbook's language.
-    check_report_possible(report_path, lang=None if xlsx_path else lang, pseudonymise=pseudonymise)
+    check_report_possible(
+        report_path, lang=None if xlsx_path or call_list_path else lang, pseudonymise=pseudonymise
+    )
+    kept_columns = check_book_options(
+        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+        keep_columns=keep_columns,
+    )  # fmt: skip
     out = Path(out_dir)
     check_distinct_outputs(
         {
             **{f"{name} in --out": out / name for name in MATCH_FILES},
             "--report": report_path,
             "--xlsx": xlsx_path,
+            "--call-list": call_list_path,
         },
         inputs=_input_roles(clients, volunteers, config_path),
     )
-    if weights and not xlsx_path:
-        raise click.UsageError("--weights goes with --xlsx")
-
     proposal = propose_from_files(
         clients, volunteers, config_path, day(round_date), policy=policy, sheet=chosen_sheet(),
-        explained=None if output_format == "json" else limit,
+        explained=None if output_format == "json" else limit, keep_columns=kept_columns,
     )  # fmt: skip
 
     files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=excel_nl))
@@ -131,10 +131,12 @@ def match(
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise
         )
-    if xlsx_path:
-        files[Path(xlsx_path)] = proposals_workbook(
-            proposal.result, proposal.prepared.population, lang=language, weights=weights
-        )
+    if xlsx_path or call_list_path:
+        book = book_of_match(proposal.result, proposal.prepared.population, language)
+        files |= book_files(
+            book, xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+            kept=proposal.kept, excel_nl=excel_nl,
+        )  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     # All files or none: a failure leaves the previous round's files as they were.
     write_atomic(files)

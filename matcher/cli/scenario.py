@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import policy_option
+from matcher.cli.options import INPUT_PATH, policy_option
 from matcher.output import render_table
 from matcher.scenarios import generate_round, load, scenario_names, write_round
 from matcher.scenarios.library import source_text
@@ -30,7 +30,7 @@ def scenario_argument(func: F) -> F:
     func = click.option(
         "--file",
         "path",
-        type=click.Path(dir_okay=False),
+        type=INPUT_PATH,
         default=None,
         help="A scenario file of your own instead of a built-in NAME.",
     )(func)
