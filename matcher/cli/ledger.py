@@ -112,9 +112,8 @@ def _import(kind: Literal["clients", "volunteers"]) -> Callable[..., None]:
         if refused_path is not None and not skip_invalid:
             raise click.UsageError("--refused goes with --skip-invalid")
         config = with_sheet(load_config(config_path))
-        with open_ledger(db_path) as ledger:
-            done = import_file(
-                ledger, kind, file, config, on=day(on), skip_invalid=skip_invalid,
+        done = import_file(
+                db_path, kind, file, config, on=day(on), skip_invalid=skip_invalid,
                 refused_path=refused_path, allow_erased=allow_erased,
             )  # fmt: skip
         click.echo(f"Imported {done.summary}.")

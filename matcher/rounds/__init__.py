@@ -4,10 +4,10 @@ The engine proposes and a coordinator decides; the ledger remembers every import
 decision and ending, and who made it. See `Ledger`.
 """
 
-from matcher.rounds.db import LedgerBusyError, LedgerError, busy_timeout_from_env
+from matcher.rounds.db import LedgerBusyError, LedgerError
 from matcher.rounds.decisions import DECLINED_BY, END_REASONS, Decline, EndedMatch
 from matcher.rounds.intake import ImportSummary
-from matcher.rounds.ledger import Ledger
+from matcher.rounds.ledger import Ledger, create_ledger, open_ledger
 from matcher.rounds.propose import ProposedPair, RoundProposal
 from matcher.rounds.schema import SCHEMA_VERSION
 from matcher.rounds.stored import Damage, DamagedRecordError
@@ -34,14 +34,3 @@ __all__ = [
     "create_ledger",
     "open_ledger",
 ]
-
-
-def open_ledger(db_path: str) -> Ledger:
-    """The ledger at `db_path`, waiting for another writer as long as $MATCHER_BUSY_TIMEOUT_S
-    says (matcher.rounds.db)."""
-    return Ledger(db_path, busy_timeout_s=busy_timeout_from_env())
-
-
-def create_ledger(db_path: str) -> Ledger:
-    """A new ledger at `db_path` (readable by its owner only), or the old one upgraded."""
-    return Ledger.create(db_path, busy_timeout_s=busy_timeout_from_env())

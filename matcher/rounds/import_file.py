@@ -13,7 +13,7 @@ from matcher.errors import InputError
 from matcher.io import read_clients, read_volunteers, write_atomic
 from matcher.io.partial import default_refused_path, refused_text, split_refused
 from matcher.rounds.intake import ImportSummary
-from matcher.rounds.ledger import Ledger
+from matcher.rounds.ledger import open_ledger
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class FileImport:
 
 
 def import_file(
-    ledger: Ledger,
+    db_path: str,
     kind: Literal["clients", "volunteers"],
     file: str,
     config: MatchConfig,
@@ -34,8 +34,8 @@ def import_file(
     refused_path: str | None = None,
     allow_erased: bool = False,
 ) -> FileImport:
-    """Read and validate `file` in full before the ledger is touched: a bad file imports
-    nothing, unless `skip_invalid` asks for the valid rows."""
+    """Read and validate `file` in full before the ledger at `db_path` is opened: a bad file
+    imports nothing, unless `skip_invalid` asks for the valid rows."""
     columns = config.columns
     sheet = columns.clients_sheet if kind == "clients" else columns.volunteers_sheet
     refused: dict[int, Any] = {}
@@ -54,10 +54,11 @@ def import_file(
         if refused:
             write_atomic(refused_file, refused_text(file, refused, sheet=sheet))
 
-    if kind == "clients":
-        summary = ledger.import_clients(
-            records, on=on, allow_erased=allow_erased, before_commit=write_refused
-        )
-    else:
-        summary = ledger.import_volunteers(records, on=on, before_commit=write_refused)
+    with open_ledger(db_path) as ledger:
+        if kind == "clients":
+            summary = ledger.import_clients(
+                records, on=on, allow_erased=allow_erased, before_commit=write_refused
+            )
+        else:
+            summary = ledger.import_volunteers(records, on=on, before_commit=write_refused)
     return FileImport(summary, len(refused), refused_file)
