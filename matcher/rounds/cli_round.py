@@ -10,6 +10,7 @@ import click
 
 from matcher.cli_errors import reports_errors
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.rounds.cli import (
     END_MATCH,
@@ -35,7 +36,7 @@ def round_group() -> None:
 
 
 @round_group.command("propose")
-@click.option("--policy", default=None, help="Matching policy (default: the config's).")
+@policy_option()
 @config_option
 @date_option("Round date; fixes weeks waited and pauses")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
