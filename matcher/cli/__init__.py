@@ -64,6 +64,10 @@ COMMANDS: Final = {
         "matcher.cli.ledger:pin",
         "Keep CLIENT with VOLUNTEER: a pair already decided; the next round proposes it.",
     ),
+    "policies": LazyCommand(
+        "matcher.cli.policies:list_policies",
+        "List the matching policies: name, whether the answer is exact, what it does.",
+    ),
     "round": LazyCommand(
         "matcher.cli.rounds:round_group",
         "Propose a round, show it, accept or decline its pairs.",

@@ -59,7 +59,7 @@ def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict
     show_default=True,
     help="What to print on stdout.",
 )
-@policy_option("How pairs are chosen (default: the config's, 'optimal')")
+@policy_option()
 @click.option(
     "--limit",
     type=click.IntRange(min=0),

@@ -105,29 +105,44 @@ def db_option(*, optional_help: str | None = None) -> Callable[[F], F]:
     )
 
 
-class _PolicyOption(click.Option):
-    # The names come from the registry when help is shown, not when a command module is
-    # imported: the registry imports every policy and OR-Tools, too slow for `validate`.
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+class PolicyChoice(click.Choice[str]):
+    """Shows the registered policies (help, completion) but passes any name on: an unknown
+    name is left for the library to refuse, with the closest name and exit code 1, as for a
+    policy named in the config."""
+
+    name = "policy"
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    # Read from the registry when help is shown, not when a command module is imported: the
+    # registry imports every policy and OR-Tools, too slow for `matcher validate`.
+    @property
+    def choices(self) -> tuple[str, ...]:
         from matcher.policies import POLICY_NAMES
 
-        self.help = f"{self.help}: {', '.join(POLICY_NAMES)}."
-        try:
-            return super().get_help_record(ctx)
-        finally:
-            self.help = self.help.rpartition(":")[0]
+        return POLICY_NAMES
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice sets its choices; ours are the registry's
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return value
 
 
-def policy_option(help_text: str, *, multiple: bool = False) -> Callable[[F], F]:
-    """`--policy NAME` (repeatable with `multiple`); an unknown name is refused by the library,
-    with the closest name, as bad config (exit 1)."""
+def policy_option(
+    help_text: str = "How pairs are chosen (default: the config's); see `matcher policies`.",
+    *,
+    multiple: bool = False,
+) -> Callable[[F], F]:
+    """`--policy NAME`, or with `multiple` a repeatable `--policy` into `policies`."""
     return click.option(
         "--policy",
         "policies" if multiple else "policy",
-        cls=_PolicyOption,
+        type=PolicyChoice(),
         multiple=multiple,
         default=None,
-        metavar="NAME",
         help=help_text,
     )
 

@@ -49,7 +49,7 @@ def round_group() -> None:
 
 
 @round_group.command("propose")
-@policy_option("Matching policy (default: the config's)")
+@policy_option()
 @config_option(LEDGER_CONFIG_HELP)
 @date_option("Round date; fixes weeks waited and pauses")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")

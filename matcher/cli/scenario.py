@@ -126,7 +126,7 @@ def generate(
 @scenario.command()
 @scenario_argument
 @_seed_and_date
-@policy_option("How pairs are chosen (default: the config's)")
+@policy_option()
 @click.option(
     "--limit",
     type=click.IntRange(min=0),

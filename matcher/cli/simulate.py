@@ -18,7 +18,7 @@ from matcher.simulate.scenario import chosen_policies, simulate_scenario
 
 @click.command()
 @scenario_argument
-@policy_option("A policy to compare (repeatable; default all)", multiple=True)
+@policy_option("A policy to compare (repeatable; default all).", multiple=True)
 @click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True)
 @click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
