@@ -23,6 +23,7 @@ from pydantic import (
 from matcher import vocab
 from matcher.errors import ConfigError, Problem, problems_from_validation
 from matcher.files import read_toml
+from matcher.lifecycle import LIFECYCLE_TOML, Lifecycle
 
 # Every number finite: NaN compares false with every threshold and would switch rules off.
 _SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -226,6 +227,7 @@ class MatchConfig(BaseModel):
     report: Report = Report()
     columns: Columns = Columns()
     geo: Geo = Geo()
+    lifecycle: Lifecycle = Lifecycle()
     # Cell values in her own words, per column: {"loss_type": {"Partner overleden": "partner"}}.
     values: dict[str, dict[str, str]] = {}
 
@@ -429,6 +431,7 @@ min_group_size = 5
 # Places matcher does not ship (about 200 Dutch towns), e.g.:
 # "Wijhe" = { lat = 52.387, lon = 6.134 }
 
+""" + LIFECYCLE_TOML + """
 [columns]
 # A workbook's sheet to read (not set: the first one); --sheet NAME sets both.
 # clients_sheet = "Cliënten"
