@@ -7,6 +7,7 @@ The ledger reads these to say what is due this week; the matching engine never d
 
 from __future__ import annotations
 
+import itertools
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,7 +24,7 @@ MAX_WEEKS: Final = 520
 def _check_weeks(weeks: tuple[int, ...]) -> tuple[int, ...]:
     if any(not 1 <= week <= MAX_WEEKS for week in weeks):
         raise ValueError(f"checkin_weeks: each must be 1-{MAX_WEEKS} (got {list(weeks)})")
-    if any(later <= earlier for earlier, later in zip(weeks, weeks[1:], strict=False)):
+    if any(later <= earlier for earlier, later in itertools.pairwise(weeks)):
         raise ValueError(f"checkin_weeks: must increase (got {list(weeks)})")
     return weeks
 
