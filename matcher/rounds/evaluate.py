@@ -211,7 +211,7 @@ def _clients(tx: Tx, programme: str | None) -> dict[str, _Client]:
     """Every client (of the programme), with what the evaluation reads of it."""
     out = {}
     for row in tx.all("SELECT client_id, record, state, waiting_since FROM clients"):
-        client = stored.record(tx, Client, "clients", stored.show_key(("id", row[0])), row[1])
+        client = stored.record(tx, Client, "clients", row[0], row[1])
         if programme is None or client.programme == programme:
             out[row[0]] = _Client(client, row["state"] == "waiting", row["waiting_since"])
     return out

@@ -190,9 +190,10 @@ def import_clients(
     )
     erase.unerase(tx, erased)
     intakes = outreach.record_intakes(tx, [(row[0], row[2]) for row in inserts])
+    events += intakes
     notes = []
     if intakes:
-        notes.append(f"{intakes} intake(s): approached before, now waiting for a volunteer")
+        notes.append(f"{len(intakes)} intake(s): approached before, now waiting for a volunteer")
     if erased:
         notes.append(f"{len(erased)} client(s) erased before were imported again (--allow-erased)")
     if still_closed:

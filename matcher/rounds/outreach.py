@@ -19,7 +19,7 @@ from typing import Final
 from matcher import vocab
 from matcher.lifecycle import Lifecycle
 from matcher.rounds import erase, stored
-from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.db import EventRow, LedgerError, Tx
 
 CHANNELS: Final = ("letter", "referral")
 OUTCOMES: Final = ("not-reached", "reached", "declined", "appointment")
@@ -190,18 +190,18 @@ def _state_text(row: sqlite3.Row) -> str:
     return str(state)
 
 
-def record_intakes(tx: Tx, intakes: Collection[tuple[str, str]]) -> int:
-    """New clients who were approached: their outreach ends in an intake on (id, date)."""
+def record_intakes(tx: Tx, intakes: Collection[tuple[str, str]]) -> list[EventRow]:
+    """New clients who were approached: their outreach ends in an intake on (id, date).
+    Returns the audit rows, for the import to write after its own."""
     if not intakes:
-        return 0
+        return []
     open_ids = {row[0] for row in tx.all("SELECT client_id FROM outreach WHERE state != 'intake'")}
     found = sorted((cid, day) for cid, day in intakes if cid in open_ids)
     tx.conn.executemany(
         "UPDATE outreach SET state = 'intake', intake_on = ? WHERE client_id = ?",
         ((day, cid) for cid, day in found),
     )
-    tx.events(
+    return [
         ("intake", None, cid, None, f"intake {day}: from outreach to the waiting list")
         for cid, day in found
-    )
-    return len(found)
+    ]
