@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from matcher.cli_errors import reports_errors
+from matcher.cli_errors import INPUT_PATH, reports_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +24,7 @@ def _which(func: F) -> F:
     func = click.option(
         "--file",
         "path",
-        type=click.Path(dir_okay=False),
+        type=INPUT_PATH,
         default=None,
         help="A scenario file of your own instead of a built-in NAME.",
     )(func)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from matcher.cli_errors import reports_errors
+from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_outputs import check_distinct_outputs
 from matcher.cli_report import check_report_possible, report_options
 from matcher.policies import POLICY_NAMES
@@ -43,7 +43,7 @@ TRACE_COLUMNS = ("policy", "run", "week", "waiting", "matched", "declined", "act
 @click.option(
     "--file",
     "path",
-    type=click.Path(dir_okay=False),
+    type=INPUT_PATH,
     default=None,
     help="A scenario file of your own instead of a built-in NAME.",
 )
