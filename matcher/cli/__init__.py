@@ -23,18 +23,33 @@ COMMANDS: Final = {
         "matcher.cli.match:candidates",
         "Write every allowed pair with its weight, to check a proposal with another solver.",
     ),
+    "checkin": LazyCommand(
+        "matcher.cli.programme:checkin",
+        "A check-in on CLIENT's match (due after [lifecycle] checkin_weeks); `end` ends it.",
+    ),
     "columns": LazyCommand(
         "matcher.cli.files:columns",
         "Show how each header of FILE is understood, each distinct value and what it becomes.",
+    ),
+    "complete": LazyCommand(
+        "matcher.cli.programme:complete",
+        "End every match past its programme's max_match_weeks as completed (one transaction).",
     ),
     "config": LazyCommand(
         "matcher.cli.files:print_config",
         "Print the default configuration as a commented TOML file.",
     ),
+    "confirm": LazyCommand(
+        "matcher.cli.programme:confirm", 'Both sides go on after the introduction ("klik").'
+    ),
     "db": LazyCommand("matcher.cli.ledger:db_group", "Create or upgrade the ledger database."),
     "end-match": LazyCommand(
         "matcher.cli.rounds:end_match",
         "End CLIENT's active match (`matcher match end CLIENT --reason …`); frees the place.",
+    ),
+    "evaluate": LazyCommand(
+        "matcher.cli.programme:evaluate",
+        "The funder's figures for a period: funnel, waiting, matches, check-ins, volunteers.",
     ),
     "explain": LazyCommand(
         "matcher.cli.match:explain",
@@ -56,9 +71,17 @@ COMMANDS: Final = {
         "matcher.cli.ledger:import_group",
         "Add or update clients or volunteers from a file (upsert by id; all or nothing).",
     ),
+    "introduce": LazyCommand(
+        "matcher.cli.programme:introduce",
+        "CLIENT met the volunteer; within [lifecycle] introduction_days either side may say no.",
+    ),
     "match": LazyCommand(
         "matcher.cli.match:match",
         "Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each.",
+    ),
+    "outreach": LazyCommand(
+        "matcher.cli.programme:outreach_group",
+        "Before someone waits: letters, referrals and calls (then `import clients` is the intake).",
     ),
     "pin": LazyCommand(
         "matcher.cli.ledger:pin",
