@@ -31,6 +31,7 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check matcher tests benchmarks examples
 	$(BIN)/ruff format --check matcher tests benchmarks examples
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy matcher

@@ -57,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _version() -> str:
+    # Imported here, like every name below: `import matcher` stays instant (see _LAZY).
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -67,14 +68,14 @@ def _version() -> str:
 
 def read_clients(path: str, config: MatchConfig | None = None) -> list[Client]:
     """Clients from a CSV, JSON or workbook file; raises InputError listing every problem."""
-    from matcher.io import read_clients as read
+    from matcher.io import read_clients as read  # on first use, as _LAZY
 
     return read(path, config)
 
 
 def read_volunteers(path: str, config: MatchConfig | None = None) -> list[Volunteer]:
     """Volunteers from a CSV, JSON or workbook file; raises InputError listing every problem."""
-    from matcher.io import read_volunteers as read
+    from matcher.io import read_volunteers as read  # on first use, as _LAZY
 
     return read(path, config)
 

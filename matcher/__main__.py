@@ -14,6 +14,7 @@ INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, as shells report a command stopped 
 
 def run() -> None:
     try:
+        # Inside the try: a Ctrl-C while click and the command load is caught below.
         import click
 
         from matcher.cli import main

@@ -21,10 +21,9 @@ from matcher.population import (
     EARTH_RADIUS_KM,
     NO_CODE,
     BoolArray,
-    FloatArray,
     IntArray,
     Population,
-    great_circle_km,
+    can_visit,
     shares,
 )
 from matcher.triage import TIER_HIGH
@@ -52,20 +51,6 @@ def _programme(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -
 
 def _capacity(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
     return pop.v_free[vi] >= 1
-
-
-def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
-    return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
-
-
-def can_visit(
-    pop: Population, ci: IntArray, vi: IntArray, km: FloatArray | None = None
-) -> BoolArray:
-    """Both accept visits and the client lives within the volunteer's travel radius."""
-    km = distance_km(pop, ci, vi) if km is None else km
-    with np.errstate(invalid="ignore"):
-        near = km <= pop.v_radius_km[vi]
-    return near & pop.c_visit[ci] & pop.v_visit[vi]
 
 
 def _contact(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:

@@ -24,6 +24,8 @@ from matcher import vocab
 from matcher.errors import ConfigError, Problem, problems_from_validation
 from matcher.files import read_toml
 from matcher.lifecycle import LIFECYCLE_TOML, Lifecycle
+from matcher.own_words import value_problems
+from matcher.suggest import unknown_word_message
 
 # Every number finite: NaN compares false with every threshold and would switch rules off.
 _SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -239,10 +241,8 @@ class MatchConfig(BaseModel):
     @field_validator("values")
     @classmethod
     def _known_values(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        from matcher import vocab_nl
-
         for field, table in values.items():
-            problems = vocab_nl.value_problems(field, table)
+            problems = value_problems(field, table)
             if problems:
                 raise ValueError(problems[0])
         return values
@@ -250,10 +250,8 @@ class MatchConfig(BaseModel):
     @field_validator("policy")
     @classmethod
     def _known_policy(cls, name: str) -> str:
-        from matcher.policies import POLICY_NAMES
-
-        if name not in POLICY_NAMES:
-            raise ValueError(vocab.unknown_word_message("policy", name, POLICY_NAMES))
+        if name not in vocab.POLICY_NAMES:
+            raise ValueError(unknown_word_message("policy", name, vocab.POLICY_NAMES))
         return name
 
     def with_sheet(self, sheet: str | None) -> MatchConfig:

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.io.geo import gazetteer_for
+from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.population import IntArray, Population, build_population
@@ -63,8 +66,6 @@ def _coerce(items: Sequence[Any], model: type[Client] | type[Volunteer], source:
         try:
             out.append(model.model_validate(item))
         except Exception as error:  # pydantic.ValidationError, or not a mapping at all
-            from pydantic import ValidationError
-
             if not isinstance(error, ValidationError):
                 raise
             problems.extend(problems_from_validation(error, source=source, row=row))
@@ -121,9 +122,6 @@ def _located(
     people: list[Client | Volunteer] = [*clients, *volunteers]
     if all(p.lat is not None or not (p.postcode or p.district or p.place) for p in people):
         return clients, volunteers
-    from matcher.io.geo import gazetteer_for
-    from matcher.locations import locate_all
-
     gazetteer = gazetteer_for(config)
     problems = []
     located: list[list[Any]] = []

@@ -14,12 +14,11 @@ from typing import Any
 import numpy as np
 
 from matcher import vocab
-from matcher.candidates import distance_km
 from matcher.engine import Prepared, assignment_problem
 from matcher.locations import least_precise
 from matcher.models import Client
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
-from matcher.population import Population
+from matcher.population import Population, distance_km
 from matcher.result import Match, MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
 from matcher.terminal import visible_join

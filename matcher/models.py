@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from matcher import vocab
+from matcher.suggest import unknown_word_message
 
 LossType = Literal["partner", "child", "parent", "sibling", "friend", "other", "none"]
 Gender = Literal["f", "m", "x"]
@@ -107,7 +108,7 @@ def _items(value: Any) -> list[str]:
 def _check_word(word: str, kind: str, choices: tuple[str, ...]) -> str:
     normal = vocab.normalise_word(word)
     if normal not in choices:
-        raise PydanticCustomError("unknown_word", vocab.unknown_word_message(kind, normal, choices))
+        raise PydanticCustomError("unknown_word", unknown_word_message(kind, normal, choices))
     return normal
 
 

@@ -14,8 +14,9 @@ from typing import Any
 from matcher.config import MatchConfig
 from matcher.engine import Prepared
 from matcher.result import MatchResult
-from matcher.scoring import CRITERIA, WEIGHT_SCALE, format_weight
+from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible
+from matcher.units import WEIGHT_SCALE
 from matcher.vocab import RISK_TIERS
 
 MATCH_COLUMNS = (

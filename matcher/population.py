@@ -227,3 +227,17 @@ def build_population(
             dtype=bool,
         ),
     )
+
+
+def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
+    return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
+
+
+def can_visit(
+    pop: Population, ci: IntArray, vi: IntArray, km: FloatArray | None = None
+) -> BoolArray:
+    """Both accept visits and the client lives within the volunteer's travel radius."""
+    km = distance_km(pop, ci, vi) if km is None else km
+    with np.errstate(invalid="ignore"):
+        near = km <= pop.v_radius_km[vi]
+    return near & pop.c_visit[ci] & pop.v_visit[vi]

@@ -15,18 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from matcher.explain import pair_reasons
 from matcher.io.kept import KeptColumns
 from matcher.io.workbook_out import Cell, Sheet, format_xlsx
 from matcher.population import Population
 from matcher.result import MatchResult, Unmatched
+from matcher.rounds.propose import RoundProposal
 from matcher.scoring import CRITERIA
 from matcher.wording import REASON_LABELS, unmatched_detail
-
-if TYPE_CHECKING:
-    from matcher.rounds.propose import RoundProposal
 
 WORDS: Final = {
     "en": {

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Final
 
-from matcher.scoring import WEIGHT_SCALE, format_weight
+from matcher.scoring import format_weight
 from matcher.solvers.status import SolveStatus
+from matcher.units import WEIGHT_SCALE
 
 # Why a client got no proposal: a hard rule removed its last option (in the order of
 # candidates.RULES), the only volunteers of its programme are paused (ledger rounds), or others

@@ -18,14 +18,18 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from matcher.candidates import can_visit, distance_km
 from matcher.config import MatchConfig
-from matcher.population import DEPTH_FOR_TIER, NO_CODE, FloatArray, IntArray, Population
+from matcher.population import (
+    DEPTH_FOR_TIER,
+    NO_CODE,
+    FloatArray,
+    IntArray,
+    Population,
+    can_visit,
+    distance_km,
+)
+from matcher.units import WEIGHT_DECIMALS, WEIGHT_SCALE
 
-# Solver weights are integers: one unit is a millionth of a weight point. Printing weights
-# with six decimals therefore shows them exactly, and their sum is the objective exactly.
-WEIGHT_SCALE: Final = 1_000_000
-WEIGHT_DECIMALS: Final = 6
 NEUTRAL: Final = 0.5
 # Three shared slots leave enough room to plan a weekly meeting.
 SLOTS_FOR_FULL_SCORE: Final = 3

@@ -8,7 +8,6 @@ the split a Dutch population study of the bereaved found (tests/test_triage.py c
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Final
 
@@ -18,8 +17,6 @@ import numpy.typing as npt
 from matcher import vocab
 from matcher.config import Triage
 from matcher.models import Client
-
-logger = logging.getLogger("matcher")
 
 TIER_LOW, TIER_MODERATE, TIER_HIGH = 0, 1, 2
 
@@ -91,20 +88,6 @@ def computed_risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArra
         for factor in client.protective_factors:
             protective[row, protective_index[factor]] = True
     return tiers_from_scores(risk_scores(hindering, protective, triage), triage)
-
-
-def warn_without_risk_information(clients: Sequence[Client], source: str) -> None:
-    """Say once when a file gives triage nothing to go on: every client would be low risk."""
-    if not clients or any(
-        client.hindering_factors or client.protective_factors or client.risk_tier
-        for client in clients
-    ):
-        return
-    logger.warning(
-        "%s: no client has a hindering or protective factor or a risk_tier, so every client"
-        " counts as low risk; add those columns to put the most vulnerable first",
-        source,
-    )
 
 
 def overruled_tier(client: Client, triage: Triage) -> str | None:

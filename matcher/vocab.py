@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Final
+from collections.abc import Sequence
+from typing import Final, Literal, get_args
 
 LOSS_TYPES: Final = ("partner", "child", "parent", "sibling", "friend", "other", "none")
 GENDERS: Final = ("f", "m", "x")
@@ -39,6 +40,19 @@ PROTECTIVE_FACTORS: Final = (
 )
 TRAININGS: Final = ("basic", "grief", "life-questions", "life-story", "advanced")
 RISK_TIERS: Final = ("low", "moderate", "high")
+# The matching policies by the names a user types (config `policy`, --policy); the registry
+# in matcher.policies holds one policy object for each, in this order (a test keeps them so).
+PolicyName = Literal[
+    "optimal",
+    "coverage-first",
+    "priority-first",
+    "balanced",
+    "reserve",
+    "greedy",
+    "fifo-greedy",
+    "stable",
+]
+POLICY_NAMES: Final[tuple[str, ...]] = get_args(PolicyName)
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -57,23 +71,13 @@ def is_language_code(word: str) -> bool:
     return bool(_LANGUAGE.match(word))
 
 
-def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+def closest(word: str, choices: Sequence[str]) -> str | None:
     """The most similar valid word, for "did you mean" hints; None when nothing is close."""
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 
 
-def unknown_word_message(kind: str, word: str, choices: tuple[str, ...]) -> str:
-    """`unknown loss type 'partnr'; did you mean 'partner'?` (or the list when nothing is close)."""
-    from matcher import vocab_nl  # the Dutch tables build on this module's vocabularies
-
-    # A vocabulary's hint must be safe ('kind' is Dutch for child, never a typo of 'friend').
-    if kind in vocab_nl.WORDS:
-        suggestion = vocab_nl.suggestion(kind, word, choices)
-    else:
-        suggestion = closest(word, choices)
-    if suggestion is not None:
-        return f"unknown {kind} {word!r}; did you mean {suggestion!r}?"
-    if len(choices) <= 10:
-        return f"unknown {kind} {word!r}; expected one of {', '.join(choices)}"
-    return f"unknown {kind} {word!r}; expected e.g. {', '.join(choices[:6])}, …"
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """`; did you mean 'partner'?` to end a message, or "" when nothing is close."""
+    hint = closest(word, choices)
+    return f"; did you mean {hint!r}?" if hint else ""

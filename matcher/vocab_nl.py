@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Final
 
 from matcher import vocab
@@ -373,37 +373,3 @@ def suggestion(kind: str, word: str, choices: tuple[str, ...]) -> str | None:
     if near_dutch is not None:
         return near_dutch
     return closest_safe(folded, choices)
-
-
-# Her own words ---------------------------------------------------------------------------------
-
-
-def value_problems(field: str, table: Mapping[str, str]) -> list[str]:
-    """What is wrong with a config's `[values.FIELD]` table, as `field: message` lines."""
-    from matcher.models import Client, Volunteer
-
-    known = tuple(dict.fromkeys([*Client.model_fields, *Volunteer.model_fields]))
-    if field not in known:
-        hint = vocab.closest(field, known)
-        return [f"{field}: unknown column" + (f"; did you mean {hint!r}?" if hint else "")]
-    kind = FIELD_WORDS.get(field, ("", False))[0]
-    problems = []
-    for key, target in table.items():
-        for item in re.split(r"[|,]", target):
-            if item.strip() and not _known_word(kind, item):
-                choices = CHOICES.get(kind, ())
-                why = (
-                    vocab.unknown_word_message(kind, vocab.normalise_word(item), choices)
-                    if choices
-                    else "must be two-letter ISO 639-1 codes like 'nl' or 'en'"
-                )
-                problems.append(f"{field}: {key!r} = {target!r}: {why}")
-    return problems
-
-
-def _known_word(kind: str, word: str) -> bool:
-    if not kind:
-        return True  # a free word or text; the row's own validation judges it
-    if kind == "language":
-        return vocab.is_language_code(word.strip().lower()) or fold(word) in _LANGUAGES
-    return vocab.normalise_word(word) in CHOICES[kind] or fold(word) in WORDS[kind]

@@ -18,6 +18,7 @@ from matcher.explain import explain_client, render_explanation
 from matcher.io import read_clients, read_volunteers
 from matcher.io.values import ValueMapper
 from matcher.models import Client
+from matcher.suggest import unknown_word_message
 
 ROUND_DATE = dt.date(2026, 11, 23)
 WEEKEND = tuple(f"{day}-{part}" for day in ("sat", "sun") for part in vocab.DAY_PARTS)
@@ -167,7 +168,7 @@ def test_kind_is_a_child_not_a_misspelt_friend(tmp_path: Path) -> None:
     # The probe: 'kind' got "did you mean 'friend'?".
     path = write(tmp_path, "c.csv", "client_id;programme;contact;loss_type\nK1;r;phone;kind\n")
     assert read_clients(path)[0].loss_type == "child"
-    assert "friend" not in vocab.unknown_word_message("loss type", "kind", vocab.LOSS_TYPES)
+    assert "friend" not in unknown_word_message("loss type", "kind", vocab.LOSS_TYPES)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +189,7 @@ def test_kind_is_a_child_not_a_misspelt_friend(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_hints_are_safe(kind: str, word: str, message: str) -> None:
     choices = vocab_nl.CHOICES[kind]
-    assert vocab.unknown_word_message(kind, word, choices) == message
+    assert unknown_word_message(kind, word, choices) == message
 
 
 def test_an_unknown_dutch_word_is_reported_as_she_wrote_it(tmp_path: Path) -> None:

@@ -294,7 +294,7 @@ def test_report_options_without_a_report_are_a_usage_error(tmp_path: Path) -> No
 def test_library_report_of_a_match_as_the_readme_shows() -> None:
     from matcher.config import MatchConfig
     from matcher.report import round_report
-    from matcher.report.round import RoundInput
+    from matcher.report.round_input import RoundInput
 
     clients = read_clients(ROOT / "examples" / "clients.csv")
     volunteers = read_volunteers(ROOT / "examples" / "volunteers.csv")

@@ -33,6 +33,7 @@ from matcher.file_round import (
 from matcher.io import write_atomic
 from matcher.output import render_table
 from matcher.proposals_book import book_of_match
+from matcher.report import RoundInput, round_report
 from matcher.rounds import open_ledger
 from matcher.rounds.explain_round import render_ledger_explanation
 
@@ -120,10 +121,6 @@ def match(
     files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=excel_nl))
     language = lang or proposal.config.report.lang
     if report_path:
-        # matplotlib and jinja2: the optional report extra, loaded only for a report.
-        from matcher.report import round_report
-        from matcher.report.round import RoundInput
-
         pop = proposal.prepared.population
         round_data = RoundInput.of_match(
             proposal.result, pop.clients, pop.volunteers, proposal.config

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from matcher.report import require_report_extra
+from matcher.report.extra import require_report_extra
 from matcher.report.pseudonyms import load_key
 
 PathLike = str | os.PathLike[str]

@@ -17,6 +17,7 @@ from matcher.io import write_atomic
 from matcher.io.workbook_out import format_xlsx
 from matcher.report import evaluation_report, require_report_extra
 from matcher.report.evaluation_text import evaluation_json, evaluation_sheets, evaluation_text
+from matcher.report.evaluation_texts import evaluation_texts
 from matcher.rounds import open_ledger
 from matcher.terminal import visible, visible_lines
 
@@ -233,9 +234,6 @@ def evaluate(
             found, lang=language, pseudonymise=pseudonymise, min_group_size=k
         )
     if xlsx_path:
-        # The texts live beside the charts: matplotlib, the optional report extra.
-        from matcher.report.evaluation import evaluation_texts
-
         sheets = evaluation_sheets(found, evaluation_texts(language), k if pseudonymise else None)
         files[xlsx_path] = format_xlsx(sheets)
     if files:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -26,13 +25,12 @@ from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.config import load_config
 from matcher.io import write_atomic
 from matcher.proposals_book import book_of_round
+from matcher.report import RoundInput, round_report
 from matcher.rounds import DECLINED_BY, END_REASONS, open_ledger
 from matcher.rounds.explain_round import render_ledger_explanation
+from matcher.rounds.propose import RoundProposal
 from matcher.rounds.render import history_text, proposal_json, proposal_text, status_text
 from matcher.terminal import visible
-
-if TYPE_CHECKING:
-    from matcher.rounds.propose import RoundProposal
 
 
 def id_list(values: Iterable[str]) -> list[str]:
@@ -102,10 +100,6 @@ def propose(
         language = lang or config.report.lang
         files: dict[Path, str | bytes] = {}
         if report_path:
-            # matplotlib and jinja2: the optional report extra, loaded only for a report.
-            from matcher.report import round_report
-            from matcher.report.round import RoundInput
-
             round_data = RoundInput.of_proposal(proposal, config)
             files[Path(report_path)] = round_report(
                 round_data, lang=language, pseudonymise=pseudonymise

@@ -12,6 +12,7 @@ from matcher.cli.options import policy_option, report_options
 from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import load_scenario, scenario_argument
 from matcher.io import write_atomic
+from matcher.report import simulation_report
 from matcher.report.comparison import comparison_files, render
 from matcher.simulate.scenario import chosen_policies, simulate_scenario
 
@@ -74,9 +75,6 @@ def simulate(
         write_atomic(files)
         click.echo(f"\nWrote {out / 'summary.json'}, {out / 'traces.csv'}")
     if report_path:
-        # matplotlib and jinja2: the optional report extra, loaded only for a report.
-        from matcher.report import simulation_report
-
         language = lang or scenario.config.report.lang
         page = simulation_report(scenario.name, result, summary, seed=seed, lang=language)
         write_atomic(report_path, page)

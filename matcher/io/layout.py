@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from matcher import vocab, vocab_nl
 from matcher.errors import Problem
-from matcher.io.sources import RawTable
+from matcher.io.raw_table import RawTable
 
 logger = logging.getLogger("matcher")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -15,14 +16,17 @@ from matcher.io.cells import unquote_cell
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused
+from matcher.io.raw_table import RawTable
 from matcher.io.records import M, Records
-from matcher.io.sources import RawTable, open_table
+from matcher.io.sources import open_table
 from matcher.io.values import ValueMapper
 from matcher.locations import Gazetteer
 from matcher.models import Client, Volunteer
-from matcher.triage import warn_without_risk_information
 
 TableKind = Literal["clients", "volunteers"]
+
+
+logger = logging.getLogger("matcher")
 
 
 def read_clients(
@@ -226,3 +230,17 @@ def _row_problems(
             problem = replace(problem, got=shown_value(value).strip())
         found.append(problem)
     return found
+
+
+def warn_without_risk_information(clients: Sequence[Client], source: str) -> None:
+    """Say once when a file gives triage nothing to go on: every client would be low risk."""
+    if not clients or any(
+        client.hindering_factors or client.protective_factors or client.risk_tier
+        for client in clients
+    ):
+        return
+    logger.warning(
+        "%s: no client has a hindering or protective factor or a risk_tier, so every client"
+        " counts as low risk; add those columns to put the most vulnerable first",
+        source,
+    )

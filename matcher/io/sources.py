@@ -12,14 +12,14 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from matcher.errors import InputError, Problem
 from matcher.files import cannot_read, open_input, read_input
 from matcher.io.json_rows import json_rows
+from matcher.io.raw_table import MAX_COLUMNS, RawTable
+from matcher.io.workbook import WORKBOOK_SUFFIXES, open_workbook
 
 CSV_SUFFIXES: Final = (".csv", ".tsv", ".txt")
 JSON_SUFFIXES: Final = (".json",)
@@ -29,8 +29,6 @@ _SNIFF_BYTES: Final = 8192
 _CHUNK_BYTES: Final = 1 << 20
 _DELIMITERS: Final = (",", ";", "\t")
 _SEP_LINE: Final = re.compile(r"^\s*sep=(.)\s*$")
-# More columns than any export of clients or volunteers has; a million would take minutes.
-MAX_COLUMNS: Final = 1000
 # What a byte the encoding could not read becomes (errors="surrogateescape").
 _UNDECODED: Final = re.compile("[\udc80-\udcff]")
 # A character only UTF-8 (not ASCII) spells: the file is UTF-8, whatever else it holds.
@@ -39,43 +37,12 @@ _ENCODING_NAMES: Final = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-1
 _NUL_BYTE: Final = "holds a NUL byte, which no text file does; is the file damaged?"
 
 
-@dataclass
-class RawTable:
-    """A header and its rows, with the row number a person sees for each.
-
-    A CSV row is a list of text cells under `headers`. A JSON row is the object itself, and
-    `headers` is every key seen, in order: objects need not all use the same keys.
-    """
-
-    source: str
-    headers: list[str]
-    rows: Iterator[tuple[int, list[str]]] | Iterator[tuple[int, dict[str, Any]]]
-    positional: bool = True
-    # Filled while the rows are read (a CSV record that cannot be parsed, a JSON item that is
-    # not an object); a reader adds its own problems to this list to keep them in file order.
-    problems: list[Problem] = field(default_factory=list)
-    handle: IO[str] | None = None
-
-    def __enter__(self) -> RawTable:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self.handle is not None:
-            self.handle.close()
-
-
 def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> RawTable:
     """The file's header and a lazy iterator over its rows; raises InputError for the file.
 
     Use it as a context manager: a CSV file stays open while its rows are read. `sheet`
     picks a workbook's sheet (default: the first); other files have none to pick.
     """
-    from matcher.io.workbook import WORKBOOK_SUFFIXES, open_workbook
 
     source = str(path)
     suffix = Path(path).suffix.lower()

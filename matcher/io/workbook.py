@@ -12,9 +12,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import python_calamine as calamine
+
+from matcher import vocab, vocab_nl
 from matcher.errors import InputError, Problem
 from matcher.files import open_input
-from matcher.io.sources import MAX_COLUMNS, RawTable
+from matcher.io.raw_table import MAX_COLUMNS, RawTable
 
 WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls", ".ods")
 # An encrypted .xlsx is an OLE compound file, not a zip archive.
@@ -27,7 +30,6 @@ _PASSWORD: Final = (
 
 def open_workbook(source: str, path: Path, sheet: str | None = None) -> RawTable:
     """The chosen sheet (default: the first visible one) with its header and numbered rows."""
-    import python_calamine as calamine
 
     # A missing file, a folder or a pipe gets the message every reader gives.
     with open_input(path, source=source) as handle:
@@ -94,15 +96,12 @@ def _sheet_name(source: str, book: Any, wanted: str | None) -> str:
         raise _error(source, "the workbook has no sheets")
     if wanted in names:
         return wanted
-    from matcher import vocab, vocab_nl
-
     # "clienten" finds "Cliënten": case, accents and spaces are easy to get wrong in a name.
     folded = {vocab_nl.fold(name): name for name in names}
     if vocab_nl.fold(wanted) in folded:
         return folded[vocab_nl.fold(wanted)]
 
-    hint = vocab.closest(wanted, names)
-    suggestion = f"; did you mean {hint!r}?" if hint else ""
+    suggestion = vocab.did_you_mean(wanted, names)
     listed = ", ".join(repr(name) for name in names)
     raise _error(source, f"no sheet {wanted!r}{suggestion} (the workbook has {listed})")
 

@@ -18,12 +18,12 @@ from matcher.policies.registry import (
     REGISTRY,
     MatchPolicy,
     PolicyContext,
-    PolicyName,
     PolicySolve,
     policy_table,
 )
 from matcher.policies.reserve import FutureSample
-from matcher.vocab import unknown_word_message
+from matcher.suggest import unknown_word_message
+from matcher.vocab import PolicyName
 
 Policy = Callable[[AssignmentProblem], Assignment]
 

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final
 
 import numpy as np
 
+from matcher.config import MatchConfig
 from matcher.policies.flow import coverage_first, optimal, priority_first
 from matcher.policies.greedy import fifo_greedy, greedy
 from matcher.policies.problem import Assignment, AssignmentProblem
 from matcher.policies.reserve import FutureSample, bootstrap_futures, reserve
 from matcher.policies.stable import stable
-from matcher.scoring import WEIGHT_SCALE
+from matcher.units import WEIGHT_SCALE
 
-if TYPE_CHECKING:
-    from matcher.config import MatchConfig
-
-# The names a user types; kept in step with REGISTRY by a test.
-PolicyName = Literal[
-    "optimal",
-    "coverage-first",
-    "priority-first",
-    "balanced",
-    "reserve",
-    "greedy",
-    "fifo-greedy",
-    "stable",
-]
 # Weeks waited below this count as recent arrivals when reserve estimates the arrival rate.
 RECENT_WEEKS: Final = 4
 

@@ -7,37 +7,36 @@ draws the charts, jinja2 escapes every value into the page).
 
 from __future__ import annotations
 
-import importlib.util
 from typing import TYPE_CHECKING, Any
 
-from matcher.errors import MatcherError
+from matcher.output import versions
+from matcher.report.extra import EXTRA_HINT, ReportError, require_report_extra
+from matcher.report.pseudonyms import Pseudonyms, load_key
+from matcher.report.round_input import RoundInput
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from matcher.report.round import RoundInput
     from matcher.rounds.evaluate import Evaluation
     from matcher.simulate.metrics import Stat
 
-EXTRA_HINT = "the HTML report needs the 'report' extra: pip install 'matcher[report]'"
-
-
-class ReportError(MatcherError):
-    pass
-
-
-def require_report_extra() -> None:
-    """Fail before any work is done when the report cannot be drawn."""
-    missing = [name for name in ("matplotlib", "jinja2") if importlib.util.find_spec(name) is None]
-    if missing:
-        raise ReportError(f"{EXTRA_HINT} (missing: {', '.join(missing)})")
+__all__ = [
+    "EXTRA_HINT",
+    "ReportError",
+    "RoundInput",
+    "evaluation_report",
+    "require_report_extra",
+    "round_report",
+    "simulation_report",
+]
+# The views below draw charts with matplotlib and the pages are jinja2 templates: the optional
+# report extra, imported only when a report is drawn (after require_report_extra).
 
 
 def round_report(data: RoundInput, *, lang: str = "nl", pseudonymise: bool = False) -> str:
     """The round's proposals, who waits and why, who to recruit, a map, loads and tiers."""
     require_report_extra()
-    from matcher.report.pseudonyms import Pseudonyms, load_key
-    from matcher.report.round import round_view
+    from matcher.report.round import round_view  # matplotlib: the report extra
 
     names = Pseudonyms(load_key() if pseudonymise else None)
     return _render("round.html.j2", round_view(data, lang=lang, names=names), names.active)
@@ -54,7 +53,7 @@ def simulation_report(
     """Policies compared: waiting per tier over the weeks, matched share, % of hindsight,
     load balance. Simulated people are nobody, so there is nothing to pseudonymise."""
     require_report_extra()
-    from matcher.report.simulation import simulation_view
+    from matcher.report.simulation import simulation_view  # matplotlib: the report extra
 
     view = simulation_view(scenario, result, summary, seed=seed, lang=lang)
     return _render("simulation.html.j2", view, False)
@@ -66,16 +65,14 @@ def evaluation_report(
     """The funder's figures: funnel, waiting, matches, introductions, check-ins, volunteers.
     Shared (`pseudonymise`): counts below `min_group_size` as "<k", small sources merged."""
     require_report_extra()
-    from matcher.report.evaluation import evaluation_view
+    from matcher.report.evaluation import evaluation_view  # matplotlib: the report extra
 
     k = min_group_size if pseudonymise else None
     return _render("evaluation.html.j2", evaluation_view(evaluation, lang=lang, k=k), pseudonymise)
 
 
 def _render(template: str, view: Any, pseudonymised: bool) -> str:
-    import jinja2
-
-    from matcher.output import versions
+    import jinja2  # the report extra
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("matcher.report", "templates"),

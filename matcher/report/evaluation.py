@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from matcher.report import charts
 from matcher.report.evaluation_text import percent, shareable_sources, weeks
-from matcher.report.evaluation_texts import EVALUATION_TEXTS
+from matcher.report.evaluation_texts import evaluation_texts
 from matcher.report.privacy import count_text
-from matcher.report.texts import texts
 from matcher.rounds.evaluate import STAGES, Evaluation, Funnel
 
 Rows = list[tuple[str, ...]]
@@ -37,10 +36,6 @@ class EvaluationView:
     ages: Rows
     notes: list[str]
     charts: dict[str, charts.Chart] = field(default_factory=dict)
-
-
-def evaluation_texts(lang: str) -> dict[str, str]:
-    return {**texts(lang), **EVALUATION_TEXTS[lang]}
 
 
 def evaluation_view(ev: Evaluation, *, lang: str, k: int | None) -> EvaluationView:

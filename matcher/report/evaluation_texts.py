@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from matcher.report.texts import texts
+
 EVALUATION_TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "evaluation_title": "Evaluation {period}",
@@ -132,3 +134,8 @@ EVALUATION_TEXTS: Final[dict[str, dict[str, str]]] = {
         "clients_n": "cliënten",
     },
 }
+
+
+def evaluation_texts(lang: str) -> dict[str, str]:
+    """The evaluation's words with the report's common ones (headings, privacy notes)."""
+    return {**texts(lang), **EVALUATION_TEXTS[lang]}

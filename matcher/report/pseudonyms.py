@@ -20,7 +20,7 @@ import os
 import secrets
 from pathlib import Path
 
-from matcher.report import ReportError
+from matcher.report.extra import ReportError
 
 KEY_ENV = "MATCHER_PSEUDONYM_KEY"
 # RFC 2104 discourages HMAC keys shorter than the hash's output: 32 bytes for SHA-256.

@@ -6,23 +6,21 @@ round); it recomputes each pair's reasons in the report's language from the peop
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
 
-from matcher.config import MatchConfig
 from matcher.explain import pair_facts
-from matcher.models import Client, Volunteer
+from matcher.models import Client
 from matcher.population import build_population
 from matcher.report import charts
 from matcher.report.privacy import count_text, shareable_recruits
 from matcher.report.pseudonyms import Pseudonyms
 from matcher.report.recruits import Profile, client_profiles, recruits
+from matcher.report.round_input import RoundInput
 from matcher.report.round_map import round_map
 from matcher.report.texts import texts
-from matcher.result import REASON_CODES, MatchResult, Unmatched
+from matcher.result import REASON_CODES, Unmatched
 from matcher.scoring import CRITERIA, format_weight
 from matcher.vocab import RISK_TIERS
 from matcher.wording import (
@@ -35,64 +33,10 @@ from matcher.wording import (
     unmatched_detail,
 )
 
-if TYPE_CHECKING:
-    from matcher.rounds.propose import RoundProposal
-
 # Up to this many volunteers the loads chart has a bar each; above it, a histogram.
 LOAD_BARS_UP_TO = 40
 # Sort key: high-risk clients first in every list.
 HIGH_FIRST = {tier: -k for k, tier in enumerate(RISK_TIERS)}
-
-
-class ProposedPair(Protocol):
-    """A proposal as the engine (Match) or the ledger (rounds.ProposedPair) hands it over."""
-
-    @property
-    def client_id(self) -> str: ...
-    @property
-    def volunteer_id(self) -> str: ...
-    @property
-    def weight_units(self) -> int: ...
-    @property
-    def risk_tier(self) -> str: ...
-    @property
-    def scores(self) -> dict[str, float]: ...
-
-
-@dataclass(frozen=True)
-class RoundInput:
-    clients: Sequence[Client]
-    volunteers: Sequence[Volunteer]  # active_clients = places taken before this round
-    pairs: Sequence[ProposedPair]
-    unmatched: Sequence[Unmatched]
-    config: MatchConfig
-    round_date: dt.date
-    policy: str
-    status: str
-    objective_units: int
-    round_id: int | None = None
-    pinned: frozenset[str] = frozenset()  # clients whose pair the coordinator decided
-
-    @classmethod
-    def of_match(
-        cls,
-        result: MatchResult,
-        clients: Sequence[Client],
-        volunteers: Sequence[Volunteer],
-        config: MatchConfig,
-    ) -> RoundInput:
-        """A round of `matcher.match` (or `matcher match`) on these people."""
-        return cls(clients, volunteers, result.matches, result.unmatched, config,
-                   result.round_date, result.policy, str(result.status),
-                   result.objective_units)  # fmt: skip
-
-    @classmethod
-    def of_proposal(cls, proposal: RoundProposal, config: MatchConfig) -> RoundInput:
-        """A round the ledger has just proposed (it carries the people it was computed on)."""
-        return cls(proposal.clients, proposal.volunteers, proposal.pairs, proposal.waiting,
-                   config, proposal.round_date, proposal.policy, proposal.status,
-                   proposal.objective_units, round_id=proposal.round_id,
-                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned))  # fmt: skip
 
 
 @dataclass(frozen=True)

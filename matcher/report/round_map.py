@@ -8,16 +8,13 @@ whoever lives in a place with fewer (matcher.report.privacy).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from matcher.models import Client, Volunteer
 from matcher.report import charts
 from matcher.report.privacy import count_text, places
-
-if TYPE_CHECKING:
-    from matcher.report.round import RoundInput
+from matcher.report.round_input import RoundInput
 
 KM_PER_DEGREE = 111.2
 

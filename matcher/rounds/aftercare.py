@@ -17,6 +17,7 @@ from matcher import vocab
 from matcher.lifecycle import Lifecycle
 from matcher.rounds import decisions, stored
 from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.due import due
 from matcher.rounds.state import require_client
 
 CHECKIN_OUTCOMES: Final = ("going-well", "concerns", "end")
@@ -127,7 +128,5 @@ def checkin(
 
 def complete_at_cap(tx: Tx, on: dt.date, lifecycle: Lifecycle) -> list[decisions.EndedMatch]:
     """End every active match past its programme's max_match_weeks as `completed`."""
-    from matcher.rounds.due import due
-
     past = due(tx, on, lifecycle).past_end
     return [decisions.end_match(tx, item.client_id, reason="completed", on=on) for item in past]

@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from matcher import vocab
+from matcher.suggest import unknown_word_message
 
 # Every number finite: NaN passes no bound check and inf breaks the generator.
 SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -34,7 +35,7 @@ def _check_shares(
                         f"{kind} {word!r} must be a two-letter ISO 639-1 code like 'en'"
                     )
             elif word not in choices:
-                raise ValueError(vocab.unknown_word_message(kind, word, choices))
+                raise ValueError(unknown_word_message(kind, word, choices))
             if not 0 <= share <= 1:
                 raise ValueError(f"share of {word!r} must be between 0 and 1 (got {share:g})")
             found[word] = share
@@ -165,7 +166,7 @@ def _relative_weights(
     for key, weight in value.items():
         word = vocab.normalise_word(key)
         if word not in choices:
-            raise ValueError(vocab.unknown_word_message(kind, word, choices))
+            raise ValueError(unknown_word_message(kind, word, choices))
         if weight < 0:
             raise ValueError(f"weight of {word!r} must be ≥ 0 (got {weight:g})")
         if weight > 0:

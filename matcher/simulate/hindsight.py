@@ -11,7 +11,6 @@ compared against the LP relaxation's optimum (an upper bound), and the result sa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +22,7 @@ from matcher.errors import SolverError
 from matcher.scoring import CRITERIA
 from matcher.simulate.run import match_value
 from matcher.simulate.world import World
+from matcher.solvers.mip import max_packing_value
 from matcher.vocab import RISK_TIERS
 
 VALUE_SCALE = 10_000
@@ -83,47 +83,15 @@ def hindsight_optimum(
     )
 
     objective = np.rint(worth * VALUE_SCALE)
-    optimum = _solve(matrix, upper, objective, integral=True, time_limit_s=time_limit_s)
+    optimum = max_packing_value(matrix, upper, objective, integral=True, time_limit_s=time_limit_s)
     if optimum is not None:
         return Hindsight(optimum / VALUE_SCALE, exact=True)
     # Not proven within the limit: the LP relaxation's optimum, a bound that is the same on
     # every machine (an incumbent found by then would depend on the machine's speed).
-    bound = _solve(matrix, upper, objective, integral=False, time_limit_s=time_limit_s)
+    bound = max_packing_value(matrix, upper, objective, integral=False, time_limit_s=time_limit_s)
     if bound is None:
         raise SolverError("hindsight model: not even its LP relaxation solved in time")
     return Hindsight(bound / VALUE_SCALE, exact=False)
-
-
-def _solve(
-    matrix: csr_matrix,
-    upper: npt.NDArray[np.float64],
-    objective: npt.NDArray[np.float64],
-    *,
-    integral: bool,
-    time_limit_s: float,
-) -> float | None:
-    """Maximise objective · x for 0 ≤ x ≤ 1, matrix · x ≤ upper; None if not proven optimal."""
-    from ortools.linear_solver.python import model_builder
-
-    n_vars = matrix.shape[1]
-    model = model_builder.Model()  # type: ignore[no-untyped-call]
-    # The helper's stubs misname numpy's array types; the call is as documented.
-    helper: Any = model.helper
-    helper.fill_model_from_sparse_data(
-        np.zeros(n_vars), np.ones(n_vars), objective, np.full(len(upper), -np.inf), upper, matrix
-    )
-    helper.set_maximize(True)
-    if integral:
-        for var in range(n_vars):
-            helper.set_var_integrality(var, True)
-    # HiGHS, through OR-Tools: this LP-tight programme is its strength (CP-SAT left a 17 %
-    # gap on the rural scenario where HiGHS proves the optimum in seconds).
-    solver = model_builder.Solver("highs")
-    solver.set_solver_specific_parameters("output_flag=false")
-    solver.set_time_limit_in_seconds(time_limit_s)
-    if solver.solve(model) != model_builder.SolveStatus.OPTIMAL:
-        return None
-    return float(solver.objective_value)
 
 
 def _ranks(lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:

@@ -11,7 +11,7 @@ from matcher.policies import POLICY_NAMES
 from matcher.scenarios import Scenario, generate
 from matcher.simulate import SimulationResult, simulate
 from matcher.simulate.world import Dynamics, PeopleSampler
-from matcher.vocab import unknown_word_message
+from matcher.suggest import unknown_word_message
 
 WEEKS_PER_YEAR = 52
 

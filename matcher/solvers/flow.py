@@ -67,6 +67,7 @@ def solve_max_weight(
     if int(weight_units.max()) * min(n_clients, n_edges) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("edge weights too large: the total could overflow 64-bit integers")
 
+    # Imported here: OR-Tools takes 0.15 s to load, and `import matcher.solvers` need not wait.
     from ortools.graph.python import min_cost_flow
 
     # Data: only clients and volunteers with an allowed pair enter the network.
