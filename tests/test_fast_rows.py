@@ -90,7 +90,14 @@ def _outcome(reader: Any, path: Path) -> tuple[list[Any], list[str]]:
 
 @pytest.mark.parametrize("kind", ["clients", "volunteers"])
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    # strategies.clients filters dates to 2020-2026, which Hypothesis may find wasteful.
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.filter_too_much,
+        HealthCheck.too_slow,
+    ],
 )
 @given(data=st.data())
 def test_column_reading_equals_row_validation(
