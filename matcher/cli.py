@@ -188,7 +188,6 @@ def match(
         inputs=_input_roles(clients, volunteers, config_path),
     )
     from matcher.engine import solve
-    from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
     from matcher.output import (
         MATCH_COLUMNS,
@@ -196,6 +195,7 @@ def match(
         input_hash,
         match_rows,
         render_table,
+        result_json,
         summary,
         summary_json,
         unmatched_rows,
@@ -205,15 +205,6 @@ def match(
     kept = read_names([(clients, "clients"), (volunteers, "volunteers")], kept_columns, config)
     result = solve(prepared, policy)
     pop = prepared.population
-    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
-    shown = result.matches if output_format == "json" else result.matches[:limit]
-    reasons = {
-        m.client_id: pair_reasons(
-            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
-        )
-        for m in shown
-    }
     digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
@@ -249,19 +240,9 @@ def match(
     # All files or none: a failure leaves the previous round's files as they were.
     write_atomic(files)
     if output_format == "json":
-        payload = dict(
-            data,
-            matches=[
-                dict(zip(MATCH_COLUMNS, row, strict=True), why=reasons[row[0]])
-                for row in match_rows(result)
-            ],
-            unmatched=[
-                dict(zip(UNMATCHED_COLUMNS, row, strict=True)) for row in unmatched_rows(result)
-            ],
-        )
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(result_json(result, data), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_table(result, reasons, limit=limit))
+        click.echo(render_table(result, limit=limit))
         click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
 
 

@@ -15,6 +15,7 @@ import pytest
 import matcher
 from matcher.errors import InputError
 from matcher.rounds import Ledger, LedgerError
+from matcher.rounds.schema import SCHEMA_VERSION
 from tests.ledger_checks import ROOT, check_ledger, rows, snapshot
 
 CLIENTS = ROOT / "examples" / "clients.csv"
@@ -40,7 +41,7 @@ def ledger(path: Path) -> Iterator[Ledger]:
 def test_create_makes_an_owner_only_file_and_refuses_other_files(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     with Ledger.create(path) as ledger:
-        assert ledger.schema_version == 3
+        assert ledger.schema_version == SCHEMA_VERSION
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(LedgerError, match="no ledger here; create one with `matcher db init"):
         Ledger(tmp_path / "missing.db")
@@ -99,7 +100,7 @@ def test_round_keeps_pins_and_accept_makes_matches(ledger: Ledger, path: Path) -
     assert proposal.status == "optimal"
     pinned = [p for p in proposal.pairs if p.pinned]
     assert [(p.client_id, p.volunteer_id) for p in pinned] == [("K002", "V06")]
-    assert pinned[0].reasons.startswith("pinned by the coordinator")
+    assert pinned[0].why().startswith("pinned by the coordinator")
     assert all(p.reasons for p in proposal.pairs)
     stored = json.loads(rows(path, "SELECT config FROM rounds")[0][0])
     assert stored["policy"] == "optimal"

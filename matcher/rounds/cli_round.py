@@ -31,6 +31,7 @@ from matcher.rounds.cli import (
     open_ledger,
 )
 from matcher.terminal import visible
+from matcher.vocab import DECLINED_BY
 
 if TYPE_CHECKING:
     from matcher.rounds.propose import RoundProposal
@@ -138,15 +139,33 @@ def propose(
 @round_group.command("show")
 @click.argument("round_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default="en",
+    show_default=True,
+    help="Language of the reasons (the ledger keeps their facts, so any round in either).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table, or JSON for programs (numbers as numbers, with the facts).",
+)
 @db_option
 @reports_errors
-def show(round_id: int, limit: int | None, db_path: str) -> None:
+def show(round_id: int, limit: int | None, lang: str, output_format: str, db_path: str) -> None:
     """Print a stored round with each pair's decision so far."""
-    from matcher.rounds.render import proposal_text
+    from matcher.rounds.render import proposal_json, proposal_text
 
     with open_ledger(db_path) as ledger:
         proposal = ledger.round(round_id)
-    click.echo(proposal_text(proposal, limit=limit))
+    if output_format == "json":
+        click.echo(json.dumps(proposal_json(proposal, lang), indent=2, ensure_ascii=False))
+    else:
+        click.echo(proposal_text(proposal, limit=limit, lang=lang))
 
 
 @round_group.command("explain")
@@ -196,7 +215,7 @@ def accept(
 @round_group.command("decline")
 @click.argument("round_id", type=int)
 @click.option("--client", "client_id", required=True, help="The client whose pair is declined.")
-@click.option("--by", type=click.Choice(["client", "volunteer", "coordinator"]), required=True)
+@click.option("--by", type=click.Choice(DECLINED_BY), required=True)
 @click.option("--reason", required=True, help="Why, in a few words (kept in the ledger).")
 @date_option("The day it was declined")
 @force_option

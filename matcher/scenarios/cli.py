@@ -149,7 +149,6 @@ def run(
 ) -> None:
     """Generate a round in memory, match it and print the proposals and a summary."""
     from matcher.engine import prepare, solve
-    from matcher.explain import pair_reasons
     from matcher.output import render_table
     from matcher.scenarios import generate
     from matcher.scenarios.show import round_summary
@@ -161,19 +160,10 @@ def run(
     generated_s = time.perf_counter() - started
     prepared = prepare(clients, volunteers, loaded.config, when)
     result = solve(prepared, policy)
-    pop = prepared.population
-    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
-    reasons = {
-        m.client_id: pair_reasons(
-            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
-        )
-        for m in result.matches[:limit]
-    }
     seed_used = loaded.seed if seed is None else seed
     click.echo(
         f"Scenario {loaded.name} (seed {seed_used}): {len(clients):,} clients, "
         f"{len(volunteers):,} volunteers, generated in {generated_s:.2f} s\n"
     )
-    click.echo(render_table(result, reasons, limit=limit))
-    click.echo("\n" + round_summary(result, pop))
+    click.echo(render_table(result, limit=limit))
+    click.echo("\n" + round_summary(result, prepared.population))
