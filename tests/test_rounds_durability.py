@@ -23,9 +23,8 @@ from pathlib import Path
 import pytest
 
 import matcher
-from matcher.rounds import Ledger, LedgerBusyError
+from matcher.rounds import SCHEMA_VERSION, Ledger, LedgerBusyError
 from matcher.rounds.db import BUSY_MESSAGE, FAULT_EXIT_CODE
-from matcher.rounds.schema import SCHEMA_VERSION
 from tests.ledger_checks import ROOT, check_ledger, city_rows, rows, snapshot
 
 DATA = ROOT / "tests" / "data"

@@ -14,8 +14,7 @@ import pytest
 
 import matcher
 from matcher.errors import InputError
-from matcher.rounds import Ledger, LedgerError
-from matcher.rounds.schema import SCHEMA_VERSION
+from matcher.rounds import SCHEMA_VERSION, Ledger, LedgerError
 from tests.ledger_checks import ROOT, check_ledger, rows, snapshot
 
 CLIENTS = ROOT / "examples" / "clients.csv"

@@ -1,6 +1,6 @@
 """A round's facts in the ledger: each proposal's and each waiting client's facts as JSON
-(schema v4), read back into the objects the engine returned, so a stored round is shown in
-either language. Rows an older matcher stored hold only English text: the v4 upgrade reads
+(schema v5), read back into the objects the engine returned, so a stored round is shown in
+either language. Rows an older matcher stored hold only English text: the v5 upgrade reads
 the facts back from it (legacy.py); text that does not fit is shown as it is.
 """
 
@@ -75,7 +75,7 @@ def read_unmatched(row: sqlite3.Row, policy: str) -> Unmatched:
 
 
 def backfill(conn: sqlite3.Connection) -> None:
-    """The v4 upgrade: facts for the rows of older rounds, read back from their English."""
+    """The v5 upgrade: facts for the rows of older rounds, read back from their English."""
     rows = conn.execute("SELECT rowid, reasons FROM proposals WHERE facts IS NULL").fetchall()
     for rowid, text in rows:
         reasons = legacy.pair_reasons(str(text))

@@ -1,4 +1,4 @@
-"""Facts read back from the English sentences an older matcher stored (ledgers before v4).
+"""Facts read back from the English sentences an older matcher stored (ledgers before v5).
 
 Those ledgers kept each pair's reasons and each waiting client's detail only as English
 text. The sentences came from fixed templates, so they are read back into the same facts a
@@ -132,7 +132,7 @@ def _paused(detail: str) -> dict[str, Any] | None:
 
 
 def unmatched_facts(reason: str, detail: str) -> dict[str, Any] | None:
-    """The facts of a stored 'why waiting' sentence, as the v4 `unmatched.facts` column
+    """The facts of a stored 'why waiting' sentence, as the v5 `unmatched.facts` column
     holds them (without programme and policy: the loader takes those from the round)."""
     if reason == "outcompeted":
         return _outcompeted(detail)
