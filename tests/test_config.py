@@ -11,12 +11,12 @@ import pytest
 from pydantic import BaseModel
 
 from matcher.config import (
-    DEFAULT_TOML,
     MatchConfig,
     config_from_dict,
     load_config,
     load_config_or_defaults,
 )
+from matcher.config_toml import DEFAULT_TOML
 from matcher.errors import ConfigError
 
 

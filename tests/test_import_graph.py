@@ -9,12 +9,15 @@ a module-level check but still tie the two modules together.
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "matcher"
+FRONT_ENDS = {"matcher.__main__", "matcher.cli", "matcher.report", "matcher.proposals_book"}
 
 
 def _modules() -> dict[str, Path]:
@@ -132,3 +135,28 @@ def test_only_the_solvers_import_or_tools_and_scipy_optimize() -> None:
             if solver and not name.startswith("matcher.solvers"):
                 found.append(f"{path}:{node.lineno}")
     assert found == []
+
+
+def _contracts() -> list[dict[str, object]]:
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, object]] = pyproject["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def _top_level() -> set[str]:
+    return {".".join(name.split(".")[:2]) for name in MODULES if name != "matcher"}
+
+
+def test_every_module_has_a_layer() -> None:
+    # A new module or package is placed in the layers (pyproject.toml), so the contracts
+    # cover it; import-linter ignores a module that no layer names.
+    (layers,) = [c for c in _contracts() if c["type"] == "layers"]
+    named = {part.strip() for layer in layers["layers"] for part in re.split(r"[|:]", layer)}  # type: ignore[attr-defined]
+    assert sorted(_top_level() - named) == []
+
+
+@pytest.mark.parametrize("forbidden", ["ortools", "click"])
+def test_the_forbidden_contracts_name_every_module_but_their_own(forbidden: str) -> None:
+    (contract,) = [c for c in _contracts() if forbidden in c.get("forbidden_modules", [])]  # type: ignore[operator]
+    allowed = {"ortools": {"matcher.solvers"}, "click": FRONT_ENDS}[forbidden]
+    assert sorted(_top_level() - allowed - set(contract["source_modules"])) == []  # type: ignore[arg-type]

@@ -11,7 +11,8 @@ import click
 from matcher.cli.errors import reports_errors
 from matcher.cli.options import INPUT_PATH, config_option, sheet_option, with_sheet
 from matcher.columns_view import render_columns, view_columns
-from matcher.config import DEFAULT_TOML, load_config, load_config_or_defaults
+from matcher.config import load_config, load_config_or_defaults
+from matcher.config_toml import DEFAULT_TOML
 from matcher.errors import MAX_PROBLEMS_SHOWN, InputError
 from matcher.io.validate import validate_files
 

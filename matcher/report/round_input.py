@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from matcher.config import MatchConfig
+from matcher.facts import Reason
 from matcher.models import Client, Volunteer
 from matcher.result import MatchResult, Unmatched
 from matcher.rounds.propose import RoundProposal
@@ -27,6 +28,8 @@ class ProposedPair(Protocol):
     def risk_tier(self) -> str: ...
     @property
     def scores(self) -> dict[str, float]: ...
+    @property
+    def reasons(self) -> tuple[Reason, ...]: ...
 
 
 @dataclass(frozen=True)

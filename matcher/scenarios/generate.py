@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from matcher import vocab
-from matcher.config import DEFAULT_TOML
+from matcher.config_toml import DEFAULT_TOML
 from matcher.io import neutralise_cell, write_atomic
 from matcher.models import Client, Volunteer
 from matcher.scenarios.draw import BoolArray, FloatArray, IntArray
