@@ -412,3 +412,8 @@ main.add_command(simulate)
 from matcher.cli_columns import columns  # noqa: E402
 
 main.add_command(columns)
+
+from matcher.web.cli import COMMANDS as WEB_COMMANDS  # noqa: E402  (imports click only)
+
+for _command in WEB_COMMANDS:
+    main.add_command(_command)

@@ -195,7 +195,7 @@ def test_a_v1_ledger_upgrades_to_the_current_schema(tmp_path: Path) -> None:
         # The decline recorded by v1 still holds: K003 never gets V01 again.
         assert [(p.client_id, p.volunteer_id) for p in proposal.pairs] == [("K003", "V02")]
         (migrated,) = [e for e in ledger.history() if e.kind == "migrate"]
-        assert migrated.detail == "ledger upgraded from schema v1 to schema v3"
+        assert migrated.detail == "ledger upgraded from schema v1 to schema v4"
     # Old rows survive; v2 backfilled the duration of the match v1 ended.
     after = snapshot(old)
     for table in ("clients", "volunteers", "declines", "proposals"):

@@ -60,7 +60,7 @@ def test_create_makes_an_owner_only_file_and_refuses_other_files(tmp_path: Path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 9")
     conn.close()
-    with pytest.raises(LedgerError, match=r"newer matcher \(schema v9; this one knows up to v3\)"):
+    with pytest.raises(LedgerError, match=r"newer matcher \(schema v9; this one knows up to v4\)"):
         Ledger(path)
 
 

@@ -177,11 +177,17 @@ RECORD_MODELS: dict[str, type[Client] | type[Volunteer]] = {
 }
 
 
+# Not exported: password hashes of web accounts are nobody's data to take along.
+NOT_EXPORTED = frozenset({"web_users"})
+
+
 def export(tx: Tx, out_dir: Path) -> list[Path]:
     """Every table as CSV. A stored record becomes its own columns, so the exported clients
     and volunteers read back with `matcher import`."""
     files = {}
     for table in table_names(tx):
+        if table in NOT_EXPORTED:
+            continue
         cursor = tx.conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
         columns = [d[0] for d in cursor.description]
         rows = [list(row) for row in cursor.fetchall()]
