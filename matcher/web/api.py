@@ -50,15 +50,16 @@ async def _import(request: Request, kind: str, only_valid: bool, on: dt.date | N
     with tempfile.TemporaryDirectory(prefix="matcher-api-") as folder:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith("multipart/form-data"):
-            form = await request.form()
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                raise InputError([Problem("request", None, "file", "give the file to import")])
-            name = safe_name(upload.filename or kind, kind)
-            path = Path(folder) / name
-            with path.open("wb") as out:
-                while chunk := await upload.read(1024 * 1024):
-                    out.write(chunk)
+            async with request.form() as form:  # closes the parser's spooled file
+                upload = form.get("file")
+                if not isinstance(upload, UploadFile):
+                    problem = Problem("request", None, "file", "give the file to import")
+                    raise InputError([problem])
+                name = safe_name(upload.filename or kind, kind)
+                path = Path(folder) / name
+                with path.open("wb") as out:
+                    while chunk := await upload.read(1024 * 1024):
+                        out.write(chunk)
             await run_in_threadpool(check_zip, path, name, settings.max_unzipped_bytes)
         else:
             try:

@@ -81,7 +81,7 @@ class Uploads:
     """Pending uploads between preview and import, each in its own private folder."""
 
     def __init__(self) -> None:
-        self._root = Path(tempfile.mkdtemp(prefix="matcher-uploads-"))
+        self._root: Path | None = None  # made at the first upload, removed when the app stops
         self._pending: dict[str, Upload] = {}
         self._lock = threading.Lock()
 
@@ -96,7 +96,7 @@ class Uploads:
     ) -> Upload:
         name = safe_name(filename, kind)
         upload_id = secrets.token_urlsafe(16)
-        folder = self._root / upload_id
+        folder = self.root / upload_id
         folder.mkdir(mode=0o700)
         path = folder / name
         try:
@@ -133,8 +133,13 @@ class Uploads:
     def close(self) -> None:
         with self._lock:
             self._pending.clear()
-        shutil.rmtree(self._root, ignore_errors=True)
+            if self._root is not None:
+                shutil.rmtree(self._root, ignore_errors=True)
+                self._root = None
 
     @property
     def root(self) -> Path:
-        return self._root
+        with self._lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="matcher-uploads-"))
+            return self._root
