@@ -46,9 +46,16 @@ class Status:
     flags: tuple[str, ...]
     undecided: dict[int, int]  # round -> proposals not yet accepted or declined
     closed_clients: int
+    # All waiting clients; `waiting` holds those from `waiting_offset` on (a page, if asked).
+    n_waiting: int = 0
+    waiting_offset: int = 0
 
 
-def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
+def status(
+    tx: Tx, on: dt.date, config: MatchConfig, *, offset: int = 0, limit: int | None = None
+) -> Status:
+    """`offset`, `limit`: one page of the waiting list (oldest first); only its records are
+    read and triaged, so a page of a long waiting list costs what the page costs."""
     declines: dict[str, list[str]] = defaultdict(list)
     for client_id, volunteer_id, by in tx.all(
         "SELECT client_id, volunteer_id, declined_by FROM declines ORDER BY round_id, rowid"
@@ -62,8 +69,10 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
     )
     rows = tx.all(
         "SELECT client_id, record, waiting_since FROM clients WHERE state = 'waiting'"
-        " ORDER BY waiting_since, client_id"
+        " ORDER BY waiting_since, client_id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
     )
+    counted = tx.one("SELECT count(*) FROM clients WHERE state = 'waiting'")
     clients = [stored.record(tx, Client, "clients", row[0], row["record"]) for row in rows]
     tiers: list[int] = risk_tiers(clients, config.triage).tolist() if clients else []
     waiting = []
@@ -125,6 +134,8 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
         flags=tuple(flags),
         undecided=undecided,
         closed_clients=int(closed[0]) if closed else 0,
+        n_waiting=int(counted[0]) if counted else 0,
+        waiting_offset=offset,
     )
 
 

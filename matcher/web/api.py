@@ -107,8 +107,8 @@ def status(
     """Waiting clients (one page), active matches, volunteer loads, flags, undecided rounds."""
     settings = settings_of(request)
     with ledger_for(request) as ledger:
-        found = ledger.status(on=date, config=settings.config)
-    return m.StatusOut.of(found, offset=offset, limit=limit)
+        found = ledger.status(on=date, config=settings.config, offset=offset, limit=limit)
+    return m.StatusOut.of(found)
 
 
 @router.post("/rounds")

@@ -189,12 +189,12 @@ class StatusOut(_Model):
     closed_clients: int
 
     @classmethod
-    def of(cls, status: Status, *, offset: int, limit: int) -> StatusOut:
+    def of(cls, status: Status) -> StatusOut:
         return cls(
             on=status.on,
-            n_waiting=len(status.waiting),
-            offset=offset,
-            waiting=[WaitingOut.of(w) for w in status.waiting[offset : offset + limit]],
+            n_waiting=status.n_waiting,
+            offset=status.waiting_offset,
+            waiting=[WaitingOut.of(w) for w in status.waiting],
             active=[ActiveOut.of(a) for a in status.active],
             volunteers=[LoadOut.of(v) for v in status.volunteers],
             flags=list(status.flags),

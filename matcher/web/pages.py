@@ -44,14 +44,14 @@ def _back(to: str) -> Response:
 @router.get("/")
 def overview(request: Request, number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
     settings = settings_of(request)
-    with ledger_for(request) as ledger:
-        status = ledger.status(config=settings.config)
     size = settings.page_size
-    pages = max(1, math.ceil(len(status.waiting) / size))
-    number = min(number, pages)
-    shown = status.waiting[(number - 1) * size : number * size]
-    return page(request, "overview.html.j2", status=status, waiting=shown, page_number=number,
-                pages=pages)  # fmt: skip
+    with ledger_for(request) as ledger:
+        status = ledger.status(config=settings.config, offset=(number - 1) * size, limit=size)
+        pages = max(1, math.ceil(status.n_waiting / size))
+        if number > pages:  # past the end (the list got shorter): the last page
+            number = pages
+            status = ledger.status(config=settings.config, offset=(number - 1) * size, limit=size)
+    return page(request, "overview.html.j2", status=status, page_number=number, pages=pages)
 
 
 # -------------------------------------------------------------------------------------- import

@@ -38,7 +38,7 @@ def client_page(request: Request, client_id: str) -> Response:
     with ledger_for(request) as ledger:
         found = client_record(ledger, client_id)
         events = ledger.history(client_id=client_id)
-        status = ledger.status(config=settings_of(request).config)
+        status = ledger.status(config=settings_of(request).config, limit=0)
     active = next((a for a in status.active if a.client_id == client_id), None)
     return page(request, "client.html.j2", record=found, fields=_fields(found.client),
                 events=events, active=active, end_reasons=END_REASONS)  # fmt: skip
@@ -73,7 +73,7 @@ def volunteer_page(request: Request, volunteer_id: str) -> Response:
     with ledger_for(request) as ledger:
         found = volunteer_record(ledger, volunteer_id)
         events = ledger.history(volunteer_id=volunteer_id)
-        status = ledger.status(config=settings_of(request).config)
+        status = ledger.status(config=settings_of(request).config, limit=0)
     load = next((v for v in status.volunteers if v.volunteer_id == volunteer_id), None)
     active = [a for a in status.active if a.volunteer_id == volunteer_id]
     return page(request, "volunteer.html.j2", record=found, fields=_fields(found.volunteer),
