@@ -15,7 +15,7 @@ import pytest
 
 from matcher.io.workbook_out import Sheet, format_xlsx
 from matcher.rounds import Ledger
-from tests.browser_support import PHONE, overflows_horizontally, save_artifacts
+from tests.browser_support import ARTIFACTS_DIR, PHONE, overflows_horizontally, save_artifacts
 from tests.web_support import EXAMPLES, TOKEN, make_app, make_ledger, serving
 
 if TYPE_CHECKING:
@@ -92,6 +92,8 @@ def test_two_weekly_rounds_through_the_pages(browser: Browser, tmp_path: Path) -
         page.click("form[action='/rounds'] button[type=submit]")
         page.wait_for_url(f"{base}/rounds/1")
         save_artifacts(page, "web-round-1")
+        # The README's picture (docs/web-round.png is a copy): the top of the round's page.
+        page.screenshot(path=ARTIFACTS_DIR / "web-round-1-top.png")
         with _ledger(db) as ledger:
             first = ledger.round(1)
         assert len(first.pairs) >= 3
