@@ -60,9 +60,8 @@ def test_create_makes_an_owner_only_file_and_refuses_other_files(tmp_path: Path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 9")
     conn.close()
-    with pytest.raises(
-        LedgerError, match=rf"newer matcher \(schema v9; this one knows up to v{SCHEMA_VERSION}\)"
-    ):
+    newer = rf"newer matcher \(schema v9; this one knows up to v{SCHEMA_VERSION}\)"
+    with pytest.raises(LedgerError, match=newer):
         Ledger(path)
 
 

@@ -306,9 +306,9 @@ def resume(volunteer_id: str, db_path: str) -> None:
 
 def register(main: click.Group) -> None:
     """Add the ledger commands to the `matcher` group."""
-    from matcher.rounds import cli_round
+    from matcher.rounds import cli_programme, cli_round
 
     for command in (db_group, import_group, pin, unpin, volunteer_group):
         main.add_command(command)
-    for command in cli_round.COMMANDS:
+    for command in (*cli_round.COMMANDS, *cli_programme.COMMANDS):
         main.add_command(command)

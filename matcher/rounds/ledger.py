@@ -39,6 +39,7 @@ from matcher.rounds.db import (
     transaction,
     utc_now,
 )
+from matcher.rounds.ledger_programme import ProgrammeMethods
 from matcher.rounds.propose import RoundProposal, load_round, propose_round
 from matcher.rounds.schema import (
     SCHEMA_VERSION,
@@ -53,8 +54,9 @@ from matcher.rounds.stored import Damage
 T = TypeVar("T")
 
 
-class Ledger:
-    """A durable record of clients, volunteers, rounds, decisions and matches (SQLite)."""
+class Ledger(ProgrammeMethods):
+    """A durable record of clients, volunteers, rounds, decisions and matches (SQLite), and of
+    the programme around them: outreach, introductions, check-ins (see ProgrammeMethods)."""
 
     def __init__(
         self,
