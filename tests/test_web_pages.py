@@ -104,6 +104,10 @@ def test_reports_are_downloads_of_the_round_report_and_the_export(db: Path) -> N
     assert "K001" in report.text and "<html" in report.text
     english = client.get("/reports/rounds/1.html?lang=en").text
     assert "Proposals" in english
+    book = client.get("/reports/rounds/1.xlsx")
+    assert book.status_code == 200
+    sheets = zipfile.ZipFile(io.BytesIO(book.content)).namelist()
+    assert "xl/worksheets/sheet1.xml" in sheets
     export = client.get("/reports/export.zip")
     names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
     assert "clients.csv" in names and "web_users.csv" not in names  # no password hashes

@@ -1,4 +1,5 @@
-"""Rapporten: the round report (the same HTML as `round propose --report`) and the export.
+"""Rapporten: the round report (the same HTML as `round propose --report`), the proposals
+workbook and the export.
 
 Both are downloads: a report or a zip of the ledger's tables is a file to keep, and as a
 download the report's own inline style never runs under the app's strict page policy.
@@ -14,6 +15,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import Response
 
+from matcher.proposals_book import Book, BookPair, proposals_workbook
 from matcher.report import round_report
 from matcher.report.round import RoundInput
 from matcher.rounds.lookup import latest_round_id, round_people
@@ -48,6 +50,25 @@ def round_report_file(request: Request, round_id: int) -> Response:
     )  # fmt: skip
     html = round_report(data, lang=language(request))
     return _download(html.encode(), f"round-{round_id}.html", "text/html")
+
+
+@router.get("/reports/rounds/{round_id}.xlsx")
+def proposals_file(request: Request, round_id: int) -> Response:
+    """The proposals workbook of a stored round, from what the ledger stored for it."""
+    with ledger_for(request) as ledger:
+        proposal = ledger.round(round_id)
+        people = round_people(ledger, round_id)
+    programme = {c.client_id: c.programme for c in people.clients}
+    pairs = tuple(
+        BookPair(p.client_id, p.volunteer_id, programme.get(p.client_id, ""), p.risk_tier,
+                 None, None, p.reasons, p.weight_units, p.scores)
+        for p in proposal.pairs
+    )  # fmt: skip
+    waiting = tuple((u, programme.get(u.client_id, "")) for u in proposal.waiting)
+    book = Book(language(request), pairs, waiting, proposal.round_date, proposal.policy,
+                proposal.status, proposal.n_waiting)  # fmt: skip
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(proposals_workbook(book), f"round-{round_id}.xlsx", media)
 
 
 @router.get("/reports/export.zip")
