@@ -256,6 +256,14 @@ class MatchConfig(BaseModel):
             raise ValueError(vocab.unknown_word_message("policy", name, POLICY_NAMES))
         return name
 
+    def with_sheet(self, sheet: str | None) -> MatchConfig:
+        """This config reading both kinds of file from `sheet` (a command's --sheet), if given."""
+        if sheet is None:
+            return self
+        both = {"clients_sheet": sheet, "volunteers_sheet": sheet}
+        columns = self.columns.model_copy(update=both)
+        return self.model_copy(update={"columns": columns})
+
 
 def load_config(path: str | Path | None) -> MatchConfig:
     """Read a TOML config; every problem at once, unknown keys with the closest known key."""

@@ -32,6 +32,7 @@ from matcher.rounds.db import (
     DEFAULT_BUSY_TIMEOUT_S,
     LedgerError,
     Tx,
+    busy_timeout_from_env,
     connect,
     create_file,
     not_a_ledger,
@@ -387,3 +388,13 @@ def _config(config: MatchConfig | Mapping[str, Any] | None, policy: str | None) 
         # Validated like a config file's `policy`, so an unknown name lists the known ones.
         config = config_from_dict({**config.model_dump(), "policy": policy}, source="--policy")
     return config
+
+
+def open_ledger(db_path: str) -> Ledger:
+    """The ledger at `db_path`, waiting for another writer as $MATCHER_BUSY_TIMEOUT_S says."""
+    return Ledger(db_path, busy_timeout_s=busy_timeout_from_env())
+
+
+def create_ledger(db_path: str) -> Ledger:
+    """A new ledger at `db_path` (readable by its owner only), or the old one upgraded."""
+    return Ledger.create(db_path, busy_timeout_s=busy_timeout_from_env())

@@ -8,10 +8,16 @@ import json
 
 import click
 
-from matcher.cli_config import date_type
-from matcher.cli_errors import reports_errors
-from matcher.cli_outputs import check_distinct_outputs
-from matcher.rounds.cli import config_option, date_option, day, db_option, open_ledger
+from matcher.cli.errors import reports_errors
+from matcher.cli.ledger import LEDGER_CONFIG_HELP
+from matcher.cli.options import config_option, date_option, date_type, day, db_option, lang_option
+from matcher.cli.outputs import check_distinct_outputs
+from matcher.config import load_config
+from matcher.io import write_atomic
+from matcher.io.workbook_out import format_xlsx
+from matcher.report import evaluation_report, require_report_extra
+from matcher.report.evaluation_text import evaluation_json, evaluation_sheets, evaluation_text
+from matcher.rounds import open_ledger
 from matcher.terminal import visible, visible_lines
 
 # ----------------------------------------------------------------------------------- outreach
@@ -30,7 +36,7 @@ def outreach_group() -> None:
 @click.option("--source", default="", help="Where it came from: the municipal register, a GP"
               " practice, a social worker, self (no names of people).")  # fmt: skip
 @date_option("The day the letter was sent or the referral came in")
-@db_option
+@db_option()
 @reports_errors
 def outreach_add(
     client_id: str, programme: str, channel: str, source: str, on: dt.datetime | None, db_path: str
@@ -49,16 +55,14 @@ def outreach_add(
     type=click.Choice(["not-reached", "reached", "declined", "appointment"]),
     required=True,
 )
-@config_option
+@config_option(LEDGER_CONFIG_HELP)
 @date_option("The day of the call")
-@db_option
+@db_option()
 @reports_errors
 def outreach_contact(
     client_id: str, outcome: str, config_path: str | None, on: dt.datetime | None, db_path: str
 ) -> None:
     """A call to ID and its outcome (at most [lifecycle] max_attempts calls not reaching them)."""
-    from matcher.config import load_config
-
     config = load_config(config_path)
     with open_ledger(db_path) as ledger:
         found = ledger.outreach_contact(client_id, outcome=outcome, on=day(on), config=config)
@@ -75,7 +79,7 @@ def outreach_contact(
 @click.argument("client_id", metavar="ID")
 @click.option("--reason", required=True, help="Why: no need, referred elsewhere, not reached …")
 @date_option("The day outreach ended")
-@db_option
+@db_option()
 @reports_errors
 def outreach_close(client_id: str, reason: str, on: dt.datetime | None, db_path: str) -> None:
     """End outreach to ID without a client."""
@@ -90,7 +94,7 @@ def outreach_close(client_id: str, reason: str, on: dt.datetime | None, db_path:
 @click.command("introduce")
 @click.argument("client_id", metavar="CLIENT")
 @date_option("The day of the introductory meeting")
-@db_option
+@db_option()
 @reports_errors
 def introduce(client_id: str, on: dt.datetime | None, db_path: str) -> None:
     """CLIENT met the volunteer; within [lifecycle] introduction_days either side may say no."""
@@ -105,7 +109,7 @@ def introduce(client_id: str, on: dt.datetime | None, db_path: str) -> None:
 @click.command("confirm")
 @click.argument("client_id", metavar="CLIENT")
 @date_option("The day both said yes")
-@db_option
+@db_option()
 @reports_errors
 def confirm(client_id: str, on: dt.datetime | None, db_path: str) -> None:
     """Both sides go on after the introduction ("klik")."""
@@ -128,7 +132,7 @@ def confirm(client_id: str, on: dt.datetime | None, db_path: str) -> None:
     help="With --outcome end: how the match ends.",
 )  # fmt: skip
 @date_option("The day of the check-in")
-@db_option
+@db_option()
 @reports_errors
 def checkin(
     client_id: str, outcome: str, note: str, end_reason: str, on: dt.datetime | None, db_path: str
@@ -145,14 +149,12 @@ def checkin(
 
 
 @click.command("complete")
-@config_option
+@config_option(LEDGER_CONFIG_HELP)
 @date_option("The day the matches end")
-@db_option
+@db_option()
 @reports_errors
 def complete(config_path: str | None, on: dt.datetime | None, db_path: str) -> None:
     """End every match past its programme's max_match_weeks as completed (one transaction)."""
-    from matcher.config import load_config
-
     config = load_config(config_path)
     with open_ledger(db_path) as ledger:
         ended = ledger.complete_at_cap(on=day(on), config=config)
@@ -185,20 +187,15 @@ def complete(config_path: str | None, on: dt.datetime | None, db_path: str) -> N
     default=None,
     help="Also write the figures as a workbook.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default=None,
-    help="Language of the report and workbook (default: the config's [report] lang).",
-)
+@lang_option("Language of the report and workbook (default: the config's [report] lang).")
 @click.option(
     "--pseudonymise",
     is_flag=True,
     help="For sharing: counts below [report]"
     " min_group_size as <k, small sources merged (report and workbook).",
 )
-@config_option
-@db_option
+@config_option(LEDGER_CONFIG_HELP)
+@db_option()
 @reports_errors
 def evaluate(
     start: dt.datetime | None,
@@ -213,16 +210,10 @@ def evaluate(
     db_path: str,
 ) -> None:
     """The funder's figures for a period: funnel, waiting, matches, check-ins, volunteers."""
-    from matcher.config import load_config
-    from matcher.io import write_atomic
-    from matcher.report.evaluation_text import evaluation_json, evaluation_text
-
     if (pseudonymise or lang) and not (report_path or xlsx_path):
         option = "--pseudonymise" if pseudonymise else "--lang"
         raise click.UsageError(f"{option} is about the files: add --report FILE.html or --xlsx")
     if report_path:
-        from matcher.report import require_report_extra
-
         require_report_extra()
     config = load_config(config_path)
     check_distinct_outputs({"--report": report_path, "--xlsx": xlsx_path},
@@ -238,15 +229,12 @@ def evaluate(
     k = config.report.min_group_size
     files: dict[str, str | bytes] = {}
     if report_path:
-        from matcher.report import evaluation_report
-
         files[report_path] = evaluation_report(
             found, lang=language, pseudonymise=pseudonymise, min_group_size=k
         )
     if xlsx_path:
-        from matcher.io.workbook_out import format_xlsx
+        # The texts live beside the charts: matplotlib, the optional report extra.
         from matcher.report.evaluation import evaluation_texts
-        from matcher.report.evaluation_text import evaluation_sheets
 
         sheets = evaluation_sheets(found, evaluation_texts(language), k if pseudonymise else None)
         files[xlsx_path] = format_xlsx(sheets)
@@ -258,6 +246,3 @@ def evaluate(
         click.echo(visible_lines(evaluation_text(found)))
     for path in files:
         click.echo(f"Wrote {path}", err=output_format == "json")
-
-
-COMMANDS = (outreach_group, introduce, confirm, checkin, complete, evaluate)

@@ -1,4 +1,4 @@
-"""`matcher serve` and `matcher user`: thin commands; the app itself is in matcher.web.app."""
+"""`matcher serve` and `matcher user`: thin commands; the app itself is matcher.web."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import webbrowser
 
 import click
 
-from matcher.cli_config import config_path_default
-from matcher.cli_errors import reports_errors
-from matcher.rounds.cli import db_option, open_ledger
+from matcher.cli.errors import reports_errors
+from matcher.cli.options import config_path_default, db_option
+from matcher.rounds import open_ledger
 
 
 @click.command("serve")
-@db_option
+@db_option()
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -116,7 +116,7 @@ def user_group() -> None:
     envvar="MATCHER_PASSWORD",
     help="Asked for when not given (or set MATCHER_PASSWORD).",
 )
-@db_option
+@db_option()
 @reports_errors
 def user_add(name: str, role: str, password: str, db_path: str) -> None:
     """Add the account NAME, or give it a new password and role."""  # fmt: skip
@@ -128,7 +128,7 @@ def user_add(name: str, role: str, password: str, db_path: str) -> None:
 
 
 @user_group.command("list")
-@db_option
+@db_option()
 @reports_errors
 def user_list(db_path: str) -> None:
     """The accounts and their roles."""
@@ -144,7 +144,7 @@ def user_list(db_path: str) -> None:
 
 @user_group.command("remove")
 @click.argument("name")
-@db_option
+@db_option()
 @reports_errors
 def user_remove(name: str, db_path: str) -> None:
     """Remove the account NAME (sessions already open end when the server restarts)."""
@@ -153,6 +153,3 @@ def user_remove(name: str, db_path: str) -> None:
     with open_ledger(db_path) as ledger:
         remove_account(ledger, name)
     click.echo(f"Removed account {name}.")
-
-
-COMMANDS = (serve, user_group)
