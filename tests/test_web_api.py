@@ -18,6 +18,7 @@ from matcher.rounds import Ledger
 from tests.web_support import (
     BEARER,
     EXAMPLES,
+    TOKEN,
     client_for,
     fastapi_of,
     make_app,
@@ -106,6 +107,9 @@ def test_every_route_answers_as_described_and_the_ledger_agrees(empty_db: Path) 
     pairs = proposed["pairs"]
     assert len(pairs) >= 3
     assert api("GET", f"/api/v1/rounds/{round_id}", 200)["pairs"] == pairs
+    dutch = api("GET", f"/api/v1/rounds/{round_id}?lang=nl", 200)["pairs"]
+    assert [p["reasons"] for p in dutch] == [p["reasons"] for p in pairs]  # the same facts
+    assert [p["why"] for p in dutch] != [p["why"] for p in pairs]  # in other words
     api("GET", "/api/v1/rounds/99", 404)
     kept, declined = pairs[0]["client_id"], pairs[1]["client_id"]
     accepted = api("POST", f"/api/v1/rounds/{round_id}/accept", 200,
@@ -217,3 +221,22 @@ def test_the_web_app_and_the_cli_share_the_ledger_one_writer_at_a_time(tmp_path:
         assert len(rounds) == codes.count(200) + 1
         undecided = ledger.status().undecided
         assert list(undecided) == [max(rounds)]  # earlier proposals superseded, none half-done
+
+
+def test_the_readme_python_client_runs(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx2
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The HTTP API") :]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start : section.index("```", start)]
+    assert len(code.strip().splitlines()) <= 10
+    with Ledger(empty_db) as ledger:
+        ledger.import_volunteers(read_volunteers(EXAMPLES / "volunteers.csv"))
+    monkeypatch.setitem(sys.modules, "httpx", httpx2)  # the client the tests install
+    with serving(make_app(empty_db)) as url:
+        code = code.replace("http://127.0.0.1:8765", url)
+        exec(compile(code, "README.md", "exec"), {"TOKEN": TOKEN, "new_intakes": _rows("clients")})
+    with Ledger(empty_db) as ledger:
+        active = ledger.status(limit=0).active
+        assert active and all(m.round_id == 1 for m in active)

@@ -112,20 +112,24 @@ def status(
 
 
 @router.post("/rounds")
-def propose(request: Request, body: m.ProposeRequest | None = None) -> m.RoundOut:
-    """Propose a round for waiting clients and free places; stored, with its facts."""
+def propose(
+    request: Request, body: m.ProposeRequest | None = None, lang: m.Language = "en"
+) -> m.RoundOut:
+    """Propose a round for waiting clients and free places; stored, with its facts (the words
+    in `lang`)."""
     body = body or m.ProposeRequest()
     with ledger_for(request) as ledger:
         proposal = ledger.propose(
             settings_of(request).config, policy=body.policy, round_date=body.date
         )
-    return m.RoundOut.of(proposal)
+    return m.RoundOut.of(proposal, lang)
 
 
 @router.get("/rounds/{round_id}")
-def get_round(request: Request, round_id: int) -> m.RoundOut:
+def get_round(request: Request, round_id: int, lang: m.Language = "en") -> m.RoundOut:
+    """A stored round with each pair's decision so far (the words in `lang`)."""
     with ledger_for(request) as ledger:
-        return m.RoundOut.of(ledger.round(round_id))
+        return m.RoundOut.of(ledger.round(round_id), lang)
 
 
 @router.post("/rounds/{round_id}/accept")

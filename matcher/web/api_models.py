@@ -7,11 +7,12 @@ adds no computation, and a field the library gains shows here only when it is ad
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from matcher.errors import Problem
+from matcher.facts import reasons_to_json
 from matcher.result import Unmatched
 from matcher.rounds import (
     ActiveMatch,
@@ -25,7 +26,9 @@ from matcher.rounds import (
     WaitingClient,
 )
 from matcher.rounds.state import Load
+from matcher.wording import unmatched_detail
 
+Language = Literal["nl", "en"]
 DeclinedBy = Literal["client", "volunteer", "coordinator"]
 EndReason = Literal[
     "completed", "client-stopped", "volunteer-stopped", "moved", "referred", "deceased", "other"
@@ -209,28 +212,44 @@ class PairOut(_Model):
     weight_units: int
     risk_tier: str
     scores: dict[str, float]
-    reasons: str
     pinned: bool
     decision: str | None
+    facts: dict[str, Any] | None  # distance, contact, shared slots, … (None: an old round)
+    reasons: list[Any]  # why the pair fits, as facts: [kind, values]
+    why: str  # the reasons in words, in the asked language
 
     @classmethod
-    def of(cls, pair: ProposedPair) -> PairOut:
-        return cls(**vars(pair))
+    def of(cls, pair: ProposedPair, lang: str) -> PairOut:
+        return cls(
+            client_id=pair.client_id,
+            volunteer_id=pair.volunteer_id,
+            weight_units=pair.weight_units,
+            risk_tier=pair.risk_tier,
+            scores=pair.scores,
+            pinned=pair.pinned,
+            decision=pair.decision,
+            facts=None if pair.facts is None else pair.facts.to_dict(),
+            reasons=reasons_to_json(pair.reasons),
+            why=pair.why(lang),
+        )
 
 
 class UnmatchedOut(_Model):
     client_id: str
     risk_tier: str
     reason: str
-    detail: str
+    facts: dict[str, Any]  # options left after each rule, the best volunteer, …
+    detail: str  # why, in words, in the asked language
 
     @classmethod
-    def of(cls, unmatched: Unmatched) -> UnmatchedOut:
+    def of(cls, unmatched: Unmatched, lang: str) -> UnmatchedOut:
+        found = unmatched.to_dict()
         return cls(
             client_id=unmatched.client_id,
             risk_tier=unmatched.risk_tier,
             reason=unmatched.reason,
-            detail=unmatched.detail,
+            facts={k: v for k, v in found.items() if k not in ("client_id", "risk_tier", "reason")},
+            detail=unmatched_detail(unmatched, lang, weights=True),
         )
 
 
@@ -248,7 +267,7 @@ class RoundOut(_Model):
     waiting: list[UnmatchedOut]
 
     @classmethod
-    def of(cls, proposal: RoundProposal) -> RoundOut:
+    def of(cls, proposal: RoundProposal, lang: str = "en") -> RoundOut:
         return cls(
             round_id=proposal.round_id,
             round_date=proposal.round_date,
@@ -259,8 +278,8 @@ class RoundOut(_Model):
             n_waiting=proposal.n_waiting,
             n_volunteers=proposal.n_volunteers,
             superseded=proposal.superseded,
-            pairs=[PairOut.of(p) for p in proposal.pairs],
-            waiting=[UnmatchedOut.of(u) for u in proposal.waiting],
+            pairs=[PairOut.of(p, lang) for p in proposal.pairs],
+            waiting=[UnmatchedOut.of(u, lang) for u in proposal.waiting],
         )
 
 

@@ -16,7 +16,7 @@ from matcher.scoring import CRITERIA
 from matcher.vocab import RISK_TIERS
 from matcher.web.security import CSRF_FIELD, Principal
 from matcher.web.texts import WORDS
-from matcher.wording import LANGUAGES, REASON_LABELS
+from matcher.wording import LANGUAGES, REASON_LABELS, unmatched_detail
 
 
 @functools.cache
@@ -65,6 +65,10 @@ def page(request: Request, template: str, code: int = 200, **values: Any) -> HTM
             csrf_field=CSRF_FIELD,
             csrf=who.csrf if who and who.csrf else "",
             path=request.url.path,
+            # A proposal's reasons and a waiting client's detail, from their facts, in the
+            # page's language.
+            why=lambda pair: pair.why(lang),
+            detail=lambda unmatched: unmatched_detail(unmatched, lang),
             **values,
         )
     )

@@ -54,18 +54,20 @@ def round_report_file(request: Request, round_id: int) -> Response:
 
 @router.get("/reports/rounds/{round_id}.xlsx")
 def proposals_file(request: Request, round_id: int) -> Response:
-    """The proposals workbook of a stored round, from what the ledger stored for it."""
+    """The proposals workbook of a stored round, from the facts the ledger stored for it."""
     with ledger_for(request) as ledger:
         proposal = ledger.round(round_id)
         people = round_people(ledger, round_id)
     programme = {c.client_id: c.programme for c in people.clients}
+    lang = language(request)
     pairs = tuple(
         BookPair(p.client_id, p.volunteer_id, programme.get(p.client_id, ""), p.risk_tier,
-                 None, None, p.reasons, p.weight_units, p.scores)
+                 p.facts.distance_km if p.facts else None, p.facts.contact if p.facts else None,
+                 p.why(lang), p.weight_units, p.scores)
         for p in proposal.pairs
     )  # fmt: skip
     waiting = tuple((u, programme.get(u.client_id, "")) for u in proposal.waiting)
-    book = Book(language(request), pairs, waiting, proposal.round_date, proposal.policy,
+    book = Book(lang, pairs, waiting, proposal.round_date, proposal.policy,
                 proposal.status, proposal.n_waiting)  # fmt: skip
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(proposals_workbook(book), f"round-{round_id}.xlsx", media)
