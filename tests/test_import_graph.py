@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "matcher"
-FRONT_ENDS = {"matcher.__main__", "matcher.cli", "matcher.report", "matcher.proposals_book"}
+FRONT_ENDS = {
+    "matcher.__main__",
+    "matcher.cli",
+    "matcher.web",
+    "matcher.report",
+    "matcher.proposals_book",
+}
 
 
 def _modules() -> dict[str, Path]:

@@ -5,12 +5,17 @@ from __future__ import annotations
 import sys
 import threading
 import webbrowser
+from pathlib import Path
 
 import click
 
 from matcher.cli.errors import reports_errors
 from matcher.cli.options import config_path_default, db_option
+from matcher.config import load_config
 from matcher.rounds import open_ledger
+from matcher.rounds.accounts import accounts, add_account, has_accounts, remove_account
+from matcher.web import require_web_extra
+from matcher.web.settings import WebSettings, is_loopback
 
 
 @click.command("serve")
@@ -56,23 +61,17 @@ def serve(
     max_upload_mb: int,
 ) -> None:
     """The weekly round in a browser, and an HTTP API (/api/v1), on the ledger --db."""  # fmt: skip
-    from pathlib import Path
-
-    from matcher.config import load_config
-    from matcher.web import require_web_extra
-
     require_web_extra()
+    # The web extra (uvicorn, FastAPI), loaded only to serve, after the check above.
     import uvicorn
 
-    from matcher.rounds.accounts import has_accounts
     from matcher.web import create_app
-    from matcher.web.settings import WebSettings, is_loopback
 
     config = load_config(config_path)
     with open_ledger(db_path) as ledger:  # refuses a missing or foreign file before serving
-        accounts = has_accounts(ledger)
+        with_accounts = has_accounts(ledger)
     network = not is_loopback(host)
-    if network and not accounts:
+    if network and not with_accounts:
         raise click.ClickException(
             f"--host {host}: on a network people log in with accounts, and the ledger has none;"
             f" add one with `matcher user add NAME --db {db_path}`"
@@ -120,8 +119,6 @@ def user_group() -> None:
 @reports_errors
 def user_add(name: str, role: str, password: str, db_path: str) -> None:
     """Add the account NAME, or give it a new password and role."""  # fmt: skip
-    from matcher.rounds.accounts import add_account
-
     with open_ledger(db_path) as ledger:
         new = add_account(ledger, name, password, role=role)
     click.echo(f"{'Added' if new else 'Updated'} account {name} ({role}) in {db_path}.")
@@ -132,8 +129,6 @@ def user_add(name: str, role: str, password: str, db_path: str) -> None:
 @reports_errors
 def user_list(db_path: str) -> None:
     """The accounts and their roles."""
-    from matcher.rounds.accounts import accounts
-
     with open_ledger(db_path) as ledger:
         found = accounts(ledger)
     for account in found:
@@ -148,8 +143,6 @@ def user_list(db_path: str) -> None:
 @reports_errors
 def user_remove(name: str, db_path: str) -> None:
     """Remove the account NAME (sessions already open end when the server restarts)."""
-    from matcher.rounds.accounts import remove_account
-
     with open_ledger(db_path) as ledger:
         remove_account(ledger, name)
     click.echo(f"Removed account {name}.")

@@ -36,7 +36,7 @@ def require_web_extra() -> None:
 def create_app(settings: WebSettings) -> Any:
     """The ASGI application (FastAPI) for these settings."""
     require_web_extra()
-    from matcher.web.app import build_app
+    from matcher.web.app import build_app  # FastAPI: the web extra, checked just above
 
     return build_app(settings)
 

@@ -17,9 +17,9 @@ from starlette.datastructures import UploadFile
 
 from matcher.errors import InputError, Problem
 from matcher.web import api_models as m
-from matcher.web.app import API_PREFIX, ledger_for, make_router, settings_of, who
 from matcher.web.errors import ERROR_RESPONSES
 from matcher.web.imports import import_file, json_rows_file
+from matcher.web.routing import API_PREFIX, ledger_for, make_router, settings_of, who
 from matcher.web.uploads import check_zip, safe_name
 
 router = make_router(prefix=API_PREFIX, responses=ERROR_RESPONSES, tags=["ledger"])

@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from matcher.rounds import Ledger
 from matcher.rounds.accounts import has_accounts, verify_login
 from matcher.web import errors
-from matcher.web.app import make_router, settings_of, who
 from matcher.web.render import page
+from matcher.web.routing import make_router, settings_of, who
 from matcher.web.security import LOGIN_COOKIE, SESSION_COOKIE, Sessions, cookie_header
 from matcher.wording import LANGUAGES
 

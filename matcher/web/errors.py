@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from matcher.errors import InputError, MatcherError, Problem
 from matcher.rounds import LedgerBusyError, LedgerError, LedgerNotFoundError
 from matcher.web.api_models import ErrorOut, ErrorResponse, ProblemOut
+from matcher.web.render import bare_error_page, render_error
 
 CODES: Final = {
     400: "bad-input",
@@ -71,8 +72,6 @@ def _respond(
 ) -> Response:
     if wants_json(request):
         return JSONResponse(error_body(status, message, problems, code), status_code=status)
-    from matcher.web.render import render_error
-
     return render_error(request, status, message, problems)
 
 
@@ -111,6 +110,4 @@ def plain_error(status: int, message: str, *, api: bool) -> Response:
     """For the middleware, before any route runs (401, 413)."""
     if api:
         return JSONResponse(error_body(status, message), status_code=status)
-    from matcher.web.render import bare_error_page
-
     return HTMLResponse(bare_error_page(status, message), status_code=status)

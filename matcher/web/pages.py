@@ -16,10 +16,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from matcher.errors import InputError, Problem
 from matcher.policies import POLICY_NAMES
+from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.rounds.lookup import latest_round_id
-from matcher.web.app import ledger_for, make_router, settings_of, who
 from matcher.web.imports import import_file, preview
 from matcher.web.render import bars, page
+from matcher.web.routing import ledger_for, make_router, settings_of, who
 from matcher.web.uploads import ACCEPTED_SUFFIXES, Uploads
 
 router = make_router(include_in_schema=False)
@@ -188,8 +189,6 @@ def pin(
 
 @router.get("/rounds/{round_id}/explain/{client_id}")
 def explain(request: Request, round_id: int, client_id: str) -> Response:
-    from matcher.rounds.explain_round import render_ledger_explanation
-
     with ledger_for(request) as ledger:
         found = ledger.explain(client_id, round_id=round_id)
     return page(request, "explain.html.j2", round_id=round_id, client_id=client_id,

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 from matcher.errors import InputError, Problem
 from matcher.rounds import END_REASONS
 from matcher.rounds.lookup import client_record, volunteer_record
-from matcher.web.app import ledger_for, make_router, settings_of
 from matcher.web.render import page
+from matcher.web.routing import ledger_for, make_router, settings_of
 
 router = make_router(include_in_schema=False)
 

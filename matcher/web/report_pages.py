@@ -17,10 +17,10 @@ from fastapi.responses import Response
 
 from matcher.proposals_book import Book, BookPair, proposals_workbook
 from matcher.report import round_report
-from matcher.report.round import RoundInput
+from matcher.report.round_input import RoundInput
 from matcher.rounds.lookup import latest_round_id, round_people
-from matcher.web.app import ledger_for, make_router
 from matcher.web.render import language, page
+from matcher.web.routing import ledger_for, make_router
 
 router = make_router(include_in_schema=False)
 
