@@ -118,6 +118,10 @@ def run_metrics(
     metrics["pct_of_hindsight"] = 100.0 * total / hindsight_value if hindsight_value > 0 else NAN
     metrics["round_ms"] = 1000.0 * _mean(outcome.round_seconds)
     metrics["declined"] = float(outcome.declined)
+    # Where the programme stands after the last round, and what its outreach brought in.
+    metrics["waiting_end"] = float((world.arrival_week < world.weeks).sum() - matched.sum())
+    metrics["active_matches_end"] = outcome.trace[-1]["active_matches"] if outcome.trace else NAN
+    metrics |= world.funnel_counts
     return metrics
 
 
