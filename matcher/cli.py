@@ -409,6 +409,10 @@ from matcher.simulate.cli import simulate  # noqa: E402
 
 main.add_command(simulate)
 
+from matcher.plan.cli import plan  # noqa: E402
+
+main.add_command(plan)
+
 from matcher.cli_columns import columns  # noqa: E402
 
 main.add_command(columns)

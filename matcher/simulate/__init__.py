@@ -118,26 +118,33 @@ def simulate_run(
     config: MatchConfig,
     weekly_discount: float,
     hindsight: bool = True,
+    traces: bool = True,
 ) -> RunResult:
     """One world, every policy in it, and the hindsight optimum (unless asked not to)."""
     world_seed = int(np.random.default_rng([seed, run]).integers(2**31))
     world = build_world(dynamics, sample_people, weeks=weeks, seed=world_seed, start=START)
     tiers = risk_tiers(list(world.clients), config.triage)
-    hindsight = (
+    reference = (
         hindsight_optimum(world, config, weekly_discount=weekly_discount)
         if hindsight
         else NO_HINDSIGHT
     )
-    forecast = _forecaster(dynamics, sample_people, config, world_seed + 1, weeks)
-    metrics, traces = {}, {}
+    forecast = (
+        _forecaster(dynamics, sample_people, config, world_seed + 1, weeks)
+        if "reserve" in policies
+        else None
+    )
+    metrics, weekly = {}, {}
     for policy in policies:
         outcome: Outcome = run_policy(
             world, policy, config, weekly_discount=weekly_discount, forecaster=forecast
         )
-        metrics[policy] = run_metrics(world, outcome, tiers, hindsight.value)
-        tier_rows = waiting_by_tier(world, outcome, tiers)
-        traces[policy] = [row | extra for row, extra in zip(outcome.trace, tier_rows, strict=True)]
-    return RunResult(run, hindsight, metrics, traces)
+        metrics[policy] = run_metrics(world, outcome, tiers, reference.value)
+        if traces:
+            tier_rows = waiting_by_tier(world, outcome, tiers)
+            rows = zip(outcome.trace, tier_rows, strict=True)
+            weekly[policy] = [row | more for row, more in rows]
+    return RunResult(run, reference, metrics, weekly)
 
 
 def simulate(

@@ -120,7 +120,14 @@ def run_metrics(
     metrics["declined"] = float(outcome.declined)
     # Where the programme stands after the last round, and what its outreach brought in.
     metrics["waiting_end"] = float((world.arrival_week < world.weeks).sum() - matched.sum())
-    metrics["active_matches_end"] = outcome.trace[-1]["active_matches"] if outcome.trace else NAN
+    last = world.weeks - 1
+    ongoing = sum(
+        world.initial_load(j, last)
+        for j in range(len(world.volunteers))
+        if world.join_week[j] <= last < world.leave_week[j]
+    )
+    # The matches made in the run and those already running at its start, where still on.
+    metrics["active_matches_end"] = float(outcome.trace[-1]["active_matches"] + ongoing)
     metrics |= world.funnel_counts
     return metrics
 

@@ -200,7 +200,8 @@ def build_world(
                 update={"client_id": f"S{i:05d}", "waiting_since": since, "excluded_volunteers": ()}
             )
         )
-    churn = _stream(seed, CHURN).geometric(max(dynamics.weekly_volunteer_churn, 1e-9), size=len(volunteers))
+    chance = max(dynamics.weekly_volunteer_churn, 1e-9)
+    churn = _stream(seed, CHURN).geometric(chance, size=len(volunteers))
     leave_week = np.minimum(join_week + churn, weeks).astype(np.int64)
     volunteer_rows, loads = [], []
     for j, volunteer in enumerate(volunteers):
