@@ -19,7 +19,9 @@ import click
 
 from matcher.cli_config import config_path_default, date_type
 from matcher.cli_errors import INPUT_PATH, reports_errors
+from matcher.cli_names import book_files, book_options, check_book_options, read_names
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import list_policies, policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.cli_sheet import sheet_option, with_sheet
 from matcher.config import DEFAULT_TOML, load_config, load_config_or_defaults
@@ -131,12 +133,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     show_default=True,
     help="What to print on stdout.",
 )
-@click.option(
-    "--policy",
-    default=None,
-    help="How pairs are chosen (default: the config's, 'optimal'): optimal, coverage-first,"
-    " priority-first, balanced, greedy, fifo-greedy, stable.",
-)
+@policy_option()
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -145,14 +142,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     help="Rows of the printed table (files always hold all).",
 )
 @report_options()
-@click.option(
-    "--xlsx",
-    "xlsx_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write the proposals as a workbook: proposals, waiting, summary (in --lang).",
-)
-@click.option("--weights", is_flag=True, help="Put solver weights and scores in the --xlsx.")
+@book_options()
 @click.option(
     "--excel-nl",
     is_flag=True,
@@ -173,23 +163,30 @@ def match(
     pseudonymise: bool,
     xlsx_path: str | None,
     weights: bool,
+    call_list_path: str | None,
+    keep_columns: str | None,
     excel_nl: bool,
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each."""
     started = time.perf_counter()
     # --lang also picks the workbook's language.
-    check_report_possible(report_path, lang=None if xlsx_path else lang, pseudonymise=pseudonymise)
+    check_report_possible(
+        report_path, lang=None if xlsx_path or call_list_path else lang, pseudonymise=pseudonymise
+    )
+    kept_columns = check_book_options(
+        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+        keep_columns=keep_columns,
+    )  # fmt: skip
     out = Path(out_dir)
     check_distinct_outputs(
         {
             **{f"{name} in --out": out / name for name in MATCH_FILES},
             "--report": report_path,
             "--xlsx": xlsx_path,
+            "--call-list": call_list_path,
         },
         inputs=_input_roles(clients, volunteers, config_path),
     )
-    if weights and not xlsx_path:
-        raise click.UsageError("--weights goes with --xlsx")
     from matcher.engine import solve
     from matcher.explain import pair_reasons
     from matcher.io import format_csv, write_atomic
@@ -205,6 +202,7 @@ def match(
     )
 
     config, prepared = _prepare(clients, volunteers, config_path, round_date)
+    kept = read_names([(clients, "clients"), (volunteers, "volunteers")], kept_columns, config)
     result = solve(prepared, policy)
     pop = prepared.population
     client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
@@ -240,11 +238,14 @@ def match(
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise
         )
-    if xlsx_path:
-        from matcher.proposals_book import proposals_workbook
+    if xlsx_path or call_list_path:
+        from matcher.proposals_book import book_of_match
 
-        language = lang or config.report.lang
-        files[Path(xlsx_path)] = proposals_workbook(result, pop, lang=language, weights=weights)
+        book = book_of_match(result, pop, lang or config.report.lang)
+        files |= book_files(
+            book, xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+            kept=kept, excel_nl=excel_nl,
+        )  # fmt: skip
     # All files or none: a failure leaves the previous round's files as they were.
     write_atomic(files)
     if output_format == "json":
@@ -416,3 +417,4 @@ main.add_command(plan)
 from matcher.cli_columns import columns  # noqa: E402
 
 main.add_command(columns)
+main.add_command(list_policies)

@@ -107,6 +107,28 @@ def test_a_folder_as_input_is_bad_input_not_a_usage_error(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("import", "clients", "{folder}"),
+        ("status", "--config", "{folder}"),
+        ("scenario", "show", "--file", "{folder}"),
+        ("simulate", "--file", "{folder}"),
+        ("validate", "{folder}"),
+    ],
+)
+def test_every_command_treats_a_folder_as_bad_input(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    folder = tmp_path / "input.toml"
+    folder.mkdir()
+    args = [part.format(folder=folder) for part in command]
+    code, err = run_cli(
+        *args, *(["--db", str(tmp_path / "m.db")] if args[0] in ("import", "status") else [])
+    )
+    assert (code, err) == (1, f"{folder}: cannot read: is a folder, not a file\n")
+
+
 def test_match_reports_config_and_file_problems_together(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[triage]\nhigh_from = nan\n")

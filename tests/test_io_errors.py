@@ -552,7 +552,7 @@ def read_problems(name: str) -> list[str]:
     return [str(problem) for problem in caught.value.problems]
 
 
-@pytest.mark.parametrize("name", ["folder.csv", "folder.json"])
+@pytest.mark.parametrize("name", ["folder.csv", "folder.json", "folder.xlsx", "2026"])
 def test_a_folder(name: str) -> None:
     Path(name).mkdir()
     assert read_problems(name) == [f"{name}: cannot read: is a folder, not a file"]

@@ -64,6 +64,15 @@ def test_every_export_gives_the_canonical_proposals(
     assert proposals(clients, volunteers, config) == CANONICAL
 
 
+def test_a_postcode_export_gives_the_canonical_proposals() -> None:
+    """No coordinates in the files: everyone is placed through the organisation's PC6 table."""
+    config = "postcodes.toml"
+    assert proposals("postcode_clients.csv", "postcode_volunteers.csv", config) == CANONICAL
+    settings = load_config(EXPORTS / config)
+    sources = {c.location_source for c in read_clients(EXPORTS / "postcode_clients.csv", settings)}
+    assert sources == {"postcode", None}  # None: K04 is phoned and gave no address
+
+
 @pytest.mark.parametrize(("clients", "config"), [(c, cfg) for c, _, cfg in CORPUS])
 def test_every_export_reads_as_the_canonical_clients(clients: str, config: str | None) -> None:
     settings = load_config(EXPORTS / config) if config else MatchConfig()

@@ -80,6 +80,8 @@ def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> Raw
     source = str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in CSV_SUFFIXES + JSON_SUFFIXES + WORKBOOK_SUFFIXES:
+        # What it is comes first: a folder named `2026` is not "a file without an extension".
+        open_input(path, source=source).close()
         raise _file_error(source, _unsupported(suffix))
     if suffix in WORKBOOK_SUFFIXES:
         open_input(path, source=source).close()  # a folder or a pipe: the same refusals

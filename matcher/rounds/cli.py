@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from matcher.cli_config import config_path_default, date_type
-from matcher.cli_errors import reports_errors
+from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_sheet import sheet_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,7 +72,7 @@ def config_option(func: F) -> F:
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False),
+        type=INPUT_PATH,
         default=None,
         callback=config_path_default,
         help="TOML config (column mapping, weights, rules); default $MATCHER_CONFIG, else"
@@ -149,7 +149,7 @@ def import_group() -> None:
 
 
 def _import(kind: str) -> Callable[..., None]:
-    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.argument("file", type=INPUT_PATH)
     @config_option
     @sheet_option
     @date_option("The intake date for new clients without waiting_since")

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from matcher.cli_errors import reports_errors
+from matcher.cli_names import (
+    book_files,
+    book_options,
+    check_book_options,
+    names_files,
+    read_names,
+)
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.rounds.cli import (
     END_MATCH,
@@ -35,13 +44,15 @@ def round_group() -> None:
 
 
 @round_group.command("propose")
-@click.option("--policy", default=None, help="Matching policy (default: the config's).")
+@policy_option()
 @config_option
 @date_option("Round date; fixes weeks waited and pauses")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
 @report_options()
+@book_options(names=True)
+@click.option("--excel-nl", is_flag=True, help="The --call-list as a Dutch Excel opens it.")
 @force_option
 @db_option
 @reports_errors
@@ -54,6 +65,12 @@ def propose(
     report_path: str | None,
     lang: str | None,
     pseudonymise: bool,
+    xlsx_path: str | None,
+    weights: bool,
+    call_list_path: str | None,
+    keep_columns: str | None,
+    names_paths: tuple[str, ...],
+    excel_nl: bool,
     force: bool,
     db_path: str,
 ) -> None:
@@ -62,36 +79,60 @@ def propose(
     from matcher.rounds.render import proposal_json, proposal_text
 
     config = load_config(config_path)
-    check_report_possible(report_path, lang=lang, pseudonymise=pseudonymise)
-    check_distinct_outputs({"--report": report_path}, inputs={"--db": db_path,
-                                                              "--config": config_path})  # fmt: skip
+    books = bool(xlsx_path or call_list_path)
+    check_report_possible(report_path, lang=None if books else lang, pseudonymise=pseudonymise)
+    columns = check_book_options(
+        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+        keep_columns=keep_columns, names_paths=names_paths,
+    )  # fmt: skip
+    if excel_nl and not call_list_path:
+        raise click.UsageError("--excel-nl goes with --call-list")
+    check_distinct_outputs(
+        {"--report": report_path, "--xlsx": xlsx_path, "--call-list": call_list_path},
+        inputs={"--db": db_path, "--config": config_path,
+                **{f"--names {path}": path for path in names_paths}},
+    )  # fmt: skip
+    # Her names are read before the round: a sheet that cannot be read stores no round.
+    kept = read_names(names_files(names_paths, config), columns, config)
 
-    def write_report(proposal: RoundProposal) -> None:
-        assert report_path is not None
-        # Inside the round's transaction: a report that cannot be written stores no round.
+    def write_outputs(proposal: RoundProposal) -> None:
+        # Inside the round's transaction: files that cannot be written store no round.
         from matcher.io import write_atomic
-        from matcher.report import round_report
-        from matcher.report.round import RoundInput
 
-        round_data = RoundInput.of_proposal(proposal, config)
         language = lang or config.report.lang
-        write_atomic(report_path, round_report(round_data, lang=language,
-                                               pseudonymise=pseudonymise))  # fmt: skip
+        files: dict[Path, str | bytes] = {}
+        if report_path:
+            from matcher.report import round_report
+            from matcher.report.round import RoundInput
 
+            round_data = RoundInput.of_proposal(proposal, config)
+            files[Path(report_path)] = round_report(
+                round_data, lang=language, pseudonymise=pseudonymise
+            )
+        if books:
+            from matcher.proposals_book import book_of_round
+
+            files |= book_files(
+                book_of_round(proposal, language), xlsx_path=xlsx_path, weights=weights,
+                call_list_path=call_list_path, kept=kept, excel_nl=excel_nl,
+            )  # fmt: skip
+        write_atomic(files)
+
+    written = [path for path in (report_path, xlsx_path, call_list_path) if path]
     with open_ledger(db_path) as ledger:
         proposal = ledger.propose(
             config,
             policy=policy,
             round_date=day(on),
-            before_commit=write_report if report_path else None,
+            before_commit=write_outputs if written else None,
             force=force,
         )
     if output_format == "json":
         click.echo(json.dumps(proposal_json(proposal), indent=2, ensure_ascii=False))
     else:
         click.echo(proposal_text(proposal, limit=limit))
-    if report_path:
-        click.echo(f"Wrote {report_path}", err=output_format == "json")
+    if written:
+        click.echo(f"Wrote {', '.join(written)}", err=output_format == "json")
 
 
 @round_group.command("show")

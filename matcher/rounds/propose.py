@@ -26,8 +26,8 @@ from matcher.config import MatchConfig
 from matcher.engine import solve
 from matcher.explain import pair_reasons
 from matcher.models import Client, Volunteer
-from matcher.population import build_population
-from matcher.result import Unmatched
+from matcher.population import Population, build_population
+from matcher.result import MatchResult, Unmatched
 from matcher.rounds import stored
 from matcher.rounds.db import Tx
 from matcher.rounds.gather import gather_round
@@ -65,6 +65,10 @@ class RoundProposal:
     # not stored, so empty in a round read back from the ledger.
     clients: tuple[Client, ...] = field(default=(), repr=False, compare=False)
     volunteers: tuple[Volunteer, ...] = field(default=(), repr=False, compare=False)
+    # The engine's result and the population it ran on (for the workbook, the call list and
+    # the bottleneck groups); not stored, so None in a round read back from the ledger.
+    result: MatchResult | None = field(default=None, repr=False, compare=False)
+    population: Population | None = field(default=None, repr=False, compare=False)
 
 
 def _pinned_pair(
@@ -198,6 +202,8 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         # A pinned volunteer may be paused this week: still part of the round's picture.
         volunteers=tuple(volunteers)
         + tuple(all_volunteers[v] for v in sorted(set(pins.values()) - present)),
+        result=result,
+        population=pop,
     )
 
 

@@ -336,6 +336,39 @@ def _fixed_times(book: Any) -> None:
     book.properties.modified = FIXED_TIME
 
 
+def write_postcode_export(folder: Path) -> None:
+    """The CRM export as it usually comes: a PC6 postcode per person and no coordinates.
+
+    The organisation's postcode table holds the centre of each PC6 area; here those centres
+    are the canonical coordinates, so the round is the canonical one, placed by postcode.
+    """
+    import csv
+
+    table = ["postcode,lat,lon"]
+    for headers, rows, name in (
+        (CLIENT_HEADERS, CLIENTS, "postcode_clients.csv"),
+        (VOLUNTEER_HEADERS, VOLUNTEERS, "postcode_volunteers.csv"),
+    ):
+        lat, lon = headers.index("Breedtegraad"), headers.index("Lengtegraad")
+        out_headers = [h for h in headers if h != "Lengtegraad"]
+        out_headers[lat] = "Postcode"
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(out_headers)
+        for number, row in enumerate(rows):
+            postcode = ""
+            if row[lat] is not None:
+                # One made-up PC6 area per person, written as people write it: "8011 AB".
+                area = f"80{11 + number + (40 if name.startswith('postcode_v') else 0)}"
+                postcode = f"{area} {chr(65 + number % 26)}{chr(66 + number % 25)}"
+                table.append(f"{postcode.replace(' ', '')},{row[lat]},{row[lon]}")
+            cells = [postcode if i == lat else cell for i, cell in enumerate(row) if i != lon]
+            writer.writerow(csv_text(cell) for cell in cells)
+        (folder / name).write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    (folder / "postcodes.csv").write_text("\n".join(table) + "\n", encoding="utf-8")
+    (folder / "postcodes.toml").write_text('[geo]\npostcodes = "postcodes.csv"\n', encoding="utf-8")
+
+
 def main() -> None:
     (HERE / "canonical_clients.csv").write_text(CANONICAL_CLIENTS, encoding="utf-8")
     (HERE / "canonical_volunteers.csv").write_text(CANONICAL_VOLUNTEERS, encoding="utf-8")
@@ -351,6 +384,7 @@ def main() -> None:
     write_xls(HERE / "old_excel_volunteers.xls")
     write_own_words(HERE / "own_words.xlsx")
     write_refused(HERE)
+    write_postcode_export(HERE)
 
 
 if __name__ == "__main__":
