@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from matcher.report import charts
+from matcher.report.comparison import interval_cell
 from matcher.report.texts import texts
-from matcher.simulate.cli import interval_cell
 from matcher.simulate.metrics import UPPER, Stat
 
 
