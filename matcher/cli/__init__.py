@@ -89,7 +89,7 @@ COMMANDS: Final = {
     ),
     "plan": LazyCommand(
         "matcher.cli.plan:plan",
-        "What if: vary scenario keys (pool size, a cap, training) and see every metric change.",
+        "What if: vary scenario keys (pool size, a cap, training); every metric with intervals.",
     ),
     "policies": LazyCommand(
         "matcher.cli.policies:list_policies",

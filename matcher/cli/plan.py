@@ -98,7 +98,7 @@ def plan(
     workers: int, executor: str, scheduler: str | None, hindsight: bool, discount: float,
     out_dir: str | None, report_path: str | None, lang: str | None,
 ) -> None:  # fmt: skip
-    """How a programme does as one scenario key (or several) changes: tables with intervals."""
+    """What if: vary scenario keys (pool size, a cap, training); every metric with intervals."""
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
     check_report_possible(report_path, lang=lang)
