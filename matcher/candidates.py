@@ -16,16 +16,9 @@ from typing import Final
 
 import numpy as np
 
+from matcher.arrays import BoolArray, IntArray
 from matcher.config import MatchConfig
-from matcher.population import (
-    EARTH_RADIUS_KM,
-    NO_CODE,
-    BoolArray,
-    IntArray,
-    Population,
-    can_visit,
-    shares,
-)
+from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit, shares
 from matcher.triage import TIER_HIGH
 
 # Pairs per block in block products: bounds memory at about 100 MB per block.

@@ -12,6 +12,7 @@ from typing import Any, cast
 import numpy as np
 from pydantic import ValidationError
 
+from matcher.arrays import IntArray
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
@@ -20,7 +21,7 @@ from matcher.io.geo import gazetteer_for
 from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
-from matcher.population import IntArray, Population, build_population
+from matcher.population import Population, build_population
 from matcher.result import Match, MatchResult, ReasonCode, Unmatched
 from matcher.scoring import CRITERIA, PairScores, score_pairs
 from matcher.vocab import RISK_TIERS

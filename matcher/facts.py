@@ -14,8 +14,9 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher import vocab
+from matcher.arrays import IntArray
 from matcher.locations import least_precise
-from matcher.population import DEPTH_FOR_TIER, NO_CODE, IntArray, Population
+from matcher.population import DEPTH_FOR_TIER, NO_CODE, Population
 
 Contact = Literal["visit", "phone"]
 # The volunteer lost the same as the client; lost someone, not known to be the same; neither.

@@ -140,8 +140,7 @@ def explain_from_files(
     _, prepared = read_round(clients, volunteers, config_path, round_date, sheet=sheet)
     known = [c.client_id for c in prepared.population.clients]
     if client_id not in known:
-        hint = vocab.closest(client_id, known)
-        message = "no such client" + (f"; did you mean {hint!r}?" if hint else "")
+        message = "no such client" + vocab.did_you_mean(client_id, known)
         raise InputError([Problem(clients, None, "client_id", message, client_id)])
     result = solve(prepared)
     return explain_client(prepared, result, client_id, top=top), prepared

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher import vocab
+from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.config import MatchConfig
 from matcher.models import Client, Volunteer
 from matcher.triage import risk_tiers
@@ -27,10 +28,6 @@ NO_CODE = -1
 TRAINING_DEPTH = {"basic": 1, "life-questions": 1, "life-story": 1, "grief": 2, "advanced": 3}
 DEPTH_FOR_TIER = np.array([1, 2, 3])
 SUFFICIENT_FOR_HIGH_RISK = ("grief", "advanced")
-
-IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 def word_mask(words: Sequence[str], choices: tuple[str, ...]) -> int:

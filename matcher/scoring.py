@@ -18,16 +18,9 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from matcher.arrays import FloatArray, IntArray
 from matcher.config import MatchConfig
-from matcher.population import (
-    DEPTH_FOR_TIER,
-    NO_CODE,
-    FloatArray,
-    IntArray,
-    Population,
-    can_visit,
-    distance_km,
-)
+from matcher.population import DEPTH_FOR_TIER, NO_CODE, Population, can_visit, distance_km
 from matcher.units import WEIGHT_DECIMALS, WEIGHT_SCALE
 
 NEUTRAL: Final = 0.5

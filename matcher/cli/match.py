@@ -14,6 +14,7 @@ from matcher.cli.options import (
     chosen_sheet,
     day,
     db_option,
+    format_option,
     policy_option,
     report_options,
     round_inputs,
@@ -52,14 +53,7 @@ def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict
     show_default=True,
     help="Directory for matches.csv, unmatched.csv, summary.json.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="What to print on stdout.",
-)
+@format_option("What to print on stdout.")
 @policy_option()
 @click.option(
     "--limit",

@@ -147,6 +147,18 @@ def policy_option(
     )
 
 
+def format_option(help_text: str = "A table, or JSON for programs.") -> Callable[[F], F]:
+    """`--format text|json`: what the command prints on stdout."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def lang_option(help_text: str) -> Callable[[F], F]:
     return click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help=help_text)
 

@@ -6,18 +6,12 @@ import json
 
 import click
 
+from matcher.cli.options import format_option
 from matcher.policies import REGISTRY
 
 
 @click.command("policies")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A table, or JSON for programs.",
-)
+@format_option("A table, or JSON for programs.")
 def list_policies(output_format: str) -> None:
     """List the matching policies: name, whether the answer is exact, what it does."""
     if output_format == "json":

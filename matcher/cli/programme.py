@@ -10,7 +10,15 @@ import click
 
 from matcher.cli.errors import reports_errors
 from matcher.cli.ledger import LEDGER_CONFIG_HELP
-from matcher.cli.options import config_option, date_option, date_type, day, db_option, lang_option
+from matcher.cli.options import (
+    config_option,
+    date_option,
+    date_type,
+    day,
+    db_option,
+    format_option,
+    lang_option,
+)
 from matcher.cli.outputs import check_distinct_outputs
 from matcher.config import load_config
 from matcher.io import write_atomic
@@ -173,7 +181,7 @@ def complete(config_path: str | None, on: dt.datetime | None, db_path: str) -> N
 @click.option("--from", "start", type=date_type(), default=None, help="First day (default: all).")
 @click.option("--to", "end", type=date_type(), default=None, help="Last day (default today).")
 @click.option("--programme", default=None, help="Only this programme.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.option(
     "--report",
     "report_path",

@@ -18,6 +18,7 @@ from matcher.cli.options import (
     day,
     db_option,
     force_option,
+    format_option,
     policy_option,
     report_options,
 )
@@ -50,7 +51,7 @@ def round_group() -> None:
 @policy_option()
 @config_option(LEDGER_CONFIG_HELP)
 @date_option("Round date; fixes weeks waited and pauses")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@format_option()
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
 @report_options()
@@ -138,14 +139,7 @@ def propose(
     show_default=True,
     help="Language of the reasons (the ledger keeps their facts, so any round in either).",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="A table, or JSON for programs (numbers as numbers, with the facts).",
-)
+@format_option("A table, or JSON for programs (numbers as numbers, with the facts).")
 @db_option()
 @reports_errors
 def show(round_id: int, limit: int | None, lang: str, output_format: str, db_path: str) -> None:

@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from matcher.arrays import IntArray
 from matcher.errors import SolverError
 from matcher.policies.problem import Assignment, AssignmentProblem
 from matcher.solvers.flow import MAX_TOTAL_WEIGHT_UNITS, solve_max_weight
 
 
-def optimal(problem: AssignmentProblem, *, load_penalty_units: int = 0) -> Assignment:
+def _flow(
+    problem: AssignmentProblem, weight_units: IntArray | None = None, **options: Any
+) -> Assignment:
+    """The problem as one min-cost flow (with other weights, when given)."""
     solution = solve_max_weight(
         problem.n_clients,
         problem.n_volunteers,
         problem.edge_client,
         problem.edge_volunteer,
-        problem.weight_units,
+        problem.weight_units if weight_units is None else weight_units,
         problem.free_places,
-        load_penalty_units=load_penalty_units,
-        current_load=problem.current_load,
+        **options,
     )
     return Assignment(solution.chosen, solution.status, solution.solve_s)
+
+
+def optimal(problem: AssignmentProblem, *, load_penalty_units: int = 0) -> Assignment:
+    return _flow(problem, load_penalty_units=load_penalty_units, current_load=problem.current_load)
 
 
 def coverage_first(problem: AssignmentProblem) -> Assignment:
-    solution = solve_max_weight(
-        problem.n_clients,
-        problem.n_volunteers,
-        problem.edge_client,
-        problem.edge_volunteer,
-        problem.weight_units,
-        problem.free_places,
-        most_clients_first=True,
-    )
-    return Assignment(solution.chosen, solution.status, solution.solve_s)
+    return _flow(problem, most_clients_first=True)
 
 
 def priority_first(problem: AssignmentProblem) -> Assignment:
@@ -48,12 +48,4 @@ def priority_first(problem: AssignmentProblem) -> Assignment:
     bonus = (problem.client_tier[problem.edge_client].astype(np.int64) + 1) * step
     if (3 * step + total_weight) * max(problem.n_clients, 1) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("priority-first: weights too large for exact tier bonuses")
-    solution = solve_max_weight(
-        problem.n_clients,
-        problem.n_volunteers,
-        problem.edge_client,
-        problem.edge_volunteer,
-        problem.weight_units + bonus,
-        problem.free_places,
-    )
-    return Assignment(solution.chosen, solution.status, solution.solve_s)
+    return _flow(problem, problem.weight_units + bonus)

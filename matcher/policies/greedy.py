@@ -6,13 +6,8 @@ import time
 
 import numpy as np
 
-from matcher.policies.problem import (
-    Assignment,
-    AssignmentProblem,
-    IntArray,
-    client_segments,
-    total_order,
-)
+from matcher.arrays import IntArray
+from matcher.policies.problem import Assignment, AssignmentProblem, client_segments, total_order
 from matcher.solvers.status import SolveStatus
 
 

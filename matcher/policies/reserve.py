@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.policies.problem import Assignment, AssignmentProblem, IntArray
+from matcher.arrays import IntArray
+from matcher.policies.problem import Assignment, AssignmentProblem
 from matcher.solvers.flow import solve_max_weight
 from matcher.solvers.lp import place_prices
 from matcher.solvers.status import SolveStatus

@@ -90,10 +90,9 @@ def checkin(
 ) -> CheckIn:
     """An evaluation moment; outcome `end` also ends the match (with `end_reason`)."""
     if outcome not in CHECKIN_OUTCOMES:
-        hint = vocab.closest(outcome, CHECKIN_OUTCOMES)
         raise LedgerError(
             f"--outcome {outcome!r}: must be one of {', '.join(CHECKIN_OUTCOMES)}"
-            + (f"; did you mean {hint!r}?" if hint else "")
+            + vocab.did_you_mean(outcome, CHECKIN_OUTCOMES)
         )
     note = note.strip()
     if len(note) > MAX_NOTE_CHARS:

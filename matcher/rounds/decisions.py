@@ -231,10 +231,9 @@ def end_match(
 ) -> EndedMatch:
     """End a client's active match: the place is free again; the reason and duration stay."""
     if reason not in END_REASONS:
-        hint = vocab.closest(reason, END_REASONS)
         raise LedgerError(
             f"--reason {reason!r}: must be one of {', '.join(END_REASONS)}"
-            + (f"; did you mean {hint!r}?" if hint else "")
+            + vocab.did_you_mean(reason, END_REASONS)
         )
     require_client(tx, client_id)
     if rematch is None:

@@ -47,10 +47,9 @@ class Contact:
 
 def _choice(option: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        hint = vocab.closest(value, choices)
         raise LedgerError(
             f"{option} {value!r}: must be one of {', '.join(choices)}"
-            + (f"; did you mean {hint!r}?" if hint else "")
+            + vocab.did_you_mean(value, choices)
         )
 
 
@@ -58,10 +57,9 @@ def require_person(tx: Tx, client_id: str) -> sqlite3.Row:
     row = tx.one("SELECT * FROM outreach WHERE client_id = ?", (client_id,))
     if row is None:
         known = [r[0] for r in tx.all("SELECT client_id FROM outreach")]
-        hint = vocab.closest(client_id, known)
         raise LedgerError(
             f"{client_id!r}: not approached in the ledger"
-            + (f"; did you mean {hint!r}?" if hint else "")
+            + vocab.did_you_mean(client_id, known)
             + f" (add with `matcher outreach add {client_id} --programme P --by letter`)"
         )
     return row

@@ -13,8 +13,7 @@ from matcher.rounds.db import LedgerError, LedgerNotFoundError, Tx
 
 
 def _unknown(kind: str, identifier: str, known: list[str]) -> LedgerNotFoundError:
-    hint = vocab.closest(identifier, known)
-    suggestion = f"; did you mean {hint!r}?" if hint else ""
+    suggestion = vocab.did_you_mean(identifier, known)
     return LedgerNotFoundError(f"{kind} {identifier!r}: not in the ledger{suggestion}")
 
 

@@ -19,10 +19,10 @@ from typing import Any
 import numpy as np
 
 from matcher import vocab
+from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.config_toml import DEFAULT_TOML
 from matcher.io import neutralise_cell, write_atomic
 from matcher.models import Client, Volunteer
-from matcher.scenarios.draw import BoolArray, FloatArray, IntArray
 from matcher.scenarios.geography import Geography, build_geography
 from matcher.scenarios.people import draw_clients, draw_volunteers, language_codes
 from matcher.scenarios.spec import Scenario

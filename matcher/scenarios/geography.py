@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matcher.scenarios.draw import BoolArray, FloatArray, IntArray
+from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.scenarios.spec import Scenario
 from matcher.scenarios.towns import COMPASS, NL_BOX, TOWNS
 

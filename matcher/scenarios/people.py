@@ -13,10 +13,8 @@ from collections.abc import Callable
 import numpy as np
 
 from matcher import vocab
+from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.scenarios.draw import (
-    BoolArray,
-    FloatArray,
-    IntArray,
     category_counts,
     clipped_normal,
     pick_other,

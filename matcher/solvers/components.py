@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+from matcher.arrays import BoolArray, IntArray
 
 # Below this many allowed pairs one network is solved as it stands: splitting would save
 # little, and small rounds keep exactly the solution they always had.
