@@ -11,11 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from matcher.candidates import Candidates, find_candidates
+from matcher.candidates import HOURS_NONE_LEFT, Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
 from matcher.models import Client, Volunteer
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
+from matcher.policies.hours import places_or_hours
 from matcher.population import IntArray, Population, build_population
 from matcher.result import Match, MatchResult, Unmatched
 from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
@@ -194,6 +195,12 @@ def match(
 
 def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     pop, edges = prepared.population, prepared.edges
+    client_hours = volunteer_hours = None
+    free_places = prepared.free_places
+    if pop.hours_mode:
+        free_places, client_hours, volunteer_hours = places_or_hours(
+            pop.c_need, pop.v_free, edges.client
+        )
     return AssignmentProblem(
         n_clients=pop.n_clients,
         n_volunteers=pop.n_volunteers,
@@ -201,10 +208,12 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
         edge_volunteer=edges.volunteer,
         weight_units=edges.weight_units,
         fit=prepared.scores.fit,
-        free_places=prepared.free_places,
+        free_places=free_places,
         current_load=np.array([v.active_clients for v in pop.volunteers], dtype=np.int64),
         client_tier=pop.c_tier,
         client_weeks_waited=pop.c_weeks_waited,
+        client_hours=client_hours,
+        volunteer_hours=volunteer_hours,
     )
 
 
@@ -225,6 +234,7 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
         unmatched=unmatched,
         objective_units=assignment.objective_units(problem),
         status=assignment.status,
+        gap=assignment.gap,
         round_date=prepared.round_date,
         policy=name,
         n_clients=problem.n_clients,
@@ -310,7 +320,13 @@ def _unmatched(
         before = int(candidates.options_left[stage - 1, ci]) if stage > 0 else pop.n_volunteers
         rule = candidates.rules[stage]
         detail = rule.none_left.format(n=before, programme=pop.clients[ci].programme)
-        out.append(Unmatched(client_id, tier, reason, detail, options_before=before))
+        hours = None
+        if reason == "no-capacity" and pop.hours_mode:
+            hours = pop.clients[ci].hours_needed
+            detail += HOURS_NONE_LEFT.format(hours=hours)
+        out.append(
+            Unmatched(client_id, tier, reason, detail, options_before=before, hours_needed=hours)
+        )
     return tuple(out)
 
 

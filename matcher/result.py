@@ -61,6 +61,8 @@ class Unmatched:
     # volunteers-paused: the paused volunteers who serve the programme, each with the first
     # day they take new clients again, by volunteer id
     paused: tuple[tuple[str, dt.date], ...] = ()
+    # no-capacity with capacity in hours: the hours a week the client needs
+    hours_needed: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ class MatchResult:
     n_volunteers: int
     n_candidates: int
     timings: dict[str, float] = field(default_factory=dict)
+    # A solve stopped at its work limit: how far from proven optimal it may be (see status).
+    gap: float | None = None
 
     @property
     def objective(self) -> float:

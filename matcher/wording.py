@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from matcher import vocab
-from matcher.candidates import RULES
+from matcher.candidates import HOURS_NONE_LEFT, RULES
 from matcher.result import Unmatched
 
 LANGUAGES: Final = ("nl", "en")
@@ -168,6 +168,13 @@ def paused_detail(
     return f"all {len(paused)} volunteers for {programme} are paused: {listed}"
 
 
+def hours_suffix(hours: float, lang: str) -> str:
+    """What "full" means when capacity is in hours: ' for the client's 1.5 hours a week'."""
+    if lang == "nl":
+        return f" voor de {hours:g} uur per week van de cliënt".replace(".", ",")
+    return HOURS_NONE_LEFT.format(hours=hours)
+
+
 def number(value: float, lang: str, digits: int = 1) -> str:
     """A decimal as the reader writes it: 3.2 in English, 3,2 in Dutch."""
     text = f"{value:.{digits}f}"
@@ -261,5 +268,8 @@ def unmatched_detail(
         return paused_detail(programme, unmatched.paused, lang, volunteer_name)
     if unmatched.options_before is not None or unmatched.reason == "no-programme":
         template = _REASON_DETAIL_NL if lang == "nl" else _REASON_DETAIL_EN
-        return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+        detail = template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+        if unmatched.hours_needed is not None:
+            detail += hours_suffix(unmatched.hours_needed, lang)
+        return detail
     return None
