@@ -370,8 +370,8 @@ class Volunteer(BaseModel):
             if self.hours_taken > self.hours_given:
                 raise PydanticCustomError(
                     "active_over_hours",
-                    "active_hours: must be ≤ hours_per_week ({hours:g}) (got {active:g})",
-                    {"hours": self.hours_given, "active": self.hours_taken},
+                    "active_hours: must be ≤ hours_per_week ({hours}) (got {active})",
+                    {"hours": f"{self.hours_given:g}", "active": f"{self.hours_taken:g}"},
                 )
         elif self.active_clients > self.capacity:
             raise PydanticCustomError(

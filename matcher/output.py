@@ -90,8 +90,11 @@ def summary(
     tiers = Counter(m.risk_tier for m in result.matches) + Counter(
         u.risk_tier for u in result.unmatched
     )
+    # Only a solve stopped at its work limit has a gap: rounds solved exactly stay as they were.
+    gap = {} if result.gap is None or result.gap == 0 else {"gap": round(result.gap, 6)}
     return {
         "status": str(result.status),
+        **gap,
         "policy": result.policy,
         "round_date": result.round_date.isoformat(),
         "objective": float(format_weight(result.objective_units)),
@@ -121,7 +124,9 @@ def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | N
     """The proposals and the clients left waiting, as a fixed-width table for a terminal."""
     lines = [
         f"Round {result.round_date.isoformat()}: {len(result.matches)} of {result.n_clients}"
-        f" clients matched, objective {result.objective_text} ({result.status})",
+        f" clients matched, objective {result.objective_text} ({result.status}"
+        + (f", gap ≤ {result.gap:.2%}" if result.gap else "")
+        + ")",
         "",
     ]
     shown = result.matches if limit is None else result.matches[:limit]
