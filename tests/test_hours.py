@@ -253,3 +253,44 @@ def test_hours_are_validated_with_clear_messages() -> None:
         Volunteer.model_validate(_volunteer(0, hours_per_week=2, active_hours=3))
     # A decimal comma, as a Dutch sheet writes it.
     assert Client.model_validate(_client(0, "1,5")).hours_per_week == 1.5  # type: ignore[arg-type]
+
+
+def test_a_solve_stopped_by_its_work_limit_is_feasible_with_a_gap() -> None:
+    """A deterministic work limit too small to prove anything: never called optimal, the
+    greedy start is kept, and the gap bounds how far from the best it may be."""
+    from matcher.solvers.hours import solve_max_weight_hours
+
+    rng = np.random.default_rng(7)
+    n_clients, n_volunteers = 150, 30
+    keys = np.unique(rng.integers(0, n_clients * n_volunteers, 1500))
+    edge_client, edge_volunteer = keys // n_volunteers, keys % n_volunteers
+    weights = rng.integers(1, 1_000_000, len(keys))
+    client_hours = rng.choice([2, 4, 6, 8], n_clients)
+    volunteer_hours = rng.choice([4, 8, 12], n_volunteers)
+    start = np.zeros(len(keys), dtype=bool)
+    args = (n_clients, n_volunteers, edge_client, edge_volunteer, weights)
+    limited = solve_max_weight_hours(
+        *args, client_hours, volunteer_hours, work_limit=1e-6, start=start
+    )
+    assert limited.status == SolveStatus.FEASIBLE
+    assert 0 < limited.gap <= 1
+    full = solve_max_weight_hours(*args, client_hours, volunteer_hours)
+    found = int(weights[limited.chosen].sum())
+    assert found <= full.objective_units
+    assert full.objective_units - found <= limited.gap * full.objective_units + 1e-6
+
+
+def test_the_unmatched_reason_and_explain_say_hours() -> None:
+    import matcher
+    from matcher.explain import blocking_hint
+
+    clients = [_client(0, 3)]
+    volunteers = [_volunteer(0, hours_per_week=4, active_hours=2)]
+    result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
+    (unmatched,) = result.unmatched
+    assert unmatched.reason == "no-capacity"
+    assert unmatched.detail == "all 1 volunteer(s) of p are full for the client's 3 hour(s) a week"
+    pop = prepare(clients, volunteers, None, ROUND_DATE).population
+    assert blocking_hint(pop, "no-capacity", 0, 0) == (
+        "V0 has 2 of 4 hour(s) a week free; the client needs 3"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from matcher.errors import SolverError
+from matcher.policies.greedy import greedy
 from matcher.policies.hours import in_hours
 from matcher.policies.problem import Assignment, AssignmentProblem, IntArray
 from matcher.solvers.flow import MAX_TOTAL_WEIGHT_UNITS, solve_max_weight
@@ -107,5 +108,7 @@ def _in_hours(
         problem.volunteer_hours,
         load_penalty_units=load_penalty_units,
         current_load=problem.current_load,
+        # Greedy in hours: a valid start, and the answer if the work limit comes first.
+        start=greedy(problem).chosen,
     )
     return Assignment(solution.chosen, solution.status, solution.solve_s, gap=solution.gap)

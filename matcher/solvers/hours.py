@@ -52,12 +52,15 @@ def solve_max_weight_hours(
     load_penalty_units: int = 0,
     current_load: IntArray | None = None,
     work_limit: float = WORK_LIMIT,
+    start: npt.NDArray[np.bool_] | None = None,
 ) -> HoursSolution:
     """The pairs of largest total weight: a client at most once, and each volunteer's chosen
     clients together within its hours (all in the same whole units, e.g. quarter-hours).
 
     load_penalty_units: the k-th new client of a volunteer who already carries `load`
     clients costs penalty · (load + k), as in the min-cost flow.
+    start: a valid assignment to begin from (a greedy one): the answer is never worse, and
+    if the limit comes before CP-SAT finds anything, it is the answer, with its gap.
     """
     started = time.perf_counter()
     n_edges = len(edge_client)
@@ -100,6 +103,10 @@ def solve_max_weight_hours(
         - cp_model.LinearExpr.weighted_sum(slots, slot_costs)
     )
 
+    if start is not None:
+        for x, value in zip(take, start.tolist(), strict=True):
+            model.add_hint(x, value)
+
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # one worker: deterministic, as the design asks
     solver.parameters.max_deterministic_time = work_limit
@@ -112,13 +119,33 @@ def solve_max_weight_hours(
         ours, gap = SolveStatus.FEASIBLE, max(0.0, bound - found) / max(abs(bound), 1.0)
     elif status == cp_model.UNKNOWN:
         # Nothing found within the limit (taking no pair is always allowed, so not infeasible).
-        none = np.zeros(n_edges, dtype=bool)
-        return HoursSolution(SolveStatus.NOT_SOLVED, none, 0, 1.0, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        if start is None:
+            none = np.zeros(n_edges, dtype=bool)
+            return HoursSolution(SolveStatus.NOT_SOLVED, none, 0, 1.0, elapsed)
+        value = int(weight_units[start].sum()) - _penalty(
+            edge_volunteer[start], n_volunteers, load_penalty_units, current_load
+        )
+        # CP-SAT has no bound yet: each client's heaviest pair, summed, is one.
+        heaviest = np.zeros(n_clients, dtype=np.int64)
+        np.maximum.at(heaviest, edge_client, weight_units)
+        bound = int(heaviest.sum())
+        gap = max(0, bound - value) / max(bound, 1)
+        return HoursSolution(SolveStatus.FEASIBLE, start.copy(), value, gap, elapsed)
     else:
         raise SolverError(f"CP-SAT ended with status {solver.status_name(status)}; please report")
     chosen = np.array([solver.boolean_value(x) for x in take], dtype=bool)
     objective = round(solver.objective_value)
     return HoursSolution(ours, chosen, objective, gap, time.perf_counter() - started)
+
+
+def _penalty(
+    chosen_volunteer: IntArray, n_volunteers: int, penalty_units: int, load: IntArray | None
+) -> int:
+    """The load penalty of an assignment: Σ over a volunteer's k new clients of p·(load + k)."""
+    new = np.bincount(chosen_volunteer, minlength=n_volunteers).astype(np.int64)
+    carried = np.zeros(n_volunteers, np.int64) if load is None else load
+    return penalty_units * int(np.sum(new * carried + new * (new - 1) // 2))
 
 
 def _groups(owner: IntArray, n: int) -> list[IntArray]:
