@@ -8,6 +8,7 @@ lists as `a|b` or `a, b`, dates as `2026-11-23` or `23-11-2026`, empty text as "
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -17,12 +18,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from matcher import vocab
+from matcher.vocab import ContactMode, Gender, LossType, PreferredGender, RiskTier
 
-LossType = Literal["partner", "child", "parent", "sibling", "friend", "other", "none"]
-Gender = Literal["f", "m", "x"]
-PreferredGender = Literal["f", "m"]
-ContactMode = Literal["visit", "phone", "either"]
-RiskTier = Literal["low", "moderate", "high"]
 # Where a person's lat/lon came from (matcher.locations): given, or a centre looked up;
 # None while there is none (phone contact only, or not looked up yet).
 LocationSource = Literal["coordinates", "postcode", "district", "place"]
@@ -133,6 +130,8 @@ def _items(value: Any) -> list[str]:
     raise PydanticCustomError("list", "must be a list of words separated by | or ,")
 
 
+# A column of 100,000 cells repeats a few dozen words: each is normalised and checked once.
+@functools.lru_cache(maxsize=4096)
 def _check_word(word: str, kind: str, choices: tuple[str, ...]) -> str:
     normal = vocab.normalise_word(word)
     if normal not in choices:

@@ -22,7 +22,11 @@ from matcher.solvers.status import SolveStatus
 from tests.strategies import rounds
 
 ROUND_DATE = dt.date(2026, 11, 23)
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 Round = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 # The exact policies in hours are solved by CP-SAT; the brute force below checks them.
 EXACT_IN_HOURS = tuple(p.name for p in POLICY_MAP.values() if p.exact)
@@ -131,7 +135,11 @@ def objectives(problem: AssignmentProblem, penalty: int) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(hours_rounds(max_clients=5, max_volunteers=3))
 def test_exact_policies_agree_with_brute_force_in_mixed_hours(round_: Round) -> None:
     prepared = prepare(round_[0], round_[1], None, ROUND_DATE)
@@ -167,7 +175,11 @@ def best_by_milp(problem: AssignmentProblem) -> float:
     return float(-result.fun)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(hours_rounds(max_clients=12, max_volunteers=5))
 def test_optimal_in_hours_agrees_with_milp(round_: Round) -> None:
     problem = problem_of(round_)
@@ -283,13 +295,20 @@ def test_a_solve_stopped_by_its_work_limit_is_feasible_with_a_gap() -> None:
 def test_the_unmatched_reason_and_explain_say_hours() -> None:
     import matcher
     from matcher.explain import blocking_hint
+    from matcher.wording import unmatched_detail
 
     clients = [_client(0, 3)]
     volunteers = [_volunteer(0, hours_per_week=4, active_hours=2)]
     result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
     (unmatched,) = result.unmatched
     assert unmatched.reason == "no-capacity"
-    assert unmatched.detail == "all 1 volunteer(s) of p are full for the client's 3 hour(s) a week"
+    assert unmatched.hours_needed == 3
+    assert unmatched_detail(unmatched) == (
+        "all 1 volunteer(s) of p are full for the client's 3 hour(s) a week"
+    )
+    assert unmatched_detail(unmatched, "nl") == (
+        "alle 1 vrijwilliger(s) van p zitten vol voor de 3 uur per week van de cliënt"
+    )
     pop = prepare(clients, volunteers, None, ROUND_DATE).population
     assert blocking_hint(pop, "no-capacity", 0, 0) == (
         "V0 has 2 of 4 hour(s) a week free; the client needs 3"

@@ -143,7 +143,7 @@ def match(
     if output_format == "json":
         click.echo(json.dumps(match_payload(proposal), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_table(proposal.result, dict(proposal.reasons), limit=limit))
+        click.echo(render_table(proposal.result, limit=limit))
         click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
 
 
