@@ -80,18 +80,20 @@ def _to_quarter_hours(value: Any) -> Any:
     return number
 
 
-# None (not given) is left out of records, so rounds without hours stay byte for byte as
-# they were before hours existed.
 ClientHours = Annotated[
-    Annotated[float, Field(gt=0, le=40)] | None,
-    BeforeValidator(_to_quarter_hours),
-    Field(exclude_if=lambda value: value is None),
+    Annotated[float, Field(gt=0, le=40)] | None, BeforeValidator(_to_quarter_hours)
 ]
 VolunteerHours = Annotated[
-    Annotated[float, Field(ge=0, le=80)] | None,
-    BeforeValidator(_to_quarter_hours),
-    Field(exclude_if=lambda value: value is None),
+    Annotated[float, Field(ge=0, le=80)] | None, BeforeValidator(_to_quarter_hours)
 ]
+HOURS_FIELDS = ("hours_per_week", "active_hours")
+
+
+def record_json(item: BaseModel) -> str:
+    """A person as the ledger stores (and hashes) them: hours not given are left out, so
+    ledgers and rounds without hours stay byte for byte as they were before hours existed."""
+    unset = {name for name in HOURS_FIELDS if getattr(item, name, 0) is None}
+    return item.model_dump_json(exclude=unset)
 
 
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")

@@ -15,7 +15,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from matcher.engine import assignment_problem, prepare
-from matcher.models import Client, Volunteer
+from matcher.models import Client, Volunteer, record_json
 from matcher.policies import POLICY_MAP, POLICY_NAMES, AssignmentProblem, get_policy
 from matcher.policies.hours import capacity_units
 from matcher.solvers.status import SolveStatus
@@ -241,8 +241,11 @@ def test_without_hours_nothing_changes() -> None:
     problem = problem_of((clients, volunteers))
     assert problem.client_hours is None and problem.volunteer_hours is None
     assert problem.free_places.tolist() == [2]
-    assert "hours" not in Client.model_validate(clients[0]).model_dump_json()
-    assert "hours" not in Volunteer.model_validate(volunteers[0]).model_dump_json()
+    assert "hours" not in record_json(Client.model_validate(clients[0]))
+    assert "hours" not in record_json(Volunteer.model_validate(volunteers[0]))
+    with_hours = Volunteer.model_validate(_volunteer(0, hours_per_week=4))
+    assert '"hours_per_week":4.0' in record_json(with_hours)
+    assert "active_hours" not in record_json(with_hours)
 
 
 def test_a_volunteer_without_hours_gives_an_hour_per_place() -> None:

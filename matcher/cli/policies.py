@@ -19,8 +19,9 @@ from matcher.policies import REGISTRY
     help="A table, or JSON for programs.",
 )
 def list_policies(output_format: str) -> None:
-    """List the matching policies: name, whether the answer is exact, what it does, and
-    whether it stays exact when clients need different hours."""
+    """List the matching policies: name, whether the answer is exact, what it does.
+
+    `hours`: whether it stays exact when clients need different hours a week."""
     if output_format == "json":
         rows = [
             {
