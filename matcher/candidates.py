@@ -43,7 +43,7 @@ def _programme(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -
 
 
 def _capacity(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return pop.v_free[vi] >= 1
+    return pop.v_free[vi] >= pop.c_need[ci]
 
 
 def _contact(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -155,6 +155,8 @@ RULES: Final = (
     ),
 )
 RULE_CODES: Final = tuple(rule.code for rule in RULES)
+# What "full" means when capacity is counted in hours, after no-capacity's none_left.
+HOURS_NONE_LEFT: Final = " for the client's {hours:g} hour(s) a week"
 # Rules applied while pairs are formed (counted without forming the pairs they remove); the
 # rest are applied to the pairs that were formed.
 _FORMING_RULES: Final = frozenset({"no-programme", "no-capacity", "contact-mismatch", "too-far"})
@@ -221,9 +223,28 @@ def _programme_pairs(
             keep = _reachable(pop, ci, vi, frozenset()) if distance_rule else slice(None)
             yield ci[keep], vi[keep]
         return
-    yield _spatial_visit_pairs(pop, clients, volunteers)
-    for ci, vi in _block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]):
-        yield ci, vi
+    # Visit pairs and phone pairs overlap (both ways possible): their union, in pair order.
+    # (Sort and drop repeats: np.unique is many times slower on millions of distinct keys.)
+    pieces = [_spatial_visit_pairs(pop, clients, volunteers)]
+    pieces.extend(_block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]))
+    keys = np.sort(np.concatenate([ci * pop.n_volunteers + vi for ci, vi in pieces]))
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    yield keys // pop.n_volunteers, keys % pop.n_volunteers
+
+
+def _in_client_order(ci: IntArray, vi: IntArray) -> tuple[IntArray, IntArray]:
+    """Pairs in (client, volunteer) order, from pieces that each hold a client's pairs whole
+    and in volunteer order (a client has one programme, and a block or a programme's union
+    holds all of a client's pairs): the runs are reordered, never sorted pair by pair."""
+    if len(ci) == 0:
+        return ci, vi
+    starts = np.flatnonzero(np.r_[True, ci[1:] != ci[:-1]])
+    lengths = np.diff(np.r_[starts, len(ci)])
+    order = np.argsort(ci[starts], kind="stable")
+    assert len(np.unique(ci[starts])) == len(starts), "a client's pairs come in one piece"
+    new_starts = np.cumsum(lengths[order]) - lengths[order]
+    position = np.arange(len(ci)) + np.repeat(starts[order] - new_starts, lengths[order])
+    return ci[position], vi[position]
 
 
 def _count(ci: IntArray, n_clients: int) -> IntArray:
@@ -243,7 +264,12 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     if "no-programme" in enabled:
         serving = _serving_counts(pop, volunteer_pool)
         counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
-    if "no-capacity" in enabled:
+    capacity_per_pair = "no-capacity" in enabled and pop.hours_mode
+    if capacity_per_pair:
+        # In hours a volunteer may have room for a short match and not for a long one.
+        volunteer_pool = volunteer_pool[pop.v_free >= pop.c_need.min(initial=0)]
+        counts.append(_fitting_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
+    elif "no-capacity" in enabled:
         volunteer_pool = volunteer_pool[pop.v_free >= 1]
         if "no-programme" in enabled:
             serving = _serving_counts(pop, volunteer_pool)
@@ -252,7 +278,10 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
             counts.append(np.full(n_clients, len(volunteer_pool), dtype=np.int64))
 
     if "contact-mismatch" in enabled:
-        counts.append(_contact_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
+        by_programme = "no-programme" in enabled
+        counts.append(
+            _contact_counts(pop, volunteer_pool, by_programme=by_programme, fit=capacity_per_pair)
+        )
 
     groups = _programme_groups(pop, volunteer_pool, by_programme="no-programme" in enabled)
     pieces = [
@@ -262,11 +291,10 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     ]
     ci = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, np.int64)
     vi = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, np.int64)
-    # Union of visit and phone pairs, in (client, volunteer) order. (Sort and drop repeats:
-    # np.unique is many times slower on millions of nearly distinct keys.)
-    keys = np.sort(ci * pop.n_volunteers + vi)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    ci, vi = keys // max(1, pop.n_volunteers), keys % max(1, pop.n_volunteers)
+    ci, vi = _in_client_order(ci, vi)
+    if capacity_per_pair:
+        keep = _capacity(pop, ci, vi, excluded)
+        ci, vi = ci[keep], vi[keep]
     if "too-far" in enabled:
         counts.append(_count(ci, n_clients))
 
@@ -295,15 +323,41 @@ def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
     return np.bincount(code, minlength=len(pop.programmes.words)).astype(np.int64)
 
 
-def _contact_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
-    """Per client: volunteers in the pool (of its programme) that accept its way of contact.
+def _fitting_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
+    """Per client: volunteers in the pool (of its programme) with the hours the client needs.
+
+    Sorted by (programme, free units), a client's count is one range of that order."""
+    if pop.n_clients == 0:
+        return np.zeros(0, np.int64)
+    if by_programme:
+        member, code = _in_pool(pop, volunteers)
+    else:
+        member, code = volunteers, np.zeros(len(volunteers), dtype=np.int64)
+    span = int(max(pop.v_free.max(initial=0), pop.c_need.max(initial=0))) + 1
+    keys = np.sort(code * span + pop.v_free[member])
+    client_code = pop.c_programme if by_programme else np.zeros(pop.n_clients, dtype=np.int64)
+    high = np.searchsorted(keys, (client_code + 1) * span, side="left")
+    low = np.searchsorted(keys, client_code * span + pop.c_need, side="left")
+    return (high - low).astype(np.int64)
+
+
+def _contact_counts(
+    pop: Population, volunteers: IntArray, *, by_programme: bool, fit: bool = False
+) -> IntArray:
+    """Per client: volunteers in the pool (of its programme) that accept its way of contact
+    (and, with `fit`, have the hours the client needs).
 
     Counted, not paired: a client accepting both ways reaches every volunteer, a visit-only
     client the volunteers accepting visits, a phone-only client those accepting phone."""
     if pop.n_clients == 0:
         return np.zeros(0, np.int64)
     visit, phone = volunteers[pop.v_visit[volunteers]], volunteers[pop.v_phone[volunteers]]
-    if by_programme:
+    if fit:
+        every, by_visit, by_phone = (
+            _fitting_counts(pop, pool, by_programme=by_programme)
+            for pool in (volunteers, visit, phone)
+        )
+    elif by_programme:
         every, by_visit, by_phone = (
             _serving_counts(pop, pool)[pop.c_programme] for pool in (volunteers, visit, phone)
         )
