@@ -70,6 +70,7 @@ def solve_max_weight_hours(
     if int(weight_units.max()) * min(n_clients, n_edges) >= MAX_OBJECTIVE_UNITS:
         raise SolverError("edge weights too large: the total could overflow 64-bit integers")
 
+    # Imported here: CP-SAT takes over a second to load, needed only when capacity is in hours.
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
