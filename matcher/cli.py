@@ -208,6 +208,9 @@ def match(
     config, prepared = _prepare(clients, volunteers, config_path, round_date)
     kept = read_names([(clients, "clients"), (volunteers, "volunteers")], kept_columns, config)
     result = solve(prepared, policy)
+    from matcher.bottleneck import bottleneck_lines, find_bottlenecks
+
+    bottlenecks = find_bottlenecks(prepared, result)
     pop = prepared.population
     client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
     volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
@@ -237,7 +240,9 @@ def match(
         from matcher.report import round_report
         from matcher.report.round import RoundInput
 
-        round_data = RoundInput.of_match(result, pop.clients, pop.volunteers, config)
+        round_data = RoundInput.of_match(
+            result, pop.clients, pop.volunteers, config, bottlenecks=bottlenecks
+        )
         language = lang or config.report.lang
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise
@@ -266,6 +271,10 @@ def match(
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_table(result, reasons, limit=limit))
+        if bottlenecks.groups:
+            from matcher.terminal import visible_join
+
+            click.echo("\nBottlenecks:\n" + visible_join(bottleneck_lines(bottlenecks)))
         click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
 
 
