@@ -149,8 +149,15 @@ def bottleneck_labels(
     """
     edge_client = np.asarray(edge_client, dtype=np.int64)
     edge_volunteer = np.asarray(edge_volunteer, dtype=np.int64)
-    order = np.lexsort((edge_volunteer, edge_client))
-    edge_client, edge_volunteer, chosen = edge_client[order], edge_volunteer[order], chosen[order]
+    keys = edge_client * n_volunteers + edge_volunteer
+    if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+        # The engine's edges come sorted by (client, volunteer); other callers' may not.
+        order = np.argsort(keys, kind="stable")
+        edge_client, edge_volunteer, chosen = (
+            edge_client[order],
+            edge_volunteer[order],
+            chosen[order],
+        )
     free = np.asarray(free_places, dtype=np.int64)
     graph = _Graph(n_clients, n_volunteers, edge_client, edge_volunteer)
     seen_c, seen_v = graph.alternating_reach(chosen)
@@ -192,8 +199,10 @@ class _Graph:
         seen_v = np.zeros(self.n_volunteers, dtype=bool)
         frontier = np.flatnonzero(seen_c)
         while len(frontier):
-            volunteers = np.unique(self.volunteer[self.edges_of(frontier)])
-            volunteers = volunteers[~seen_v[volunteers]]
+            # Marked rather than np.unique'd: one pass, no sort or hash of the frontier's edges.
+            reached = np.zeros(self.n_volunteers, dtype=bool)
+            reached[self.volunteer[self.edges_of(frontier)]] = True
+            volunteers = np.flatnonzero(reached & ~seen_v)
             seen_v[volunteers] = True
             lengths = taken[volunteers]
             offsets = taken_start[volunteers] - (np.cumsum(lengths) - lengths)
@@ -241,11 +250,15 @@ class _Graph:
         clients = np.flatnonzero(seen_c)
         part = self.edges_of(clients)
         n = self.n_clients + self.n_volunteers
+        # Built as compressed rows directly (the edges are sorted by client): only the reached
+        # clients' rows hold links, each to its volunteers.
+        row_lengths = np.where(seen_c, self.degree, 0)
+        indptr = np.concatenate(
+            ([0], np.cumsum(row_lengths), np.full(self.n_volunteers, len(part)))
+        )
         links = sparse.csr_array(
-            (
-                np.ones(len(part), np.int8),
-                (self.client[part], self.n_clients + self.volunteer[part]),
-            ),
+            # float64: the type csgraph works in, so it need not copy the links.
+            (np.ones(len(part)), self.n_clients + self.volunteer[part], indptr),
             shape=(n, n),
         )
         _, labels = connected_components(links, directed=False)
