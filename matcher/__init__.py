@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from matcher.engine import match
     from matcher.errors import ConfigError, InputError, MatcherError, Problem, SolverError
     from matcher.models import Client, Volunteer
+    from matcher.policies import MatchPolicy, PolicyContext
     from matcher.result import REASON_CODES, Match, MatchResult, Unmatched
     from matcher.solvers.status import SolveStatus
 
@@ -32,6 +33,8 @@ _LAZY = {
     "SolverError": "matcher.errors",
     "Client": "matcher.models",
     "Volunteer": "matcher.models",
+    "MatchPolicy": "matcher.policies",
+    "PolicyContext": "matcher.policies",
     "REASON_CODES": "matcher.result",
     "Match": "matcher.result",
     "MatchResult": "matcher.result",
@@ -83,8 +86,10 @@ __all__ = [
     "InputError",
     "Match",
     "MatchConfig",
+    "MatchPolicy",
     "MatchResult",
     "MatcherError",
+    "PolicyContext",
     "Problem",
     "SolveStatus",
     "SolverError",

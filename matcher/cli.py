@@ -21,6 +21,7 @@ from matcher.cli_config import config_path_default, date_type
 from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_names import book_files, book_options, check_book_options, read_names
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import list_policies, policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.cli_sheet import sheet_option, with_sheet
 from matcher.config import DEFAULT_TOML, load_config, load_config_or_defaults
@@ -132,12 +133,7 @@ def _prepare(clients: str, volunteers: str, config_path: str | None, when: dt.da
     show_default=True,
     help="What to print on stdout.",
 )
-@click.option(
-    "--policy",
-    default=None,
-    help="How pairs are chosen (default: the config's, 'optimal'): optimal, coverage-first,"
-    " priority-first, balanced, greedy, fifo-greedy, stable.",
-)
+@policy_option()
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -426,3 +422,4 @@ main.add_command(simulate)
 from matcher.cli_columns import columns  # noqa: E402
 
 main.add_command(columns)
+main.add_command(list_policies)

@@ -13,13 +13,13 @@ import numpy as np
 
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
-from matcher.errors import ConfigError, InputError, Problem, problems_from_validation
+from matcher.errors import InputError, Problem, problems_from_validation
 from matcher.models import Client, Volunteer
-from matcher.policies import POLICY_NAMES, AssignmentProblem, get_policy
+from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.population import IntArray, Population, build_population
 from matcher.result import Match, MatchResult, Unmatched
 from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
-from matcher.vocab import RISK_TIERS, unknown_word_message
+from matcher.vocab import RISK_TIERS
 
 ClientLike = Client | Mapping[str, Any]
 VolunteerLike = Volunteer | Mapping[str, Any]
@@ -179,13 +179,14 @@ def match(
     config: MatchConfig | Mapping[str, Any] | None = None,
     *,
     round_date: dt.date | None = None,
-    policy: str | None = None,
+    policy: str | MatchPolicy | None = None,
 ) -> MatchResult:
     """Propose the pairs with the largest total weight, and say why each other client waits.
 
     `clients` and `volunteers` are model objects or dicts in the input format; `round_date`
     (default today) fixes the weeks waited, so a rerun of an old round gives the same result;
-    `policy` (default the config's, "optimal") picks how pairs are chosen.
+    `policy` (default the config's, "optimal") picks how pairs are chosen: a registered
+    name (`matcher.policies.POLICY_NAMES`) or a `MatchPolicy` object of the caller's own.
     """
     prepared = prepare(clients, volunteers, config, round_date)
     return solve(prepared, policy)
@@ -207,15 +208,13 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     )
 
 
-def solve(prepared: Prepared, policy: str | None = None) -> MatchResult:
+def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchResult:
     """Choose pairs with `policy` (default: the config's), and explain the outcome."""
     config = prepared.config
-    name = policy or config.policy
-    if name not in POLICY_NAMES:
-        message = unknown_word_message("policy", name, POLICY_NAMES)
-        raise ConfigError([Problem("policy", None, None, message)])
+    chosen_policy = find_policy(policy or config.policy)
+    name = chosen_policy.name
     problem = assignment_problem(prepared)
-    assignment = get_policy(name, config)(problem)
+    assignment = chosen_policy(problem, PolicyContext(config))
     timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
     matches = _matches(prepared, np.flatnonzero(assignment.chosen))

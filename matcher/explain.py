@@ -8,7 +8,7 @@ would have to change for the outcome to change.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -16,13 +16,13 @@ import numpy as np
 from matcher import vocab
 from matcher.bottleneck import BottleneckGroup, find_bottlenecks, sentence_of
 from matcher.candidates import distance_km
-from matcher.engine import Prepared
+from matcher.engine import Prepared, assignment_problem
 from matcher.locations import least_precise
 from matcher.models import Client
+from matcher.policies import MatchPolicy, PolicyContext, find_policy
 from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
-from matcher.solvers import solve_max_weight
 from matcher.terminal import visible_join
 from matcher.triage import overruled_tier
 from matcher.wording import Fact, render_pair_reasons
@@ -136,7 +136,11 @@ def explain_client(
     *,
     top: int = 5,
     declined_by: Mapping[str, str] | None = None,
+    policy: str | MatchPolicy | None = None,
 ) -> Explanation:
+    """Why `client_id` got its outcome in `result`; a what-if re-solves with `policy`
+    (default: the policy that made `result`)."""
+    round_policy = find_policy(policy or result.policy)
     pop = prepared.population
     ids = [c.client_id for c in pop.clients]
     ci = ids.index(client_id)
@@ -198,7 +202,7 @@ def explain_client(
             place = f"one more free place at {option.volunteer_id} (now given to {others})"
             if not verify:
                 changes.append(f"{place} may match this client")
-            elif _matched_with_extra_place(prepared, ci, option.volunteer_id):
+            elif _matched_with_extra_place(prepared, round_policy, ci, option.volunteer_id):
                 changes.append(f"{place} would match this client")
         if options and verify and not changes:
             changes.append(
@@ -224,15 +228,16 @@ def explain_client(
 MAX_PAIRS_TO_VERIFY = 200_000
 
 
-def _matched_with_extra_place(prepared: Prepared, ci: int, volunteer_id: str) -> bool:
-    """Would this client be matched if the volunteer had one more free place? Re-solve."""
-    pop, edges = prepared.population, prepared.edges
-    free = prepared.free_places.copy()
-    free[[v.volunteer_id for v in pop.volunteers].index(volunteer_id)] += 1
-    solution = solve_max_weight(
-        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, edges.weight_units, free
-    )
-    return bool(np.any(edges.client[solution.chosen] == ci))
+def _matched_with_extra_place(
+    prepared: Prepared, policy: MatchPolicy, ci: int, volunteer_id: str
+) -> bool:
+    """Would this client be matched if the volunteer had one more free place? Re-solve with
+    the policy that made the round."""
+    problem = assignment_problem(prepared)
+    free = problem.free_places.copy()
+    free[[v.volunteer_id for v in prepared.population.volunteers].index(volunteer_id)] += 1
+    assignment = policy(replace(problem, free_places=free), PolicyContext(prepared.config))
+    return bool(np.any(problem.edge_client[assignment.chosen] == ci))
 
 
 # Near misses the coordinator can most easily act on come first; another programme is last.

@@ -18,6 +18,7 @@ from matcher.cli_names import (
     read_names,
 )
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.rounds.cli import (
     END_MATCH,
@@ -43,7 +44,7 @@ def round_group() -> None:
 
 
 @round_group.command("propose")
-@click.option("--policy", default=None, help="Matching policy (default: the config's).")
+@policy_option()
 @config_option
 @date_option("Round date; fixes weeks waited and pauses")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from matcher.cli_errors import INPUT_PATH, reports_errors
+from matcher.cli_policy import policy_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,7 +130,7 @@ def generate(
 @scenario.command()
 @_which
 @_seed_and_date
-@click.option("--policy", default=None, help="How pairs are chosen (default: the config's).")
+@policy_option()
 @click.option(
     "--limit",
     type=click.IntRange(min=0),

@@ -14,6 +14,7 @@ import click
 
 from matcher.cli_errors import INPUT_PATH, reports_errors
 from matcher.cli_outputs import check_distinct_outputs
+from matcher.cli_policy import policy_option
 from matcher.cli_report import check_report_possible, report_options
 from matcher.policies import POLICY_NAMES
 
@@ -47,12 +48,7 @@ TRACE_COLUMNS = ("policy", "run", "week", "waiting", "matched", "declined", "act
     default=None,
     help="A scenario file of your own instead of a built-in NAME.",
 )
-@click.option(
-    "--policy",
-    "policies",
-    multiple=True,
-    help=f"A policy to compare (repeatable; default all): {', '.join(POLICY_NAMES)}.",
-)
+@policy_option("A policy to compare (repeatable; default all).", "policies", multiple=True)
 @click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True)
 @click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)

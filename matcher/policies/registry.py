@@ -1,0 +1,145 @@
+"""The policy registry: one tuple of policy objects, every list of policies derived from it.
+
+After CVXPY's solver registry (`reductions/solvers/defines.py`): the CLI's choices, the
+config check, the README table and `matcher policies` all read `REGISTRY`. A caller may hand
+`match()` a `MatchPolicy` of their own; it is used as the registered ones are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final, Literal
+
+import numpy as np
+
+from matcher.policies.flow import coverage_first, optimal, priority_first
+from matcher.policies.greedy import fifo_greedy, greedy
+from matcher.policies.problem import Assignment, AssignmentProblem
+from matcher.policies.reserve import FutureSample, bootstrap_futures, reserve
+from matcher.policies.stable import stable
+from matcher.scoring import WEIGHT_SCALE
+
+if TYPE_CHECKING:
+    from matcher.config import MatchConfig
+
+# The names a user types; kept in step with REGISTRY by a test.
+PolicyName = Literal[
+    "optimal",
+    "coverage-first",
+    "priority-first",
+    "balanced",
+    "reserve",
+    "greedy",
+    "fifo-greedy",
+    "stable",
+]
+# Weeks waited below this count as recent arrivals when reserve estimates the arrival rate.
+RECENT_WEEKS: Final = 4
+
+
+@dataclass(frozen=True)
+class PolicyContext:
+    """What a policy may read besides the problem: the round's config, and for `reserve` the
+    simulator's samples of the coming weeks (None: resample today's waiting list)."""
+
+    config: MatchConfig
+    futures: Sequence[FutureSample] | None = None
+
+
+PolicySolve = Callable[[AssignmentProblem, PolicyContext], Assignment]
+
+
+@dataclass(frozen=True)
+class MatchPolicy:
+    """A way to choose pairs. `exact`: the answer is proven best for the policy's own
+    objective (its status may then be `optimal`); heuristics and baselines are not."""
+
+    name: str
+    description: str
+    exact: bool
+    solve: PolicySolve
+
+    def __call__(self, problem: AssignmentProblem, context: PolicyContext) -> Assignment:
+        return self.solve(problem, context)
+
+
+def _balanced(problem: AssignmentProblem, context: PolicyContext) -> Assignment:
+    penalty = round(context.config.balanced.load_penalty * WEIGHT_SCALE)
+    return optimal(problem, load_penalty_units=penalty)
+
+
+def _reserve(problem: AssignmentProblem, context: PolicyContext) -> Assignment:
+    futures = context.futures
+    return reserve(problem, futures if futures is not None else _bootstrap(problem, context))
+
+
+def _bootstrap(problem: AssignmentProblem, context: PolicyContext) -> list[FutureSample]:
+    settings = context.config.reserve
+    rate = settings.weekly_arrivals
+    if rate is None:
+        rate = float(np.sum(problem.client_weeks_waited < RECENT_WEEKS)) / RECENT_WEEKS
+    return bootstrap_futures(
+        problem,
+        weekly_arrivals=rate,
+        weeks_ahead=settings.weeks_ahead,
+        samples=settings.samples,
+        weekly_discount=settings.weekly_discount,
+        seed=settings.seed,
+    )
+
+
+def _plain(solve: Callable[[AssignmentProblem], Assignment]) -> PolicySolve:
+    """A policy that needs nothing but the problem."""
+    return lambda problem, _context: solve(problem)
+
+
+# In the order the CLI, the README and `matcher policies` list them: the default first.
+REGISTRY: Final[tuple[MatchPolicy, ...]] = (
+    MatchPolicy("optimal", "maximum total weight (the default)", True, _plain(optimal)),
+    MatchPolicy(
+        "coverage-first", "most clients matched, then most weight", True, _plain(coverage_first)
+    ),
+    MatchPolicy(
+        "priority-first",
+        "most high-risk clients matched, then moderate, then low, then weight",
+        True,
+        _plain(priority_first),
+    ),
+    MatchPolicy(
+        "balanced",
+        "like optimal, with a growing cost per client a volunteer already carries",
+        True,
+        _balanced,
+    ),
+    MatchPolicy(
+        "reserve",
+        "like optimal, but holds scarce places for likely better-fitting arrivals",
+        False,
+        _reserve,
+    ),
+    MatchPolicy("greedy", "heaviest allowed pair first", False, _plain(greedy)),
+    MatchPolicy(
+        "fifo-greedy",
+        "longest-waiting client first, each to its best free volunteer (by hand)",
+        False,
+        _plain(fifo_greedy),
+    ),
+    MatchPolicy(
+        "stable",
+        "client-proposing deferred acceptance; no pair would rather swap",
+        False,
+        _plain(stable),
+    ),
+)
+POLICY_MAP: Final[dict[str, MatchPolicy]] = {policy.name: policy for policy in REGISTRY}
+POLICY_NAMES: Final[tuple[str, ...]] = tuple(POLICY_MAP)
+POLICIES: Final[dict[str, str]] = {policy.name: policy.description for policy in REGISTRY}
+EXACT_POLICIES: Final[tuple[str, ...]] = tuple(p.name for p in REGISTRY if p.exact)
+
+
+def policy_table() -> str:
+    """The README's policy table, as Markdown."""
+    lines = ["| policy | exact | what it does |", "|---|---|---|"]
+    lines += [f"| `{p.name}` | {'yes' if p.exact else 'no'} | {p.description} |" for p in REGISTRY]
+    return "\n".join(lines)
