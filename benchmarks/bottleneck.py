@@ -3,10 +3,10 @@
 On seeded rounds of the city-, region- and national-scale scenarios: the time of
 `find_bottlenecks` (best of 3) after the `optimal` and `reserve` policies (whose answers may
 leave a place within reach free, so the max-flow step runs) and after `coverage-first` (which
-serves the most clients, so only the search runs), next to the time of the solve itself. Checked, not only
-timed: the groups' shortage equals the clients with options minus the most that any
-assignment serves (coverage-first's count), and every policy run leaves at least each
-group's shortage waiting in it. Writes benchmarks/results/bottleneck.json.
+serves the most clients, so only the search runs), next to the time of the solve itself.
+Checked, not only timed: the groups' shortage equals the clients with options minus the most
+that any assignment serves (coverage-first's count), and every policy run leaves at least
+each group's shortage waiting in it. Writes benchmarks/results/bottleneck.json.
 
     python benchmarks/bottleneck.py                  # city, region, national
     python benchmarks/bottleneck.py --sizes city,region
@@ -22,10 +22,10 @@ import time
 from typing import Any
 
 import numpy as np
+from speed import RESULTS, ROUND_DATE, SIZES, generate_models, machine, versions
 
 from matcher.bottleneck import find_bottlenecks
 from matcher.engine import prepare, solve
-from speed import RESULTS, ROUND_DATE, SIZES, generate_models, machine, versions
 
 POLICIES = ("optimal", "reserve", "coverage-first")
 
@@ -95,7 +95,10 @@ def main() -> None:
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "bottleneck.json").write_text(json.dumps(out, indent=2) + "\n")
-    print("| size | allowed pairs | policy | solve | bottleneck groups | groups | largest | must wait |")
+    print(
+        "| size | allowed pairs | policy | solve | bottleneck groups | groups | largest"
+        " | must wait |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in records:
         for policy in POLICIES:
