@@ -1,7 +1,7 @@
 """Speed of the bottleneck groups (matcher.bottleneck) beside the solve they explain.
 
 On seeded rounds of the city-, region- and national-scale scenarios: the time of
-`find_bottlenecks` (best of 3) after the `optimal` and `reserve` policies (whose answers may
+`find_bottlenecks` (best of 3) after the `optimal` and `greedy` policies (whose answers may
 leave a place within reach free, so the max-flow step runs) and after `coverage-first` (which
 serves the most clients, so only the search runs), next to the time of the solve itself.
 Checked, not only timed: the groups' shortage equals the clients with options minus the most
@@ -27,7 +27,7 @@ from speed import RESULTS, ROUND_DATE, SIZES, generate_models, machine, versions
 from matcher.bottleneck import find_bottlenecks
 from matcher.engine import prepare, solve
 
-POLICIES = ("optimal", "reserve", "coverage-first")
+POLICIES = ("optimal", "greedy", "coverage-first")
 
 
 def best_of(runs: int, call: Any) -> tuple[float, Any]:
