@@ -98,10 +98,11 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
     )  # fmt: skip
     waiting = np.ones(pop.n_clients, dtype=bool)
     waiting[edges.client[chosen]] = False
+    n_groups = int(client_group.max(initial=-1)) + 1
     groups = []
-    for label in range(int(client_group.max(initial=-1)) + 1):
-        members = np.flatnonzero(client_group == label)
-        volunteers = np.flatnonzero(volunteer_group == label)
+    for members, volunteers in zip(
+        _by_label(client_group, n_groups), _by_label(volunteer_group, n_groups), strict=True
+    ):
         groups.append(
             BottleneckGroup(
                 clients=tuple(sorted(pop.clients[c].client_id for c in members.tolist())),
@@ -114,6 +115,14 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
         )
     groups.sort(key=lambda g: (-g.must_wait, -len(g.clients), g.clients[0]))
     return Bottlenecks(tuple(groups))
+
+
+def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
+    """The indices with each label 0 … n_groups - 1, in one sort (not one scan per group)."""
+    order = np.argsort(labels, kind="stable")
+    counts = np.bincount(labels[labels >= 0], minlength=n_groups)
+    inside = order[len(labels) - int(counts.sum()) :]  # -1 (no group) sorts first
+    return np.split(inside, np.cumsum(counts)[:-1]) if n_groups else []
 
 
 def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:

@@ -164,3 +164,18 @@ def test_a_ledger_round_report_shows_the_groups(tmp_path: Path) -> None:
     result = run("round", "propose", "--report", str(report), "--lang", "en", *REPORT_DATE, env=env)
     assert result.exit_code == 0, result.output
     assert "These 16 clients can only be served by V01" in report.read_text()
+
+
+def test_the_sentences_in_both_languages_and_one_volunteer() -> None:
+    from matcher.wording import bottleneck_sentence
+
+    assert bottleneck_sentence(9, ["V03", "V07", "V11"], 4, 5, "en") == (
+        "these 9 clients can only be served by V03, V07 and V11, who have 4 free places between"
+        " them: at least 5 of them wait whatever the round does"
+    )
+    assert bottleneck_sentence(3, ["V03"], 1, 2, "nl", client="K1") == (
+        "K1 is een van 3 cliënten die alleen terecht kunnen bij V03, die 1 vrije plaats heeft:"
+        " minstens 2 van hen wachten, wat de ronde ook doet"
+    )
+    many = bottleneck_sentence(40, [f"V{i:02}" for i in range(12)], 10, 30, "en", shown=2)
+    assert "served by V00, V01 and 10 more, who have 10 free places" in many
