@@ -22,9 +22,9 @@ from speed import machine, versions
 
 from matcher import scenarios
 from matcher.policies import POLICY_NAMES
+from matcher.report.comparison import coverage_notes, interval_cell
 from matcher.report.texts import texts
 from matcher.simulate import simulate
-from matcher.simulate.cli import coverage_notes, interval_cell
 from matcher.simulate.metrics import summarise
 from matcher.simulate.scenario import dynamics_of, sampler_of
 

@@ -6,6 +6,7 @@ interrupt while pydantic, numpy and OR-Tools load is caught here too.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
@@ -28,6 +29,8 @@ def run() -> None:
         except click.ClickException as error:
             error.show()
             sys.exit(error.exit_code)
+        # Done and written: a Ctrl-C while the interpreter shuts down has nothing to stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(INTERRUPTED_EXIT_CODE)

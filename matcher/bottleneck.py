@@ -57,7 +57,7 @@ class BottleneckGroup:
 class Bottlenecks:
     """A round's bottleneck groups, the largest shortage first."""
 
-    groups: tuple[BottleneckGroup, ...]
+    groups: tuple[BottleneckGroup, ...] = ()
 
     @property
     def must_wait(self) -> int:

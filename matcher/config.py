@@ -23,6 +23,7 @@ from pydantic import (
 from matcher import vocab
 from matcher.errors import ConfigError, Problem, problems_from_validation
 from matcher.files import read_toml
+from matcher.lifecycle import LIFECYCLE_TOML, Lifecycle
 
 # Every number finite: NaN compares false with every threshold and would switch rules off.
 _SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -226,8 +227,14 @@ class MatchConfig(BaseModel):
     report: Report = Report()
     columns: Columns = Columns()
     geo: Geo = Geo()
+    lifecycle: Lifecycle = Lifecycle()
     # Cell values in her own words, per column: {"loss_type": {"Partner overleden": "partner"}}.
     values: dict[str, dict[str, str]] = {}
+
+    def round_json(self) -> str:
+        """The config as a round depends on it (hashed with the inputs, stored with the round):
+        `[lifecycle]` says what is due around a match and never changes a proposal."""
+        return self.model_dump_json(exclude={"lifecycle"})
 
     @field_validator("values")
     @classmethod
@@ -248,6 +255,14 @@ class MatchConfig(BaseModel):
         if name not in POLICY_NAMES:
             raise ValueError(vocab.unknown_word_message("policy", name, POLICY_NAMES))
         return name
+
+    def with_sheet(self, sheet: str | None) -> MatchConfig:
+        """This config reading both kinds of file from `sheet` (a command's --sheet), if given."""
+        if sheet is None:
+            return self
+        both = {"clients_sheet": sheet, "volunteers_sheet": sheet}
+        columns = self.columns.model_copy(update=both)
+        return self.model_copy(update={"columns": columns})
 
 
 def load_config(path: str | Path | None) -> MatchConfig:
@@ -328,7 +343,8 @@ def _suggest_key(problem: Problem) -> Problem:
     return Problem(problem.source, None, problem.column, message)
 
 
-DEFAULT_TOML = """\
+DEFAULT_TOML = (
+    """\
 # matcher configuration. Every key is optional; these are the defaults.
 # Use it with: matcher match clients.csv volunteers.csv --config matcher.toml
 # Every number must be finite and in the range given beside it ("0-100": 0 to 100).
@@ -429,6 +445,9 @@ min_group_size = 5
 # Places matcher does not ship (about 200 Dutch towns), e.g.:
 # "Wijhe" = { lat = 52.387, lon = 6.134 }
 
+"""
+    + LIFECYCLE_TOML
+    + """
 [columns]
 # A workbook's sheet to read (not set: the first one); --sheet NAME sets both.
 # clients_sheet = "Cliënten"
@@ -448,3 +467,4 @@ min_group_size = 5
 # [values.loss_type]
 # "Partner overleden" = "partner"
 """
+)

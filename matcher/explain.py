@@ -7,7 +7,7 @@ would have to change for the outcome to change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,7 +21,7 @@ from matcher.locations import least_precise
 from matcher.models import Client
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
 from matcher.population import Population
-from matcher.result import MatchResult
+from matcher.result import Match, MatchResult
 from matcher.scoring import CRITERIA, format_weight, score_pairs
 from matcher.terminal import visible_join
 from matcher.triage import overruled_tier
@@ -59,6 +59,18 @@ def pair_reasons(
 ) -> str:
     """Plain words for a pair: "both lost a partner; 3.2 km apart; both free Tue morning"."""
     return render_pair_reasons(pair_facts(pop, ci, vi, scores), lang)
+
+
+def match_reasons(pop: Population, matches: Iterable[Match]) -> dict[str, str]:
+    """Plain words for each proposed pair, by client id."""
+    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    return {
+        m.client_id: pair_reasons(
+            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
+        )
+        for m in matches
+    }
 
 
 def blocking_hint(

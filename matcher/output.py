@@ -68,7 +68,7 @@ def input_hash(paths: Iterable[str | Path], config: MatchConfig, round_date: str
     for path in paths:
         digest.update(Path(path).read_bytes())
         digest.update(b"\0")
-    digest.update(config.model_dump_json().encode())
+    digest.update(config.round_json().encode())
     digest.update(round_date.encode())
     return "sha256:" + digest.hexdigest()
 

@@ -69,7 +69,7 @@ def test_unknown_key_and_section_without_a_close_match() -> None:
         "matcher.toml: rules.speed: unknown key; known keys: programme, capacity, distance, "
         "shared_time, language, gender_preference, excluded, training_for_high_risk",
         "matcher.toml: theme: unknown key; known keys: policy, rules, weights, priority, "
-        "triage, balanced, reserve, report, columns, geo, values",
+        "triage, balanced, reserve, report, columns, geo, lifecycle, values",
         "matcher.toml: weights2: unknown key; did you mean 'weights'?",
     ]
 

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher import scenarios
+from matcher.report.comparison import coverage_notes, interval_cell, render, summary_data
 from matcher.simulate import Dynamics, simulate
-from matcher.simulate.cli import coverage_notes, interval_cell, render, summary_data
 from matcher.simulate.metrics import (
     SHARES,
     UPPER,

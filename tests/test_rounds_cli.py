@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from matcher.cli import main
+from matcher.rounds import SCHEMA_VERSION
 from tests.ledger_checks import ROOT, check_ledger, rows, snapshot
 
 CLIENTS = str(ROOT / "examples" / "clients.csv")
@@ -47,10 +48,12 @@ def test_db_init_creates_an_owner_only_ledger_once(tmp_path: Path) -> None:
     path = tmp_path / "ledger.db"
     first = CliRunner().invoke(main, ["db", "init", "--db", str(path)])
     assert first.exit_code == 0
-    assert first.stdout == f"Created ledger {path} (schema v3, readable by you only).\n"
+    created = f"Created ledger {path} (schema v{SCHEMA_VERSION}, readable by you only).\n"
+    assert first.stdout == created
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = CliRunner().invoke(main, ["db", "init", "--db", str(path)])
-    assert again.stdout == f"{path} is already a ledger (schema v3); nothing to do.\n"
+    current = f"{path} is already a ledger (schema v{SCHEMA_VERSION}); nothing to do.\n"
+    assert again.stdout == current
 
 
 def test_commands_without_a_ledger_say_how_to_make_one(tmp_path: Path) -> None:

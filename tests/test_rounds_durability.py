@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 import matcher
-from matcher.rounds import Ledger, LedgerBusyError
+from matcher.rounds import SCHEMA_VERSION, Ledger, LedgerBusyError
 from matcher.rounds.db import BUSY_MESSAGE, FAULT_EXIT_CODE
 from tests.ledger_checks import ROOT, check_ledger, city_rows, rows, snapshot
 
@@ -187,7 +187,7 @@ def test_a_v1_ledger_upgrades_to_the_current_schema(tmp_path: Path) -> None:
 
     with Ledger(old) as ledger:
         assert ledger.upgraded_from == 1
-        assert ledger.schema_version == 3
+        assert ledger.schema_version == SCHEMA_VERSION
         status = ledger.status(on=dt.date(2026, 11, 30))
         assert [w.client_id for w in status.waiting] == ["K003"]
         assert [(a.client_id, a.volunteer_id) for a in status.active] == [("K002", "V02")]
@@ -195,7 +195,7 @@ def test_a_v1_ledger_upgrades_to_the_current_schema(tmp_path: Path) -> None:
         # The decline recorded by v1 still holds: K003 never gets V01 again.
         assert [(p.client_id, p.volunteer_id) for p in proposal.pairs] == [("K003", "V02")]
         (migrated,) = [e for e in ledger.history() if e.kind == "migrate"]
-        assert migrated.detail == "ledger upgraded from schema v1 to schema v3"
+        assert migrated.detail == f"ledger upgraded from schema v1 to schema v{SCHEMA_VERSION}"
     # Old rows survive; v2 backfilled the duration of the match v1 ended.
     after = snapshot(old)
     for table in ("clients", "volunteers", "declines", "proposals"):

@@ -14,7 +14,7 @@ import pytest
 
 import matcher
 from matcher.errors import InputError
-from matcher.rounds import Ledger, LedgerError
+from matcher.rounds import SCHEMA_VERSION, Ledger, LedgerError
 from tests.ledger_checks import ROOT, check_ledger, rows, snapshot
 
 CLIENTS = ROOT / "examples" / "clients.csv"
@@ -40,7 +40,7 @@ def ledger(path: Path) -> Iterator[Ledger]:
 def test_create_makes_an_owner_only_file_and_refuses_other_files(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     with Ledger.create(path) as ledger:
-        assert ledger.schema_version == 3
+        assert ledger.schema_version == SCHEMA_VERSION
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(LedgerError, match="no ledger here; create one with `matcher db init"):
         Ledger(tmp_path / "missing.db")
@@ -60,7 +60,8 @@ def test_create_makes_an_owner_only_file_and_refuses_other_files(tmp_path: Path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 9")
     conn.close()
-    with pytest.raises(LedgerError, match=r"newer matcher \(schema v9; this one knows up to v3\)"):
+    newer = rf"newer matcher \(schema v9; this one knows up to v{SCHEMA_VERSION}\)"
+    with pytest.raises(LedgerError, match=newer):
         Ledger(path)
 
 

@@ -153,7 +153,7 @@ def _named(failure: OSError, path: Path) -> OSError:
 
 def _check_distinct(paths: Iterable[Path]) -> None:
     # Two names for one file would leave only the last text; the CLI refuses this earlier,
-    # with the options' names (matcher.cli_outputs). The last part is not resolved: a link
+    # with the options' names (matcher.cli.outputs). The last part is not resolved: a link
     # there is replaced, not written through.
     seen: dict[Path, Path] = {}
     for path in paths:

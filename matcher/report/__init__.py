@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from matcher.report.round import RoundInput
+    from matcher.rounds.evaluate import Evaluation
     from matcher.simulate.metrics import Stat
 
 EXTRA_HINT = "the HTML report needs the 'report' extra: pip install 'matcher[report]'"
@@ -57,6 +58,18 @@ def simulation_report(
 
     view = simulation_view(scenario, result, summary, seed=seed, lang=lang)
     return _render("simulation.html.j2", view, False)
+
+
+def evaluation_report(
+    evaluation: Evaluation, *, lang: str = "nl", pseudonymise: bool = False, min_group_size: int = 5
+) -> str:
+    """The funder's figures: funnel, waiting, matches, introductions, check-ins, volunteers.
+    Shared (`pseudonymise`): counts below `min_group_size` as "<k", small sources merged."""
+    require_report_extra()
+    from matcher.report.evaluation import evaluation_view
+
+    k = min_group_size if pseudonymise else None
+    return _render("evaluation.html.j2", evaluation_view(evaluation, lang=lang, k=k), pseudonymise)
 
 
 def _render(template: str, view: Any, pseudonymised: bool) -> str:

@@ -286,3 +286,20 @@ def interval_bars(
         for n, s in zip(names, stats, strict=True)
     )
     return _render(fig, f"{xlabel}: {alt}")
+
+
+@_styled
+def count_bars(names: Sequence[str], counts: Sequence[int], xlabel: str) -> Chart:
+    """One bar per group (a funnel's stages, age bands), its count beside it."""
+    fig = _figure(6.0, 0.6 + 0.3 * len(names))
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    ax.barh(y, counts, color=BLUE)
+    for k, count in enumerate(counts):
+        ax.text(count, k, f"  {count}", va="center", fontsize=7)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    alt = "; ".join(f"{name}: {count}" for name, count in zip(names, counts, strict=True))
+    return _render(fig, f"{xlabel}: {alt}")

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from matcher.report import charts
+from matcher.report.comparison import TABLE, coverage_notes, interval_cell
 from matcher.report.texts import texts
-from matcher.simulate.cli import TABLE, coverage_notes, interval_cell
 from matcher.simulate.metrics import TIER_NAMES, Stat
 
 

@@ -7,7 +7,7 @@ decision and ending, and who made it. See `Ledger`.
 from matcher.rounds.db import LedgerBusyError, LedgerError
 from matcher.rounds.decisions import DECLINED_BY, END_REASONS, Decline, EndedMatch
 from matcher.rounds.intake import ImportSummary
-from matcher.rounds.ledger import Ledger
+from matcher.rounds.ledger import Ledger, create_ledger, open_ledger
 from matcher.rounds.propose import ProposedPair, RoundProposal
 from matcher.rounds.schema import SCHEMA_VERSION
 from matcher.rounds.stored import Damage, DamagedRecordError
@@ -31,4 +31,6 @@ __all__ = [
     "RoundProposal",
     "Status",
     "WaitingClient",
+    "create_ledger",
+    "open_ledger",
 ]

@@ -132,9 +132,11 @@ def accept(
         raise LedgerError(f"round {round_id}: nothing accepted:\n" + "\n".join(problems))
 
     start = on.isoformat()
+    # The client's waiting start is kept with the match: it changes when the client waits again.
     tx.conn.executemany(
-        "INSERT INTO matches (client_id, volunteer_id, round_id, started_on) VALUES (?, ?, ?, ?)",
-        ((row[0], row[1], round_id, start) for row in chosen),
+        "INSERT INTO matches (client_id, volunteer_id, round_id, started_on, waiting_since)"
+        " SELECT ?, ?, ?, ?, waiting_since FROM clients WHERE client_id = ?",
+        ((row[0], row[1], round_id, start, row[0]) for row in chosen),
     )
     tx.conn.executemany(
         "UPDATE proposals SET decision = 'accepted', decided_at = ?"

@@ -1,7 +1,8 @@
 """GDPR erasure (art. 17): forget one client everywhere in the ledger, keep anonymous counts.
 
 Every row about the client goes: the record, pins, proposals, reasons it waited, matches,
-declines (with their free-text reasons) and its audit events. What remains are counts without
+declines (with their free-text reasons), check-ins (with their notes), outreach (with the
+referral's source), contact attempts and its audit events. What remains are counts without
 an id (how many clients, matches, declines were erased, and how matches ended), and rounds'
 totals. Other clients' "why waiting" texts that named the client say "another client" instead.
 With secure_delete on, SQLite overwrites the freed pages, so the bytes do not linger in the file.
@@ -23,12 +24,23 @@ from matcher.rounds.db import LedgerError, Tx
 from matcher.rounds.state import require_client
 
 # Tables holding rows about a client, children before the clients table itself.
-_CLIENT_TABLES = ("events", "pins", "declines", "unmatched", "proposals", "matches")
+_CLIENT_TABLES = (
+    "events",
+    "pins",
+    "declines",
+    "unmatched",
+    "proposals",
+    "checkins",
+    "matches",
+    "contact_attempts",
+    "outreach",
+)
 
 
 def forget(tx: Tx, client_id: str) -> dict[str, int]:
     """Erase the client; returns how many rows of each table were removed."""
-    require_client(tx, client_id)
+    if tx.one("SELECT 1 FROM outreach WHERE client_id = ?", (client_id,)) is None:
+        require_client(tx, client_id)  # someone only approached has no client record yet
     counts: Counter[str] = Counter()
     for ended, reason in tx.all(
         "SELECT ended_on IS NOT NULL, end_reason FROM matches WHERE client_id = ?", (client_id,)

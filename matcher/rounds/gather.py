@@ -58,7 +58,7 @@ class RoundInputs:
             digest.update(item.model_dump_json().encode())
             digest.update(b"\n")
         digest.update(json.dumps(sorted(self.pins.items())).encode())
-        digest.update(self.config.model_dump_json().encode())
+        digest.update(self.config.round_json().encode())
         digest.update(self.round_date.isoformat().encode())
         return "sha256:" + digest.hexdigest()
 

@@ -12,7 +12,7 @@ from typing import Any
 from matcher.errors import InputError, Problem
 from matcher.io.records import Records
 from matcher.models import Client, Volunteer
-from matcher.rounds import erase
+from matcher.rounds import erase, outreach
 from matcher.rounds.db import EventRow, LedgerError, Tx
 from matcher.rounds.state import loads, require_client, require_date_order, require_volunteer
 
@@ -95,6 +95,31 @@ def _erased_problems(
     ]
 
 
+def _intake_problems(tx: Tx, clients: Sequence[Client], on: dt.date, source: str) -> list[Problem]:
+    """An intake cannot start waiting before the person was approached."""
+    approached = tx.mapping("SELECT client_id, approached_on FROM outreach WHERE state != 'intake'")
+    if not approached:
+        return []
+    rows = clients.rows if isinstance(clients, Records) else {}
+    names = clients.column_names if isinstance(clients, Records) else {}
+    column = names.get("waiting_since", "waiting_since")
+    problems = []
+    for client in clients:
+        start = approached.get(client.client_id)
+        since = (client.waiting_since or on).isoformat()
+        if start is not None and since < start:
+            problems.append(
+                Problem(
+                    source,
+                    rows.get(client.client_id),
+                    column,
+                    f"before the person was approached ({start}); an intake comes after",
+                    since,
+                )
+            )
+    return problems
+
+
 def import_clients(
     tx: Tx, clients: Sequence[Client], on: dt.date, *, allow_erased: bool = False
 ) -> ImportSummary:
@@ -108,6 +133,7 @@ def import_clients(
     problems = _exclusion_problems(tx, clients, source)
     if not allow_erased:
         problems += _erased_problems(clients, erased, source)
+    problems += _intake_problems(tx, clients, on, source)
     if problems:
         raise InputError(problems)
     stored = {
@@ -163,7 +189,11 @@ def import_clients(
         updates,
     )
     erase.unerase(tx, erased)
+    intakes = outreach.record_intakes(tx, [(row[0], row[2]) for row in inserts])
+    events += intakes
     notes = []
+    if intakes:
+        notes.append(f"{len(intakes)} intake(s): approached before, now waiting for a volunteer")
     if erased:
         notes.append(f"{len(erased)} client(s) erased before were imported again (--allow-erased)")
     if still_closed:

@@ -32,6 +32,7 @@ from matcher.rounds.db import (
     DEFAULT_BUSY_TIMEOUT_S,
     LedgerError,
     Tx,
+    busy_timeout_from_env,
     connect,
     create_file,
     not_a_ledger,
@@ -39,6 +40,7 @@ from matcher.rounds.db import (
     transaction,
     utc_now,
 )
+from matcher.rounds.ledger_programme import ProgrammeMethods
 from matcher.rounds.propose import RoundProposal, load_round, propose_round
 from matcher.rounds.schema import (
     SCHEMA_VERSION,
@@ -53,8 +55,9 @@ from matcher.rounds.stored import Damage
 T = TypeVar("T")
 
 
-class Ledger:
-    """A durable record of clients, volunteers, rounds, decisions and matches (SQLite)."""
+class Ledger(ProgrammeMethods):
+    """A durable record of clients, volunteers, rounds, decisions and matches (SQLite), and of
+    the programme around them: outreach, introductions, check-ins (see ProgrammeMethods)."""
 
     def __init__(
         self,
@@ -380,3 +383,13 @@ def _config(config: MatchConfig | Mapping[str, Any] | None, policy: str | None) 
         # Validated like a config file's `policy`, so an unknown name lists the known ones.
         config = config_from_dict({**config.model_dump(), "policy": policy}, source="--policy")
     return config
+
+
+def open_ledger(db_path: str) -> Ledger:
+    """The ledger at `db_path`, waiting for another writer as $MATCHER_BUSY_TIMEOUT_S says."""
+    return Ledger(db_path, busy_timeout_s=busy_timeout_from_env())
+
+
+def create_ledger(db_path: str) -> Ledger:
+    """A new ledger at `db_path` (readable by its owner only), or the old one upgraded."""
+    return Ledger.create(db_path, busy_timeout_s=busy_timeout_from_env())

@@ -147,7 +147,7 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
             round_date.isoformat(),
             tx.at,
             config.policy,
-            config.model_dump_json(),
+            config.round_json(),
             digest,
             str(result.status),
             result.objective_units,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from matcher.rounds.due import Due, DueItem
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.views import Event, Status
 from matcher.scoring import format_weight
@@ -118,6 +119,8 @@ def status_text(status: Status, *, limit: int | None = None) -> str:
         return [f"  … and {hidden} more"] if hidden > 0 else []
 
     lines = [f"Status on {status.on}:"]
+    if status.due:
+        lines += due_lines(status.due, cut)
     lines.append(f"\nWaiting: {len(status.waiting)} client(s), longest waiting first")
     if status.waiting:
         rows: list[tuple[str, ...]] = [
@@ -160,6 +163,32 @@ def status_text(status: Status, *, limit: int | None = None) -> str:
     lines.append(f"\nFlags: {len(status.flags) or 'none'}")
     lines += [f"  ! {visible(flag)}" for flag in status.flags]
     return "\n".join(lines)
+
+
+# (heading, the command that settles it) per kind of due item; ID stands for the client.
+_DUE_SECTIONS = (
+    ("calls", "Calls to make", "matcher outreach contact ID --outcome …"),
+    ("to_close", "Not reached after the last call", "matcher outreach close ID --reason …"),
+    ("intakes", "Intakes to record", "matcher import clients FILE (the person as a client)"),
+    ("introductions", "Introductions to follow up", "matcher confirm ID, or round decline"),
+    ("checkins", "Check-ins due", "matcher checkin ID --outcome going-well|concerns|end"),
+    ("ending", "Matches reaching their end date", "matcher match end ID --reason completed"),
+    ("past_end", "Matches past their end date", "matcher match end ID --reason completed"),
+)
+
+
+def due_lines(due: Due, cut: Any) -> list[str]:
+    lines = ["\nDue this week:"]
+    for name, heading, command in _DUE_SECTIONS:
+        items: tuple[DueItem, ...] = getattr(due, name)
+        if not items:
+            continue
+        lines.append(f"  {heading}: {len(items)} (then `{command}`)")
+        rows = [(i.client_id, i.volunteer_id or "", str(i.due_on), i.what) for i in cut(items)]
+        lines += _table(("client", "volunteer", "due", "what"), rows, indent="    ")
+        hidden = len(items) - len(cut(items))
+        lines += [f"    … and {hidden} more"] if hidden > 0 else []
+    return lines
 
 
 def history_text(events: list[Event]) -> str:

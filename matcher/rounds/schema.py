@@ -150,10 +150,53 @@ _V3: Final = (
     )""",
 )
 
+# Version 4: the programme around a match. Outreach (letters, referrals) and contact attempts
+# before someone waits; when each match's client started waiting; the introduction and its
+# confirmation ("klik"); check-ins with their note. Outreach rows are keyed by the id the
+# person gets as a client, so an intake is importing that id and `forget` finds every row.
+_V4: Final = (
+    """CREATE TABLE outreach (
+        client_id TEXT PRIMARY KEY,
+        programme TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN ('letter', 'referral')),
+        source TEXT NOT NULL DEFAULT '',
+        approached_on TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'approached'
+            CHECK (state IN ('approached', 'reached', 'appointment', 'intake', 'closed')),
+        appointment_on TEXT,
+        intake_on TEXT,
+        closed_on TEXT,
+        close_reason TEXT
+    )""",
+    """CREATE TABLE contact_attempts (
+        client_id TEXT NOT NULL REFERENCES outreach (client_id),
+        attempt INTEGER NOT NULL,
+        contacted_on TEXT NOT NULL,
+        outcome TEXT NOT NULL
+            CHECK (outcome IN ('not-reached', 'reached', 'declined', 'appointment')),
+        PRIMARY KEY (client_id, attempt)
+    )""",
+    # Waiting time is the start of a match minus this; the client's own waiting_since is
+    # overwritten when the client waits again after a match.
+    "ALTER TABLE matches ADD COLUMN waiting_since TEXT",
+    "ALTER TABLE matches ADD COLUMN introduced_on TEXT",
+    "ALTER TABLE matches ADD COLUMN confirmed_on TEXT",
+    """CREATE TABLE checkins (
+        checkin_id INTEGER PRIMARY KEY,
+        match_id INTEGER NOT NULL REFERENCES matches (match_id),
+        client_id TEXT NOT NULL REFERENCES clients (client_id),
+        checked_on TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('going-well', 'concerns', 'end')),
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX checkins_by_match ON checkins (match_id)",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
     Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
     Migration(3, "ledger secret, keyed hashes of erased client ids", _V3),
+    Migration(4, "outreach, contact attempts, waiting per match, introductions, check-ins", _V4),
 )
 # Tables every ledger has from version 1 on: their absence means someone else's database.
 _FIRST_TABLES: Final = ("clients", "volunteers", "rounds", "events")

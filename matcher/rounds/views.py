@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matcher.config import MatchConfig
@@ -12,6 +12,7 @@ from matcher.io import format_csv, write_atomic
 from matcher.models import Client, Volunteer
 from matcher.rounds import stored
 from matcher.rounds.db import Tx
+from matcher.rounds.due import Due, due
 from matcher.rounds.state import DECLINES_BEFORE_FLAG, Load, loads
 from matcher.triage import risk_tiers
 from matcher.vocab import RISK_TIERS
@@ -46,6 +47,9 @@ class Status:
     flags: tuple[str, ...]
     undecided: dict[int, int]  # round -> proposals not yet accepted or declined
     closed_clients: int
+    due: Due = field(
+        default_factory=Due
+    )  # calls, intakes, introductions, check-ins and ends due this week
 
 
 def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
@@ -125,6 +129,7 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
         flags=tuple(flags),
         undecided=undecided,
         closed_clients=int(closed[0]) if closed else 0,
+        due=due(tx, on, config.lifecycle),
     )
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 
+from matcher.errors import ConfigError, Problem
 from matcher.models import Client, Volunteer
+from matcher.policies import POLICY_NAMES
 from matcher.scenarios import Scenario, generate
+from matcher.simulate import SimulationResult, simulate
 from matcher.simulate.world import Dynamics, PeopleSampler
+from matcher.vocab import unknown_word_message
 
 WEEKS_PER_YEAR = 52
 
@@ -42,3 +47,37 @@ def _sample(
 def sampler_of(scenario: Scenario) -> PeopleSampler:
     """People of the scenario in any number; a partial, so worker processes can take it."""
     return functools.partial(_sample, scenario)
+
+
+def chosen_policies(policies: Sequence[str]) -> tuple[str, ...]:
+    """The policies to compare, every one when none is named; an unknown name is a
+    ConfigError with the closest known one."""
+    chosen = tuple(policies) or POLICY_NAMES
+    unknown = [p for p in chosen if p not in POLICY_NAMES]
+    if unknown:
+        raise ConfigError(
+            [Problem("--policy", None, None, unknown_word_message("policy", p, POLICY_NAMES))
+             for p in unknown]
+        )  # fmt: skip
+    return chosen
+
+
+def simulate_scenario(
+    scenario: Scenario,
+    policies: Sequence[str] = (),
+    *,
+    weeks: int = 52,
+    runs: int = 20,
+    seed: int = 0,
+    workers: int = 1,
+    weekly_discount: float = 0.97,
+    progress: Callable[[int], object] | None = None,
+) -> SimulationResult:
+    """`policies` (default: every one) compared on the scenario's programme over simulated
+    weeks (see `chosen_policies`)."""
+    chosen = list(chosen_policies(policies))
+    return simulate(
+        dynamics_of(scenario), sampler_of(scenario), chosen, weeks=weeks, runs=runs, seed=seed,
+        workers=workers, config=scenario.config, weekly_discount=weekly_discount,
+        progress=progress,
+    )  # fmt: skip

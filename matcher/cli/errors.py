@@ -15,10 +15,6 @@ from matcher.terminal import visible, visible_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# A file a command reads. click checks nothing (click.Path(dir_okay=False) would make a folder
-# a usage error, exit 2): the readers say what is wrong with it, as bad input (exit 1).
-INPUT_PATH = click.Path(readable=False)
-
 
 def reports_errors(command: F) -> F:
     """Bad input, a bad config or a failing file or ledger: its message and exit 1, no traceback."""

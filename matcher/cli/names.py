@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from matcher.cli_errors import INPUT_PATH
-
-if TYPE_CHECKING:
-    from matcher.config import MatchConfig
-    from matcher.io.kept import KeptColumns
-    from matcher.proposals_book import Book
+from matcher.cli.options import INPUT_PATH
+from matcher.config import MatchConfig
+from matcher.io import format_csv, read_table_kinds
+from matcher.io.kept import KeptColumns, parse_column_list, read_kept_columns
+from matcher.io.workbook_out import format_csv_excel_nl
+from matcher.proposals_book import Book, call_list, proposals_workbook
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,8 +84,6 @@ def check_book_options(
     names_paths: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Before any work: the options make sense together; returns the kept column names."""
-    from matcher.io.kept import parse_column_list
-
     columns = parse_column_list(keep_columns)
     if weights and not xlsx_path:
         raise click.UsageError("--weights goes with --xlsx")
@@ -110,15 +108,11 @@ def read_names(
     """Her columns from (path, "clients" | "volunteers") files; None when none are asked."""
     if not columns:
         return None
-    from matcher.io.kept import read_kept_columns
-
     return read_kept_columns(files, columns, config)
 
 
 def names_files(paths: Sequence[str], config: MatchConfig) -> list[tuple[str, str]]:
     """Each --names file with what it holds (a workbook may hold both kinds on two sheets)."""
-    from matcher.io import read_table_kinds
-
     return [(path, kind) for path in paths for kind in read_table_kinds(path, config)]
 
 
@@ -132,15 +126,10 @@ def book_files(
     excel_nl: bool = False,
 ) -> dict[Path, str | bytes]:
     """The workbook and the call list to write, by path."""
-    from matcher.proposals_book import call_list, proposals_workbook
-
     files: dict[Path, str | bytes] = {}
     if xlsx_path:
         files[Path(xlsx_path)] = proposals_workbook(book, weights=weights, kept=kept)
     if call_list_path:
-        from matcher.io import format_csv
-        from matcher.io.workbook_out import format_csv_excel_nl
-
         header, rows = call_list(book, kept)
         files[Path(call_list_path)] = (format_csv_excel_nl if excel_nl else format_csv)(
             header, rows

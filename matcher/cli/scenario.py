@@ -8,19 +8,24 @@ file is reported like bad input, every problem at once, with exit code 1.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from matcher.cli_errors import INPUT_PATH, reports_errors
-from matcher.cli_policy import policy_option
+from matcher.cli.errors import reports_errors
+from matcher.cli.options import INPUT_PATH, policy_option
+from matcher.output import render_table
+from matcher.scenarios import generate_round, load, scenario_names, write_round
+from matcher.scenarios.library import source_text
+from matcher.scenarios.round import run_scenario_round
+from matcher.scenarios.show import describe, round_summary
+from matcher.scenarios.spec import Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _which(func: F) -> F:
+def scenario_argument(func: F) -> F:
     """NAME or --file: the scenario a command works on."""
     func = click.option(
         "--file",
@@ -30,6 +35,16 @@ def _which(func: F) -> F:
         help="A scenario file of your own instead of a built-in NAME.",
     )(func)
     return click.argument("name", required=False)(func)
+
+
+def scenario_reference(name: str | None, path: str | None) -> str:
+    if (name is None) == (path is None):
+        raise click.UsageError("give a scenario NAME or --file PATH (`matcher scenario list`)")
+    return path if path is not None else name  # type: ignore[return-value]
+
+
+def load_scenario(name: str | None, path: str | None) -> Scenario:
+    return load(scenario_reference(name, path))
 
 
 def _seed_and_date(func: F) -> F:
@@ -48,18 +63,6 @@ def _seed_and_date(func: F) -> F:
     )(func)
 
 
-def _reference(name: str | None, path: str | None) -> str:
-    if (name is None) == (path is None):
-        raise click.UsageError("give a scenario NAME or --file PATH (`matcher scenario list`)")
-    return path if path is not None else name  # type: ignore[return-value]
-
-
-def _load(name: str | None, path: str | None) -> Any:
-    from matcher.scenarios import load
-
-    return load(_reference(name, path))
-
-
 @click.group()
 def scenario() -> None:
     """Realistic rounds from the scenario library: the real programmes and stress cases."""
@@ -69,8 +72,6 @@ def scenario() -> None:
 @reports_errors
 def list_scenarios() -> None:
     """Name, size and subject of every built-in scenario."""
-    from matcher.scenarios import load, scenario_names
-
     loaded = [load(name) for name in scenario_names()]
     sizes = [f"{s.clients.count:,} × {s.volunteers.count:,}" for s in loaded]
     width_name = max(len(s.name) for s in loaded)
@@ -81,22 +82,19 @@ def list_scenarios() -> None:
 
 
 @scenario.command()
-@_which
+@scenario_argument
 @click.option("--toml", "as_toml", is_flag=True, help="Print the scenario file itself.")
 @reports_errors
 def show(name: str | None, path: str | None, as_toml: bool) -> None:
     """The parameters of a scenario and the figures they are based on."""
-    from matcher.scenarios.library import source_text
-    from matcher.scenarios.show import describe
-
     if as_toml:
-        click.echo(source_text(_reference(name, path))[1], nl=False)
+        click.echo(source_text(scenario_reference(name, path))[1], nl=False)
         return
-    click.echo(describe(_load(name, path)))
+    click.echo(describe(load_scenario(name, path)))
 
 
 @scenario.command()
-@_which
+@scenario_argument
 @click.option(
     "--out",
     "out_dir",
@@ -114,9 +112,7 @@ def generate(
     round_date: dt.datetime | None,
 ) -> None:
     """Write a round of the scenario as the files `matcher match` reads."""
-    from matcher.scenarios import generate_round, write_round
-
-    loaded = _load(name, path)
+    loaded = load_scenario(name, path)
     drawn = generate_round(loaded, seed, round_date=round_date.date() if round_date else None)
     paths = write_round(drawn, out_dir)
     click.echo(
@@ -128,7 +124,7 @@ def generate(
 
 
 @scenario.command()
-@_which
+@scenario_argument
 @_seed_and_date
 @policy_option()
 @click.option(
@@ -148,32 +144,13 @@ def run(
     limit: int,
 ) -> None:
     """Generate a round in memory, match it and print the proposals and a summary."""
-    from matcher.engine import prepare, solve
-    from matcher.explain import pair_reasons
-    from matcher.output import render_table
-    from matcher.scenarios import generate
-    from matcher.scenarios.show import round_summary
-
-    loaded = _load(name, path)
-    when = round_date.date() if round_date else loaded.round_date
-    started = time.perf_counter()
-    clients, volunteers = generate(loaded, seed, round_date=when)
-    generated_s = time.perf_counter() - started
-    prepared = prepare(clients, volunteers, loaded.config, when)
-    result = solve(prepared, policy)
-    pop = prepared.population
-    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
-    reasons = {
-        m.client_id: pair_reasons(
-            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
-        )
-        for m in result.matches[:limit]
-    }
-    seed_used = loaded.seed if seed is None else seed
+    loaded = load_scenario(name, path)
+    when = round_date.date() if round_date else None
+    done = run_scenario_round(loaded, seed, round_date=when, policy=policy, explained=limit)
     click.echo(
-        f"Scenario {loaded.name} (seed {seed_used}): {len(clients):,} clients, "
-        f"{len(volunteers):,} volunteers, generated in {generated_s:.2f} s\n"
+        f"Scenario {loaded.name} (seed {done.seed}): {done.prepared.population.n_clients:,}"
+        f" clients, {done.prepared.population.n_volunteers:,} volunteers, generated in"
+        f" {done.generated_s:.2f} s\n"
     )
-    click.echo(render_table(result, reasons, limit=limit))
-    click.echo("\n" + round_summary(result, pop))
+    click.echo(render_table(done.result, dict(done.reasons), limit=limit))
+    click.echo("\n" + round_summary(done.result, done.prepared.population))

@@ -1,39 +1,44 @@
-"""The ledger commands for rounds, endings, status, history and privacy (see cli.py)."""
+"""The ledger's commands for rounds, endings, status, history and privacy."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from matcher.cli_errors import reports_errors
-from matcher.cli_names import (
-    book_files,
-    book_options,
-    check_book_options,
-    names_files,
-    read_names,
-)
-from matcher.cli_outputs import check_distinct_outputs
-from matcher.cli_policy import policy_option
-from matcher.cli_report import check_report_possible, report_options
-from matcher.rounds.cli import (
-    END_MATCH,
+from matcher.cli.errors import reports_errors
+from matcher.cli.ledger import LEDGER_CONFIG_HELP
+from matcher.cli.names import book_files, book_options, check_book_options, names_files, read_names
+from matcher.cli.options import (
     config_option,
     date_option,
     day,
     db_option,
     force_option,
-    id_list,
-    open_ledger,
+    policy_option,
+    report_options,
 )
+from matcher.cli.outputs import check_distinct_outputs, check_report_possible
+from matcher.config import load_config
+from matcher.io import write_atomic
+from matcher.proposals_book import book_of_round
+from matcher.rounds import DECLINED_BY, END_REASONS, open_ledger
+from matcher.rounds.explain_round import render_ledger_explanation
+from matcher.rounds.render import history_text, proposal_json, proposal_text, status_text
 from matcher.terminal import visible
 
 if TYPE_CHECKING:
     from matcher.rounds.propose import RoundProposal
+
+
+def id_list(values: Iterable[str]) -> list[str]:
+    """`--only K1 --only K2` and `--only K1,K2` both work."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
 
 # ----------------------------------------------------------------------------------- rounds
 
@@ -45,7 +50,7 @@ def round_group() -> None:
 
 @round_group.command("propose")
 @policy_option()
-@config_option
+@config_option(LEDGER_CONFIG_HELP)
 @date_option("Round date; fixes weeks waited and pauses")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
@@ -54,7 +59,7 @@ def round_group() -> None:
 @book_options(names=True)
 @click.option("--excel-nl", is_flag=True, help="The --call-list as a Dutch Excel opens it.")
 @force_option
-@db_option
+@db_option()
 @reports_errors
 def propose(
     policy: str | None,
@@ -75,9 +80,6 @@ def propose(
     db_path: str,
 ) -> None:
     """Propose pairs for waiting clients and free places; store and print them with reasons."""
-    from matcher.config import load_config
-    from matcher.rounds.render import proposal_json, proposal_text
-
     config = load_config(config_path)
     books = bool(xlsx_path or call_list_path)
     check_report_possible(report_path, lang=None if books else lang, pseudonymise=pseudonymise)
@@ -97,11 +99,10 @@ def propose(
 
     def write_outputs(proposal: RoundProposal) -> None:
         # Inside the round's transaction: files that cannot be written store no round.
-        from matcher.io import write_atomic
-
         language = lang or config.report.lang
         files: dict[Path, str | bytes] = {}
         if report_path:
+            # matplotlib and jinja2: the optional report extra, loaded only for a report.
             from matcher.report import round_report
             from matcher.report.round import RoundInput
 
@@ -110,8 +111,6 @@ def propose(
                 round_data, lang=language, pseudonymise=pseudonymise
             )
         if books:
-            from matcher.proposals_book import book_of_round
-
             files |= book_files(
                 book_of_round(proposal, language), xlsx_path=xlsx_path, weights=weights,
                 call_list_path=call_list_path, kept=kept, excel_nl=excel_nl,
@@ -138,12 +137,10 @@ def propose(
 @round_group.command("show")
 @click.argument("round_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
-@db_option
+@db_option()
 @reports_errors
 def show(round_id: int, limit: int | None, db_path: str) -> None:
     """Print a stored round with each pair's decision so far."""
-    from matcher.rounds.render import proposal_text
-
     with open_ledger(db_path) as ledger:
         proposal = ledger.round(round_id)
     click.echo(proposal_text(proposal, limit=limit))
@@ -154,12 +151,10 @@ def show(round_id: int, limit: int | None, db_path: str) -> None:
 @click.option("--client", "client_id", required=True, help="The client to explain.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="How many options to show.")  # fmt: skip
-@db_option
+@db_option()
 @reports_errors
 def explain(round_id: int, client_id: str, top: int, db_path: str) -> None:
     """Why CLIENT got its proposal in ROUND, or why not, as the ledger's round saw it."""
-    from matcher.rounds.explain_round import render_ledger_explanation
-
     with open_ledger(db_path) as ledger:
         found = ledger.explain(client_id, round_id=round_id, top=top)
     click.echo(render_ledger_explanation(found))
@@ -171,7 +166,7 @@ def explain(round_id: int, client_id: str, top: int, db_path: str) -> None:
 @click.option("--except", "but", multiple=True, help="Accept all but these clients.")
 @date_option("The day the matches start")
 @force_option
-@db_option
+@db_option()
 @reports_errors
 def accept(
     round_id: int,
@@ -196,11 +191,11 @@ def accept(
 @round_group.command("decline")
 @click.argument("round_id", type=int)
 @click.option("--client", "client_id", required=True, help="The client whose pair is declined.")
-@click.option("--by", type=click.Choice(["client", "volunteer", "coordinator"]), required=True)
+@click.option("--by", type=click.Choice(DECLINED_BY), required=True)
 @click.option("--reason", required=True, help="Why, in a few words (kept in the ledger).")
 @date_option("The day it was declined")
 @force_option
-@db_option
+@db_option()
 @reports_errors
 def decline(
     round_id: int,
@@ -226,16 +221,13 @@ def decline(
         )
 
 
-@click.command(END_MATCH)
+@click.command("end-match")
 @click.argument("client_id", metavar="CLIENT")
 @click.option(
     "--reason",
-    type=click.Choice(
-        ["completed", "client-stopped", "volunteer-stopped", "moved", "referred", "deceased",
-         "other"]
-    ),
+    type=click.Choice(END_REASONS),
     required=True,
-)  # fmt: skip
+)
 @click.option(
     "--rematch/--close",
     default=None,
@@ -243,7 +235,7 @@ def decline(
     " (default: rematch only when the volunteer stopped).",
 )
 @date_option("The day the match ended")
-@db_option
+@db_option()
 @reports_errors
 def end_match(
     client_id: str, reason: str, rematch: bool | None, on: dt.datetime | None, db_path: str
@@ -265,18 +257,15 @@ def end_match(
 
 
 @click.command("status")
-@config_option
+@config_option(LEDGER_CONFIG_HELP)
 @date_option("Day to count weeks waited to")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows per table.")
-@db_option
+@db_option()
 @reports_errors
 def status(
     config_path: str | None, on: dt.datetime | None, limit: int | None, db_path: str
 ) -> None:
     """Waiting clients (weeks waited, risk), active matches, volunteer loads, flags."""
-    from matcher.config import load_config
-    from matcher.rounds.render import status_text
-
     config = load_config(config_path)
     with open_ledger(db_path) as ledger:
         found = ledger.status(on=day(on), config=config)
@@ -286,12 +275,10 @@ def status(
 @click.command("history")
 @click.option("--client", "client_id", default=None, help="Only this client's events.")
 @click.option("--volunteer", "volunteer_id", default=None, help="Only this volunteer's events.")
-@db_option
+@db_option()
 @reports_errors
 def history(client_id: str | None, volunteer_id: str | None, db_path: str) -> None:
     """The audit trail: every import, proposal, decision and ending, when and by whom."""
-    from matcher.rounds.render import history_text
-
     if client_id and volunteer_id:
         raise click.UsageError("give --client or --volunteer, not both")
     with open_ledger(db_path) as ledger:
@@ -301,7 +288,7 @@ def history(client_id: str | None, volunteer_id: str | None, db_path: str) -> No
 
 @click.command("export")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), required=True)
-@db_option
+@db_option()
 @reports_errors
 def export(out_dir: str, db_path: str) -> None:
     """Write every table of the ledger as CSV into a folder (personal data: keep it safe)."""
@@ -313,7 +300,7 @@ def export(out_dir: str, db_path: str) -> None:
 @click.command("forget")
 @click.argument("client_id", metavar="CLIENT")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@db_option
+@db_option()
 @reports_errors
 def forget(client_id: str, yes: bool, db_path: str) -> None:
     """Erase CLIENT's personal data everywhere in the ledger (GDPR); keep anonymous counts."""
@@ -329,6 +316,3 @@ def forget(client_id: str, yes: bool, db_path: str) -> None:
         f"Forgot {client_id}: {sum(removed.values())} rows erased; anonymous counts kept."
         " Files exported earlier still hold the client's data: delete them too."
     )
-
-
-COMMANDS = (round_group, end_match, status, history, export, forget)

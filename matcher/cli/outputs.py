@@ -1,4 +1,4 @@
-"""Before any work: every file a command writes has a path of its own.
+"""Before any work: every file a command writes has a path of its own, and a report can be drawn.
 
 `match --report out/matches.csv` would write the CSV and then the HTML over it, and
 `candidates --out clients.csv` would replace its own input. Both are mistakes of typing, so
@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import click
+
+from matcher.report import require_report_extra
+from matcher.report.pseudonyms import load_key
 
 PathLike = str | os.PathLike[str]
 
@@ -57,3 +60,17 @@ def _same_file(a: Path, b: Path) -> bool:
 def _entry(path: Path) -> Path:
     # The folder entry the path names: its folder resolved, its last part kept as given.
     return path.absolute().parent.resolve() / path.name
+
+
+def check_report_possible(
+    report_path: str | None, *, lang: str | None = None, pseudonymise: bool = False
+) -> None:
+    """Before any work: the report's options make sense and its extra is installed."""
+    if report_path is None:
+        if pseudonymise or lang:
+            option = "--pseudonymise" if pseudonymise else "--lang"
+            raise click.UsageError(f"{option} is about the HTML report: add --report FILE.html")
+        return
+    require_report_extra()
+    if pseudonymise:
+        load_key()  # a missing or too short key stops the command before it writes anything

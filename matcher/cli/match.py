@@ -1,0 +1,224 @@
+"""`matcher match`, `candidates` and `explain`: a round from files (or, for explain, a ledger)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from matcher.bottleneck import bottleneck_lines
+from matcher.cli.errors import reports_errors
+from matcher.cli.names import book_files, book_options, check_book_options
+from matcher.cli.options import (
+    chosen_sheet,
+    day,
+    db_option,
+    policy_option,
+    report_options,
+    round_inputs,
+)
+from matcher.cli.outputs import check_distinct_outputs, check_report_possible
+from matcher.config import load_config
+from matcher.explain import render_explanation
+from matcher.file_round import (
+    MATCH_FILES,
+    candidates_csv,
+    explain_from_files,
+    match_files,
+    match_payload,
+    propose_from_files,
+    read_round,
+)
+from matcher.io import write_atomic
+from matcher.output import render_table
+from matcher.proposals_book import book_of_match
+from matcher.rounds import open_ledger
+from matcher.rounds.explain_round import render_ledger_explanation
+from matcher.terminal import visible_join
+
+
+def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict[str, str | None]:
+    return {"CLIENTS": clients, "VOLUNTEERS": volunteers, "--config": config_path}
+
+
+@click.command()
+@round_inputs()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default="out",
+    show_default=True,
+    help="Directory for matches.csv, unmatched.csv, summary.json.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="What to print on stdout.",
+)
+@policy_option()
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Rows of the printed table (files always hold all).",
+)
+@report_options()
+@book_options()
+@click.option(
+    "--excel-nl",
+    is_flag=True,
+    help="CSV files as a Dutch Excel opens them: ';', decimal comma, UTF-8 with BOM.",
+)
+@reports_errors
+def match(
+    clients: str,
+    volunteers: str,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    out_dir: str,
+    output_format: str,
+    policy: str | None,
+    limit: int,
+    report_path: str | None,
+    lang: str | None,
+    pseudonymise: bool,
+    xlsx_path: str | None,
+    weights: bool,
+    call_list_path: str | None,
+    keep_columns: str | None,
+    excel_nl: bool,
+) -> None:
+    """Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each."""
+    # --lang also picks the workbook's language.
+    check_report_possible(
+        report_path, lang=None if xlsx_path or call_list_path else lang, pseudonymise=pseudonymise
+    )
+    kept_columns = check_book_options(
+        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+        keep_columns=keep_columns,
+    )  # fmt: skip
+    out = Path(out_dir)
+    check_distinct_outputs(
+        {
+            **{f"{name} in --out": out / name for name in MATCH_FILES},
+            "--report": report_path,
+            "--xlsx": xlsx_path,
+            "--call-list": call_list_path,
+        },
+        inputs=_input_roles(clients, volunteers, config_path),
+    )
+    proposal = propose_from_files(
+        clients, volunteers, config_path, day(round_date), policy=policy, sheet=chosen_sheet(),
+        explained=None if output_format == "json" else limit, keep_columns=kept_columns,
+    )  # fmt: skip
+
+    files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=excel_nl))
+    language = lang or proposal.config.report.lang
+    if report_path:
+        # matplotlib and jinja2: the optional report extra, loaded only for a report.
+        from matcher.report import round_report
+        from matcher.report.round import RoundInput
+
+        pop = proposal.prepared.population
+        round_data = RoundInput.of_match(
+            proposal.result, pop.clients, pop.volunteers, proposal.config,
+            bottlenecks=proposal.bottlenecks,
+        )  # fmt: skip
+        files[Path(report_path)] = round_report(
+            round_data, lang=language, pseudonymise=pseudonymise
+        )
+    if xlsx_path or call_list_path:
+        book = book_of_match(proposal.result, proposal.prepared.population, language)
+        files |= book_files(
+            book, xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
+            kept=proposal.kept, excel_nl=excel_nl,
+        )  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    # All files or none: a failure leaves the previous round's files as they were.
+    write_atomic(files)
+    if output_format == "json":
+        click.echo(json.dumps(match_payload(proposal), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_table(proposal.result, dict(proposal.reasons), limit=limit))
+        if proposal.bottlenecks.groups:
+            lines = bottleneck_lines(proposal.bottlenecks)
+            click.echo("\nBottlenecks:\n" + visible_join(lines))
+        click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
+
+
+@click.command()
+@round_inputs()
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="CSV file for the allowed pairs.",
+)
+@reports_errors
+def candidates(
+    clients: str,
+    volunteers: str,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    out_path: str,
+) -> None:
+    """Write every allowed pair with its weight, to check a proposal with another solver."""
+    check_distinct_outputs(
+        {"--out": out_path}, inputs=_input_roles(clients, volunteers, config_path)
+    )
+    _, prepared = read_round(
+        clients, volunteers, config_path, day(round_date), sheet=chosen_sheet()
+    )
+    write_atomic({Path(out_path): candidates_csv(prepared)})
+    click.echo(f"Wrote {len(prepared.edges.client)} allowed pairs to {out_path}")
+
+
+@click.command()
+@round_inputs(files_required=False)
+@click.option("--client", "client_id", required=True, help="The client to explain.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="How many options to show.",
+)
+@db_option(
+    optional_help="Explain from this ledger instead of CLIENTS VOLUNTEERS: as a round proposed"
+    " on --date would see it (pauses, declines, pins, active matches); nothing is stored."
+)
+@reports_errors
+def explain(
+    clients: str | None,
+    volunteers: str | None,
+    config_path: str | None,
+    round_date: dt.datetime | None,
+    client_id: str,
+    top: int,
+    db_path: str | None,
+) -> None:
+    """Why CLIENT got its proposal, or why not: options, rules, what would change it.
+
+    Reads CLIENTS and VOLUNTEERS, or the ledger given with --db."""
+    if db_path is not None:
+        if clients is not None:
+            raise click.UsageError("give CLIENTS VOLUNTEERS or --db, not both")
+        config = load_config(config_path)
+        with open_ledger(db_path) as ledger:
+            found = ledger.explain(client_id, config=config, round_date=day(round_date), top=top)
+        click.echo(render_ledger_explanation(found))
+        return
+    if clients is None or volunteers is None:
+        raise click.UsageError("give CLIENTS and VOLUNTEERS, or a ledger with --db")
+    explanation, prepared = explain_from_files(
+        clients, volunteers, config_path, day(round_date), client_id, top=top, sheet=chosen_sheet()
+    )
+    click.echo(render_explanation(explanation, prepared))

@@ -1,0 +1,66 @@
+"""The command line's structure: commands load lazily, `--help` and `validate` stay light."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from matcher.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("ortools", "scipy", "matplotlib", "jinja2", "matcher.simulate", "matcher.engine")
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_stored_short_help_is_the_commands_own(name: str) -> None:
+    command = main.get_command(click.Context(main), name)
+    assert command is not None
+    assert command.get_short_help_str(limit=1000) == COMMANDS[name].short_help
+
+
+def test_every_command_is_listed_once_in_help() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "matcher", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    listed = [line.split()[0] for line in out.split("Commands:")[1].splitlines() if line.strip()]
+    assert listed == sorted(COMMANDS)
+
+
+def _modules_after(*args: str) -> set[str]:
+    # A fresh interpreter: which modules running the command loaded.
+    program = (
+        "import json, sys\n"
+        f"sys.argv = ['matcher', *{list(args)!r}]\n"
+        "from matcher.__main__ import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "sys.__stderr__.write('\\n' + json.dumps(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        (
+            "validate",
+            str(ROOT / "examples" / "clients.csv"),
+            str(ROOT / "examples" / "volunteers.csv"),
+        ),
+    ],
+)
+def test_help_and_validate_import_nothing_heavy(args: tuple[str, ...]) -> None:
+    loaded = _modules_after(*args)
+    assert "matcher.cli" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in HEAVY or m in HEAVY) == []
+    if args == ("--help",):
+        assert (
+            sorted(m for m in loaded if m.startswith("matcher.cli.") and m != "matcher.cli.lazy")
+            == []
+        )
