@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from matcher.config import MatchConfig, load_config
     from matcher.engine import match
     from matcher.errors import ConfigError, InputError, MatcherError, Problem, SolverError
+    from matcher.facts import PairFacts
     from matcher.models import Client, Volunteer
     from matcher.policies import MatchPolicy, PolicyContext
     from matcher.result import REASON_CODES, Match, MatchResult, Unmatched
@@ -26,6 +27,7 @@ _LAZY = {
     "MatchConfig": "matcher.config",
     "load_config": "matcher.config",
     "match": "matcher.engine",
+    "PairFacts": "matcher.facts",
     "ConfigError": "matcher.errors",
     "InputError": "matcher.errors",
     "MatcherError": "matcher.errors",
@@ -89,6 +91,7 @@ __all__ = [
     "MatchPolicy",
     "MatchResult",
     "MatcherError",
+    "PairFacts",
     "PolicyContext",
     "Problem",
     "SolveStatus",

@@ -7,18 +7,19 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.facts import pair_facts
 from matcher.models import Client, Volunteer
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.population import IntArray, Population, build_population
-from matcher.result import Match, MatchResult, Unmatched
-from matcher.scoring import CRITERIA, PairScores, format_weight, score_pairs
+from matcher.result import Match, MatchResult, ReasonCode, Unmatched
+from matcher.scoring import CRITERIA, PairScores, score_pairs
 from matcher.vocab import RISK_TIERS
 
 ClientLike = Client | Mapping[str, Any]
@@ -235,32 +236,48 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
 
 
 def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
-    pop, scores, edges = prepared.population, prepared.scores, prepared.edges
-    criteria = {name: scores.criteria[name][chosen].tolist() for name in CRITERIA}
-    distances = scores.distance_km[chosen].tolist()
+    edges = prepared.edges
+    return matches_of(
+        prepared.population, prepared.scores, edges.client[chosen], edges.volunteer[chosen], chosen
+    )
+
+
+def matches_of(
+    pop: Population, scores: PairScores, ci: IntArray, vi: IntArray, edge: IntArray
+) -> tuple[Match, ...]:
+    """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts."""
+    criteria = {name: scores.criteria[name][edge].tolist() for name in CRITERIA}
+    facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
     return tuple(
         Match(
-            client_id=pop.clients[ci].client_id,
-            volunteer_id=pop.volunteers[vi].volunteer_id,
+            client_id=pop.clients[c].client_id,
+            volunteer_id=pop.volunteers[v].volunteer_id,
             weight_units=units,
-            risk_tier=RISK_TIERS[pop.c_tier[ci]],
+            risk_tier=RISK_TIERS[pop.c_tier[c]],
             scores={name: criteria[name][k] for name in CRITERIA},
             priority=priority,
-            distance_km=None if np.isnan(km) else km,
-            contact="visit" if visit else "phone",
+            facts=facts[k],
         )
-        for k, (ci, vi, units, priority, km, visit) in enumerate(
+        for k, (c, v, units, priority) in enumerate(
             zip(
-                edges.client[chosen].tolist(),
-                edges.volunteer[chosen].tolist(),
-                edges.weight_units[chosen].tolist(),
-                scores.priority[chosen].tolist(),
-                distances,
-                scores.visit[chosen].tolist(),
+                ci.tolist(),
+                vi.tolist(),
+                scores.weight_units[edge].tolist(),
+                scores.priority[edge].tolist(),
                 strict=True,
             )
         )
     )
+
+
+def score_pair(
+    client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
+) -> Match:
+    """One pair the engine did not choose (a coordinator's pin), weighed and described as
+    the engine weighs and describes its own proposals; no hard rule is applied."""
+    pop = build_population([client], [volunteer], config, round_date)
+    one = np.zeros(1, dtype=np.int64)
+    return matches_of(pop, score_pairs(pop, config, one, one), one, one, one)[0]
 
 
 def _unmatched(
@@ -275,42 +292,37 @@ def _unmatched(
     best_edge = _best_edge_per_client(edges, pop.n_clients)
     removed_by = candidates.removed_last_option()
     rule_index = {rule.code: k for k, rule in enumerate(candidates.rules)}
+    codes = [rule.code for rule in candidates.rules]
+    waiting = np.flatnonzero(~matched)
+    left = candidates.options_left[:, waiting].T.tolist()
     out = []
-    for ci in np.flatnonzero(~matched).tolist():
-        tier = RISK_TIERS[pop.c_tier[ci]]
-        client_id = pop.clients[ci].client_id
+    for ci, options_left in zip(waiting.tolist(), left, strict=True):
+        client = pop.clients[ci]
+        common = {
+            "client_id": client.client_id,
+            "risk_tier": RISK_TIERS[pop.c_tier[ci]],
+            "programme": client.programme,
+            "options_left": tuple(zip(codes, options_left, strict=True)),
+            "policy": policy,
+        }
         reason = removed_by[ci]
         if reason is None:
             k = int(best_edge[ci])
             vi = int(edges.volunteer[k])
-            taken = (
-                ", ".join(
-                    f"{pop.clients[int(edges.client[t])].client_id}"
-                    f" ({format_weight(int(edges.weight_units[t]))})"
-                    for t in takers[vi]
-                )
-                or f"nobody: the {policy} policy left the place free"
-            )
-            detail = (
-                f"best option {pop.volunteers[vi].volunteer_id}"
-                f" (weight {format_weight(int(edges.weight_units[k]))}) went to {taken}"
-            )
             out.append(
                 Unmatched(
-                    client_id,
-                    tier,
-                    "outcompeted",
-                    detail,
+                    reason="outcompeted",
                     best_volunteer=pop.volunteers[vi].volunteer_id,
+                    best_weight_units=int(edges.weight_units[k]),
                     taken_by=tuple(pop.clients[int(edges.client[t])].client_id for t in takers[vi]),
+                    taken_weight_units=tuple(int(edges.weight_units[t]) for t in takers[vi]),
+                    **common,
                 )
             )
             continue
         stage = rule_index[reason]
-        before = int(candidates.options_left[stage - 1, ci]) if stage > 0 else pop.n_volunteers
-        rule = candidates.rules[stage]
-        detail = rule.none_left.format(n=before, programme=pop.clients[ci].programme)
-        out.append(Unmatched(client_id, tier, reason, detail, options_before=before))
+        before = options_left[stage - 1] if stage > 0 else pop.n_volunteers
+        out.append(Unmatched(reason=cast(ReasonCode, reason), options_before=before, **common))
     return tuple(out)
 
 

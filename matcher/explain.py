@@ -7,7 +7,7 @@ would have to change for the outcome to change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,61 +16,17 @@ import numpy as np
 from matcher import vocab
 from matcher.bottleneck import BottleneckGroup, find_bottlenecks, sentence_of
 from matcher.candidates import distance_km
-from matcher.engine import Prepared, assignment_problem
+from matcher.engine import Prepared, assignment_problem, matches_of
+from matcher.facts import PairFacts
 from matcher.locations import least_precise
 from matcher.models import Client
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
 from matcher.population import Population
-from matcher.result import Match, MatchResult
-from matcher.scoring import CRITERIA, format_weight, score_pairs
+from matcher.result import MatchResult
+from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible_join
 from matcher.triage import overruled_tier
-from matcher.wording import Fact, render_pair_reasons
-
-
-def pair_facts(pop: Population, ci: int, vi: int, scores: dict[str, float]) -> list[Fact]:
-    """What a pair shares, as facts that wording.render_pair_reasons puts in words."""
-    client, volunteer = pop.clients[ci], pop.volunteers[vi]
-    facts: list[Fact] = []
-    if scores["lived_experience"] == 1.0 and client.loss_type:
-        facts.append(("same-loss", (client.loss_type,)))
-    elif scores["lived_experience"] == 0.5 and volunteer.lived_experience:
-        facts.append(("knows-loss", ()))
-    km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
-    if scores["closeness"] > 0 or (not np.isnan(km) and km <= volunteer.max_travel_km):
-        # Between two centres (postcode, district, place) a distance is approximate.
-        basis = least_precise(client.location_source, volunteer.location_source)
-        facts.append(("km", (km,) if basis is None else (km, basis)))
-    else:
-        facts.append(("phone", ()))
-    shared = [s for s in vocab.SLOTS if s in client.availability and s in volunteer.availability]
-    if shared:
-        facts.append(("free", (tuple(shared[:2]), max(0, len(shared) - 2))))
-    covered = sum(need in volunteer.skills for need in client.needs)
-    if covered:
-        facts.append(("needs", (covered, len(client.needs))))
-    if scores["training"] == 1.0 and pop.c_tier[ci] > 0:
-        facts.append(("trained", ()))
-    return facts
-
-
-def pair_reasons(
-    pop: Population, ci: int, vi: int, scores: dict[str, float], lang: str = "en"
-) -> str:
-    """Plain words for a pair: "both lost a partner; 3.2 km apart; both free Tue morning"."""
-    return render_pair_reasons(pair_facts(pop, ci, vi, scores), lang)
-
-
-def match_reasons(pop: Population, matches: Iterable[Match]) -> dict[str, str]:
-    """Plain words for each proposed pair, by client id."""
-    client_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
-    return {
-        m.client_id: pair_reasons(
-            pop, client_index[m.client_id], volunteer_index[m.volunteer_id], m.scores
-        )
-        for m in matches
-    }
+from matcher.wording import render_pair_reasons, unmatched_detail
 
 
 def blocking_hint(
@@ -118,8 +74,12 @@ class Option:
     volunteer_id: str
     weight_units: int
     scores: dict[str, float]
-    reasons: str
+    facts: PairFacts
     taken_by: tuple[str, ...]  # clients this round gave the volunteer to
+
+    @property
+    def reasons(self) -> str:
+        return render_pair_reasons(self.facts.reasons())
 
 
 @dataclass(frozen=True)
@@ -181,25 +141,18 @@ def explain_client(
     for m in result.matches:
         taken.setdefault(m.volunteer_id, []).append(m.client_id)
 
-    options = []
-    allowed_vi = np.flatnonzero(allowed)
-    if len(allowed_vi):
-        scores = score_pairs(pop, prepared.config, np.full(len(allowed_vi), ci), allowed_vi)
-        order = np.lexsort((allowed_vi, -scores.weight_units))[:top]
-        for k in order.tolist():
-            v = int(allowed_vi[k])
-            pair_scores = {name: float(scores.criteria[name][k]) for name in CRITERIA}
-            vid = pop.volunteers[v].volunteer_id
-            options.append(
-                Option(
-                    vid,
-                    int(scores.weight_units[k]),
-                    pair_scores,
-                    pair_reasons(pop, ci, v, pair_scores),
-                    tuple(taken.get(vid, ())),
-                )
-            )
-
+    # The client's options are its allowed pairs, weighed and described once by the engine.
+    edges = prepared.edges
+    first, last = np.searchsorted(edges.client, [ci, ci + 1])
+    own = np.arange(first, last, dtype=np.int64)
+    order = own[np.lexsort((edges.volunteer[own], -edges.weight_units[own]))][:top]
+    proposals = matches_of(pop, prepared.scores, edges.client[order], edges.volunteer[order], order)
+    options = [
+        Option(
+            m.volunteer_id, m.weight_units, m.scores, m.facts, tuple(taken.get(m.volunteer_id, ()))
+        )
+        for m in proposals
+    ]
     match = result.match_for(client_id)
     unmatched = result.unmatched_for(client_id)
     changes: list[str] = []
@@ -207,7 +160,7 @@ def explain_client(
         outcome = f"matched to {match.volunteer_id} (weight {match.weight_text})"
     else:
         assert unmatched is not None
-        outcome = f"unmatched: {unmatched.reason}: {unmatched.detail}"
+        outcome = f"unmatched: {unmatched.reason}: {unmatched_detail(unmatched, weights=True)}"
         verify = len(prepared.edges.client) <= MAX_PAIRS_TO_VERIFY
         for option in options:
             others = ", ".join(option.taken_by)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -18,7 +18,7 @@ from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
-from matcher.explain import Explanation, explain_client, match_reasons
+from matcher.explain import Explanation, explain_client
 from matcher.io import check_exclusions, format_csv, read_clients, read_volunteers
 from matcher.io.kept import KeptColumns, read_kept_columns
 from matcher.io.workbook_out import format_csv_excel_nl
@@ -29,6 +29,7 @@ from matcher.output import (
     candidate_rows,
     input_hash,
     match_rows,
+    result_json,
     summary,
     summary_json,
     unmatched_rows,
@@ -40,12 +41,11 @@ MATCH_FILES: Final = ("matches.csv", "unmatched.csv", "summary.json")
 
 @dataclass(frozen=True)
 class FileProposal:
-    """A solved round from files, with plain-words reasons for the pairs to be shown."""
+    """A solved round from files; its pairs carry their facts and reasons (result.matches)."""
 
     config: MatchConfig
     prepared: Prepared
     result: MatchResult
-    reasons: Mapping[str, str]  # by client id
     summary: dict[str, Any]
     # Her own columns (--keep-columns) from both files, for the workbook and the call list only.
     kept: KeptColumns | None = None
@@ -101,12 +101,10 @@ def propose_from_files(
         kept = read_kept_columns(files, keep_columns, config)
     result = solve(prepared, policy)
     bottlenecks = find_bottlenecks(prepared, result)
-    shown = result.matches if explained is None else result.matches[:explained]
-    reasons = match_reasons(prepared.population, shown)
     digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
-    return FileProposal(config, prepared, result, reasons, data, kept, bottlenecks)
+    return FileProposal(config, prepared, result, data, kept, bottlenecks)
 
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:
@@ -122,18 +120,9 @@ def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) ->
 
 
 def match_payload(proposal: FileProposal) -> dict[str, Any]:
-    """`--format json`: the summary, every match with its reasons, every unmatched client."""
-    return dict(
-        proposal.summary,
-        matches=[
-            dict(zip(MATCH_COLUMNS, row, strict=True), why=proposal.reasons[row[0]])
-            for row in match_rows(proposal.result)
-        ],
-        unmatched=[
-            dict(zip(UNMATCHED_COLUMNS, row, strict=True))
-            for row in unmatched_rows(proposal.result)
-        ],
-    )
+    """`--format json`: summary.json, then every match and every waiting client with their
+    facts, numbers as numbers (matcher.output.result_json)."""
+    return result_json(proposal.result, proposal.summary)
 
 
 def candidates_csv(prepared: Prepared) -> str:

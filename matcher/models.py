@@ -17,12 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError
 
 from matcher import vocab
+from matcher.vocab import ContactMode, Gender, LossType, PreferredGender, RiskTier
 
-LossType = Literal["partner", "child", "parent", "sibling", "friend", "other", "none"]
-Gender = Literal["f", "m", "x"]
-PreferredGender = Literal["f", "m"]
-ContactMode = Literal["visit", "phone", "either"]
-RiskTier = Literal["low", "moderate", "high"]
 # Where a person's lat/lon came from (matcher.locations): given, or a centre looked up;
 # None while there is none (phone contact only, or not looked up yet).
 LocationSource = Literal["coordinates", "postcode", "district", "place"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections import Counter
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -14,9 +13,9 @@ from typing import Any
 from matcher.config import MatchConfig
 from matcher.engine import Prepared
 from matcher.result import MatchResult
-from matcher.scoring import CRITERIA, WEIGHT_SCALE, format_weight
+from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible
-from matcher.vocab import RISK_TIERS
+from matcher.wording import render_pair_reasons, unmatched_detail
 
 MATCH_COLUMNS = (
     "client_id",
@@ -49,7 +48,10 @@ def match_rows(result: MatchResult) -> list[list[str]]:
 
 
 def unmatched_rows(result: MatchResult) -> list[list[str]]:
-    return [[u.client_id, u.risk_tier, u.reason, u.detail] for u in result.unmatched]
+    return [
+        [u.client_id, u.risk_tier, u.reason, unmatched_detail(u, weights=True)]
+        for u in result.unmatched
+    ]
 
 
 def candidate_rows(prepared: Prepared) -> Iterable[list[str]]:
@@ -87,26 +89,8 @@ def summary(
     result: MatchResult, *, input_sha: str | None = None, timings: dict[str, float] | None = None
 ) -> dict[str, Any]:
     """Everything but `timings` is the same for the same input, byte for byte."""
-    tiers = Counter(m.risk_tier for m in result.matches) + Counter(
-        u.risk_tier for u in result.unmatched
-    )
     return {
-        "status": str(result.status),
-        "policy": result.policy,
-        "round_date": result.round_date.isoformat(),
-        "objective": float(format_weight(result.objective_units)),
-        "objective_units": result.objective_units,
-        "weight_scale": WEIGHT_SCALE,
-        "clients": result.n_clients,
-        "volunteers": result.n_volunteers,
-        "candidate_pairs": result.n_candidates,
-        "matched": len(result.matches),
-        "unmatched": len(result.unmatched),
-        "risk_tiers": {tier: tiers.get(tier, 0) for tier in RISK_TIERS},
-        "matched_by_risk_tier": {
-            tier: sum(m.risk_tier == tier for m in result.matches) for tier in RISK_TIERS
-        },
-        "unmatched_by_reason": dict(sorted(Counter(u.reason for u in result.unmatched).items())),
+        **result.summary(),
         "input_hash": input_sha,
         "versions": versions(),
         "timings": {key: round(value, 4) for key, value in (timings or result.timings).items()},
@@ -117,7 +101,18 @@ def summary_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | None = None) -> str:
+def result_json(result: MatchResult, summary_data: dict[str, Any]) -> dict[str, Any]:
+    """`matcher match --format json`: summary.json, then every match and waiting client with
+    their facts (numbers as numbers) and their reasons in words."""
+    data = result.to_dict()
+    for item, m in zip(data["matches"], result.matches, strict=True):
+        item["why"] = render_pair_reasons(m.reasons)
+    for item, u in zip(data["waiting"], result.unmatched, strict=True):
+        item["detail"] = unmatched_detail(u, weights=True)
+    return {**summary_data, "matches": data["matches"], "waiting": data["waiting"]}
+
+
+def render_table(result: MatchResult, *, limit: int | None = None) -> str:
     """The proposals and the clients left waiting, as a fixed-width table for a terminal."""
     lines = [
         f"Round {result.round_date.isoformat()}: {len(result.matches)} of {result.n_clients}"
@@ -136,7 +131,7 @@ def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | N
         for m, client, volunteer in zip(shown, clients, volunteers, strict=True):
             lines.append(
                 f"{client:<{width_c}}  {volunteer:<{width_v}}  {m.weight:<9.4f}  "
-                f"{m.risk_tier:<8}  {visible(reasons.get(m.client_id, ''))}"
+                f"{m.risk_tier:<8}  {visible(render_pair_reasons(m.reasons))}"
             )
         if len(shown) < len(result.matches):
             lines.append(f"… and {len(result.matches) - len(shown)} more (see matches.csv)")
@@ -146,7 +141,8 @@ def render_table(result: MatchResult, reasons: dict[str, str], *, limit: int | N
         clients = [visible(u.client_id) for u in waiting]
         width_c = max(map(len, clients))
         for u, client in zip(waiting, clients, strict=True):
-            lines.append(f"{client:<{width_c}}  {u.risk_tier:<8}  {u.reason}: {visible(u.detail)}")
+            detail = visible(unmatched_detail(u, weights=True))
+            lines.append(f"{client:<{width_c}}  {u.risk_tier:<8}  {u.reason}: {detail}")
         if len(waiting) < len(result.unmatched):
             lines.append(f"… and {len(result.unmatched) - len(waiting)} more (see unmatched.csv)")
     return "\n".join(lines)

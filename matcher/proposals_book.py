@@ -17,13 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from matcher.explain import pair_reasons
 from matcher.io.kept import KeptColumns
 from matcher.io.workbook_out import Cell, Sheet, format_xlsx
 from matcher.population import Population
 from matcher.result import MatchResult, Unmatched
 from matcher.scoring import CRITERIA
-from matcher.wording import REASON_LABELS, unmatched_detail
+from matcher.wording import REASON_LABELS, pair_why, render_pair_reasons, unmatched_detail
 
 if TYPE_CHECKING:
     from matcher.rounds.propose import RoundProposal
@@ -82,15 +81,11 @@ class Book:
 
 def book_of_match(result: MatchResult, pop: Population, lang: str = "nl") -> Book:
     """The book of an engine result (`matcher match`)."""
-    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
     programme = {c.client_id: c.programme for c in pop.clients}
     pairs = tuple(
         BookPair(
             m.client_id, m.volunteer_id, programme[m.client_id], m.risk_tier, m.distance_km,
-            m.contact,
-            pair_reasons(pop, c_index[m.client_id], v_index[m.volunteer_id], m.scores, lang),
-            m.weight_units, m.scores,
+            m.contact, render_pair_reasons(m.reasons, lang), m.weight_units, m.scores,
         )
         for m in result.matches
     )  # fmt: skip
@@ -109,7 +104,8 @@ def book_of_round(proposal: RoundProposal, lang: str = "nl") -> Book:
         from_engine.get(p.client_id)
         or BookPair(
             p.client_id, p.volunteer_id, programme[p.client_id], p.risk_tier, None, None,
-            p.reasons, p.weight_units, p.scores,
+            pair_why(p.reasons, lang, pinned=True, stored=p.stored_reasons), p.weight_units,
+            p.scores,
         )  # a pinned pair: the coordinator's choice, not the engine's
         for p in proposal.pairs
     )  # fmt: skip
@@ -135,10 +131,9 @@ def proposals_workbook(
     labels = REASON_LABELS[book.lang]
     waiting_rows: list[list[Cell]] = []
     for u, programme in book.waiting:
-        detail = unmatched_detail(u, book.lang, programme=programme, policy=book.policy)
         waiting_rows.append(
             [u.client_id, *kept.of_client(u.client_id), programme, words[u.risk_tier],
-             labels.get(u.reason, u.reason), detail or u.detail]
+             labels.get(u.reason, u.reason), unmatched_detail(u, book.lang)]
         )  # fmt: skip
     waiting = Sheet(
         words["waiting"],

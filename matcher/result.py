@@ -1,18 +1,24 @@
-"""What a matching round returns: proposals with their reasons, and every client left out."""
+"""What a matching round returns: proposals with their facts and reasons, and every client
+left out with the facts of why. Numbers and codes only: matcher.wording says them in words."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final, Literal
 
+from matcher.candidates import RULES
+from matcher.facts import Contact, PairFacts, Reason
 from matcher.scoring import WEIGHT_SCALE, format_weight
 from matcher.solvers.status import SolveStatus
+from matcher.vocab import RISK_TIERS, RiskTier
 
 # Why a client got no proposal: a hard rule removed its last option (in the order of
 # candidates.RULES), the only volunteers of its programme are paused (ledger rounds), or others
-# took its options.
-REASON_CODES: Final = (
+# took its options. The Literal is for type checkers; REASON_CODES is derived from the rules
+# and a test keeps the two in step.
+ReasonCode = Literal[
     "no-programme",
     "volunteers-paused",
     "no-capacity",
@@ -24,6 +30,13 @@ REASON_CODES: Final = (
     "excluded",
     "training-required",
     "outcompeted",
+]
+# A paused programme is said right after "no volunteer serves it": it is the same gap.
+REASON_CODES: Final[tuple[str, ...]] = (
+    RULES[0].code,
+    "volunteers-paused",
+    *(rule.code for rule in RULES[1:]),
+    "outcompeted",
 )
 
 
@@ -32,11 +45,10 @@ class Match:
     client_id: str
     volunteer_id: str
     weight_units: int
-    risk_tier: str
+    risk_tier: RiskTier
     scores: dict[str, float]
     priority: float
-    distance_km: float | None
-    contact: str  # "visit" or "phone": how this pair can meet
+    facts: PairFacts
 
     @property
     def weight(self) -> float:
@@ -46,21 +58,77 @@ class Match:
     def weight_text(self) -> str:
         return format_weight(self.weight_units)
 
+    @property
+    def distance_km(self) -> float | None:
+        return self.facts.distance_km
+
+    @property
+    def contact(self) -> Contact:
+        return self.facts.contact
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self.facts.reasons()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "volunteer_id": self.volunteer_id,
+            "weight": self.weight,
+            "weight_units": self.weight_units,
+            "risk_tier": self.risk_tier,
+            "scores": dict(self.scores),
+            "priority": self.priority,
+            "distance_km": self.distance_km,
+            "contact": self.contact,
+            "facts": self.facts.to_dict(),
+            "reasons": [[kind, list(values)] for kind, values in self.reasons],
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Unmatched:
+    """A client left waiting, and the facts of why (matcher.wording.unmatched_detail says them)."""
+
     client_id: str
-    risk_tier: str
-    reason: str  # one of REASON_CODES
-    detail: str
-    # The facts behind the detail, for other languages and the report; a round read back
-    # from the ledger has only the detail.
+    risk_tier: RiskTier
+    reason: ReasonCode
+    programme: str = ""
+    # Volunteers left after each hard rule, in the round's rule order (a rule switched off in
+    # the config is not listed); the rule that took the count to 0 is the reason.
+    options_left: tuple[tuple[str, int], ...] = ()
     options_before: int | None = None  # volunteers left before the rule that removed the last
     best_volunteer: str | None = None  # outcompeted: the best allowed volunteer
+    best_weight_units: int | None = None
     taken_by: tuple[str, ...] = ()  # outcompeted: the clients that volunteer went to
+    taken_weight_units: tuple[int, ...] = ()  # the weight of each of those pairs
+    policy: str = ""  # the policy of the round (it may leave a place free)
     # volunteers-paused: the paused volunteers who serve the programme, each with the first
     # day they take new clients again, by volunteer id
     paused: tuple[tuple[str, dt.date], ...] = ()
+    # A round stored by an older matcher, whose English sentence could not be read back as
+    # facts: shown as it is.
+    stored_detail: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "client_id": self.client_id,
+            "risk_tier": self.risk_tier,
+            "reason": self.reason,
+            "programme": self.programme,
+            "options_left": dict(self.options_left),
+            "options_before": self.options_before,
+            "best_volunteer": self.best_volunteer,
+            "best_weight": None
+            if self.best_weight_units is None
+            else self.best_weight_units / WEIGHT_SCALE,
+            "taken_by": [
+                {"client_id": c, "weight": w / WEIGHT_SCALE}
+                for c, w in zip(self.taken_by, self.taken_weight_units, strict=False)
+            ],
+            "policy": self.policy,
+            "paused": [{"volunteer_id": v, "until": d.isoformat()} for v, d in self.paused],
+        }
 
 
 @dataclass(frozen=True)
@@ -89,3 +157,37 @@ class MatchResult:
 
     def unmatched_for(self, client_id: str) -> Unmatched | None:
         return next((u for u in self.unmatched if u.client_id == client_id), None)
+
+    def summary(self) -> dict[str, Any]:
+        """The counts of summary.json (without input hash and versions), numbers as numbers."""
+        tiers = Counter(m.risk_tier for m in self.matches) + Counter(
+            u.risk_tier for u in self.unmatched
+        )
+        return {
+            "status": str(self.status),
+            "policy": self.policy,
+            "round_date": self.round_date.isoformat(),
+            "objective": self.objective,
+            "objective_units": self.objective_units,
+            "weight_scale": WEIGHT_SCALE,
+            "clients": self.n_clients,
+            "volunteers": self.n_volunteers,
+            "candidate_pairs": self.n_candidates,
+            "matched": len(self.matches),
+            "unmatched": len(self.unmatched),
+            "risk_tiers": {tier: tiers.get(tier, 0) for tier in RISK_TIERS},
+            "matched_by_risk_tier": {
+                tier: sum(m.risk_tier == tier for m in self.matches) for tier in RISK_TIERS
+            },
+            "unmatched_by_reason": dict(sorted(Counter(u.reason for u in self.unmatched).items())),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as JSON-ready data: summary.json's keys, then every proposal
+        (`matches`) and every client left waiting (`waiting`) with their facts."""
+        return {
+            **self.summary(),
+            "timings": {key: round(value, 4) for key, value in self.timings.items()},
+            "matches": [m.to_dict() for m in self.matches],
+            "waiting": [u.to_dict() for u in self.unmatched],
+        }

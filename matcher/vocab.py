@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Final
+from typing import Final, Literal, get_args
 
-LOSS_TYPES: Final = ("partner", "child", "parent", "sibling", "friend", "other", "none")
-GENDERS: Final = ("f", "m", "x")
-PREFERRED_GENDERS: Final = ("f", "m")
-CONTACT_MODES: Final = ("visit", "phone", "either")
+# Each closed vocabulary once, as a type (for type checkers and JSON Schema) and as the tuple
+# the code loops over, derived from it.
+LossType = Literal["partner", "child", "parent", "sibling", "friend", "other", "none"]
+Gender = Literal["f", "m", "x"]
+PreferredGender = Literal["f", "m"]
+ContactMode = Literal["visit", "phone", "either"]
+RiskTier = Literal["low", "moderate", "high"]
+# Who said no to a proposed pair (matcher round decline --by).
+DeclinedBy = Literal["client", "volunteer", "coordinator"]
+
+LOSS_TYPES: Final[tuple[LossType, ...]] = get_args(LossType)
+GENDERS: Final[tuple[Gender, ...]] = get_args(Gender)
+PREFERRED_GENDERS: Final[tuple[PreferredGender, ...]] = get_args(PreferredGender)
+CONTACT_MODES: Final[tuple[ContactMode, ...]] = get_args(ContactMode)
 DAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_PARTS: Final = ("am", "pm", "eve")
 SLOTS: Final = tuple(f"{day}-{part}" for day in DAYS for part in DAY_PARTS)
@@ -38,7 +48,8 @@ PROTECTIVE_FACTORS: Final = (
     "coped-with-earlier-loss",
 )
 TRAININGS: Final = ("basic", "grief", "life-questions", "life-story", "advanced")
-RISK_TIERS: Final = ("low", "moderate", "high")
+RISK_TIERS: Final[tuple[RiskTier, ...]] = get_args(RiskTier)
+DECLINED_BY: Final[tuple[DeclinedBy, ...]] = get_args(DeclinedBy)
 
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")

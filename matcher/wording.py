@@ -13,7 +13,9 @@ from typing import Final
 
 from matcher import vocab
 from matcher.candidates import RULES
+from matcher.facts import Reason
 from matcher.result import Unmatched
+from matcher.scoring import format_weight
 
 LANGUAGES: Final = ("nl", "en")
 
@@ -192,7 +194,7 @@ APPROXIMATE_BASIS: Final = {
 }
 
 # A pair's reasons as facts: (kind, values). Rendered by render_pair_reasons.
-Fact = tuple[str, tuple[object, ...]]
+Fact = Reason
 
 
 def render_pair_reasons(facts: Sequence[Fact], lang: str = "en") -> str:
@@ -237,32 +239,63 @@ def _render_fact(kind: str, values: tuple[object, ...], lang: str) -> str:
 
 def unmatched_detail(
     unmatched: Unmatched,
-    lang: str,
+    lang: str = "en",
     *,
-    programme: str,
-    policy: str,
+    weights: bool = False,
     client_name: Callable[[str], str] = str,
     volunteer_name: Callable[[str], str] = str,
-) -> str | None:
-    """Why one client was left out, rebuilt from the facts so it can be said in either
-    language and with pseudonyms. None when only the engine's English sentence is known (a
-    round read back from the ledger) and it cannot be said as asked."""
+) -> str:
+    """Why one client was left out, from the facts, in either language and with pseudonyms.
+
+    `weights` adds each pair's weight to "options went to others", as unmatched.csv and the
+    ledger tables show it; the report leaves them out."""
+    nl = lang == "nl"
+    if unmatched.stored_detail is not None:
+        return unmatched.stored_detail
+    programme = unmatched.programme
     if unmatched.reason == "outcompeted" and unmatched.best_volunteer is not None:
         best = volunteer_name(unmatched.best_volunteer)
-        takers = ", ".join(client_name(c) for c in unmatched.taken_by)
-        if lang == "nl":
+        if weights and unmatched.best_weight_units is not None:
+            word = "gewicht" if nl else "weight"
+            best += f" ({word} {_weight(unmatched.best_weight_units, lang)})"
+        shown = unmatched.taken_weight_units if weights else ()
+        takers = ", ".join(
+            client_name(c) + (f" ({_weight(shown[k], lang)})" if k < len(shown) else "")
+            for k, c in enumerate(unmatched.taken_by)
+        )
+        policy = unmatched.policy
+        if nl:
             if takers:
                 return f"beste optie {best} ging naar {takers}"
+            if weights:
+                return (
+                    f"beste optie {best} ging naar niemand: de werkwijze {policy} liet de plek vrij"
+                )
             return f"beste optie {best} bleef vrij onder de werkwijze {policy}"
         if takers:
             return f"best option {best} went to {takers}"
+        if weights:
+            return f"best option {best} went to nobody: the {policy} policy left the place free"
         return f"best option {best} was left free by the {policy} policy"
     if unmatched.reason == "volunteers-paused" and unmatched.paused:
         return paused_detail(programme, unmatched.paused, lang, volunteer_name)
-    if unmatched.options_before is not None or unmatched.reason == "no-programme":
-        template = _REASON_DETAIL_NL if lang == "nl" else _REASON_DETAIL_EN
-        return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
-    return None
+    template = _REASON_DETAIL_NL if nl else _REASON_DETAIL_EN
+    return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+
+
+def _weight(units: int, lang: str) -> str:
+    text = format_weight(units)
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def pair_why(
+    reasons: Sequence[Fact], lang: str = "en", *, pinned: bool = False, stored: str | None = None
+) -> str:
+    """A proposal's reasons in words; `stored`: an old ledger's English text that could not be
+    read back as facts, shown as it is."""
+    if stored is not None:
+        return stored
+    return render_pair_reasons(([("pinned", ())] if pinned else []) + list(reasons), lang)
 
 
 def bottleneck_sentence(

@@ -255,8 +255,8 @@ def test_outcompeted_names_the_best_option_and_who_took_it() -> None:
     assert [m.client_id for m in result.matches] == ["C1"]  # high risk goes first
     (waiting,) = result.unmatched
     assert waiting.reason == "outcompeted"
-    assert waiting.detail.startswith("best option V1 (weight ")
-    assert "went to C1 (" in waiting.detail
+    assert unmatched_detail(waiting, weights=True).startswith("best option V1 (weight ")
+    assert "went to C1 (" in unmatched_detail(waiting, weights=True)
 
 
 # One blocking case per hard rule: (client fields, volunteer fields, reason code).
@@ -339,11 +339,11 @@ def test_a_visit_client_and_a_phone_volunteer_nearby_cannot_meet_rather_than_too
     volunteer = {"volunteer_id": "VW010", "contact": "phone", "lat": 52.5216, "max_travel_km": 15}
     (waiting,) = one_pair_round(client, volunteer).unmatched
     assert waiting.reason == "contact-mismatch"
-    assert waiting.detail == (
+    assert unmatched_detail(waiting, weights=True) == (
         "1 volunteer(s) have a free place; none accepts the client's way of contact"
     )
     assert waiting.options_before == 1
-    assert unmatched_detail(waiting, "nl", programme="p", policy="optimal") == (
+    assert unmatched_detail(waiting, "nl") == (
         "1 vrijwilliger(s) hebben plaats; niemand wil contact op de manier van de cliënt"
     )
 

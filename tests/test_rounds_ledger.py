@@ -100,7 +100,7 @@ def test_round_keeps_pins_and_accept_makes_matches(ledger: Ledger, path: Path) -
     assert proposal.status == "optimal"
     pinned = [p for p in proposal.pairs if p.pinned]
     assert [(p.client_id, p.volunteer_id) for p in pinned] == [("K002", "V06")]
-    assert pinned[0].reasons.startswith("pinned by the coordinator")
+    assert pinned[0].why().startswith("pinned by the coordinator")
     assert all(p.reasons for p in proposal.pairs)
     stored = json.loads(rows(path, "SELECT config FROM rounds")[0][0])
     assert stored["policy"] == "optimal"

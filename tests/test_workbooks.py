@@ -21,6 +21,7 @@ from matcher.engine import match
 from matcher.errors import InputError
 from matcher.io import read_clients, read_volunteers
 from matcher.io.workbook import cell_text
+from matcher.wording import unmatched_detail
 
 EXPORTS = Path(__file__).resolve().parent / "data" / "exports"
 ROUND_DATE = dt.date(2026, 11, 23)
@@ -45,7 +46,7 @@ def proposals(clients: str, volunteers: str, config_name: str | None) -> list[tu
         round_date=ROUND_DATE,
     )
     matched = [(m.client_id, m.volunteer_id, str(m.weight_units)) for m in result.matches]
-    waiting = [(u.client_id, u.reason, u.detail) for u in result.unmatched]
+    waiting = [(u.client_id, u.reason, unmatched_detail(u, weights=True)) for u in result.unmatched]
     return matched + waiting
 
 

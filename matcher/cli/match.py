@@ -146,7 +146,7 @@ def match(
     if output_format == "json":
         click.echo(json.dumps(match_payload(proposal), indent=2, ensure_ascii=False))
     else:
-        click.echo(render_table(proposal.result, dict(proposal.reasons), limit=limit))
+        click.echo(render_table(proposal.result, limit=limit))
         if proposal.bottlenecks.groups:
             lines = bottleneck_lines(proposal.bottlenecks)
             click.echo("\nBottlenecks:\n" + visible_join(lines))

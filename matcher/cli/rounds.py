@@ -137,13 +137,31 @@ def propose(
 @round_group.command("show")
 @click.argument("round_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default="en",
+    show_default=True,
+    help="Language of the reasons (the ledger keeps their facts, so any round in either).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table, or JSON for programs (numbers as numbers, with the facts).",
+)
 @db_option()
 @reports_errors
-def show(round_id: int, limit: int | None, db_path: str) -> None:
+def show(round_id: int, limit: int | None, lang: str, output_format: str, db_path: str) -> None:
     """Print a stored round with each pair's decision so far."""
     with open_ledger(db_path) as ledger:
         proposal = ledger.round(round_id)
-    click.echo(proposal_text(proposal, limit=limit))
+    if output_format == "json":
+        click.echo(json.dumps(proposal_json(proposal, lang), indent=2, ensure_ascii=False))
+    else:
+        click.echo(proposal_text(proposal, limit=limit, lang=lang))
 
 
 @round_group.command("explain")

@@ -152,5 +152,5 @@ def run(
         f" clients, {done.prepared.population.n_volunteers:,} volunteers, generated in"
         f" {done.generated_s:.2f} s\n"
     )
-    click.echo(render_table(done.result, dict(done.reasons), limit=limit))
+    click.echo(render_table(done.result, limit=limit))
     click.echo("\n" + round_summary(done.result, done.prepared.population))

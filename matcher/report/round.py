@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from matcher.bottleneck import Bottlenecks
 from matcher.config import MatchConfig
-from matcher.explain import pair_facts
+from matcher.facts import Reason
 from matcher.models import Client, Volunteer
-from matcher.population import build_population
 from matcher.report import charts
 from matcher.report.bottlenecks import bottleneck_view
 from matcher.report.privacy import count_text, shareable_recruits
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
 # Up to this many volunteers the loads chart has a bar each; above it, a histogram.
 LOAD_BARS_UP_TO = 40
 # Sort key: high-risk clients first in every list.
-HIGH_FIRST = {tier: -k for k, tier in enumerate(RISK_TIERS)}
+HIGH_FIRST: dict[str, int] = {tier: -k for k, tier in enumerate(RISK_TIERS)}
 
 
 class ProposedPair(Protocol):
@@ -59,6 +58,8 @@ class ProposedPair(Protocol):
     def risk_tier(self) -> str: ...
     @property
     def scores(self) -> dict[str, float]: ...
+    @property
+    def reasons(self) -> tuple[Reason, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -164,15 +165,11 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
     # Groups smaller than k are left out or coarsened in a report shared outside the team.
     k = data.config.report.min_group_size if names.active else None
     clients = {c.client_id: c for c in data.clients}
-    pop = build_population(data.clients, data.volunteers, data.config, data.round_date)
-    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
 
     pair_rows, phone_pairs = [], set()
     for pair in sorted(data.pairs, key=lambda p: (HIGH_FIRST[p.risk_tier], p.client_id)):
         pinned = pair.client_id in data.pinned
-        facts = pair_facts(pop, c_index[pair.client_id], v_index[pair.volunteer_id], pair.scores)
-        facts = _shareable_facts(facts, data, clients, k)
+        facts = _shareable_facts(list(pair.reasons), data, clients, k)
         if ("phone", ()) in facts:
             phone_pairs.add(pair.client_id)
         pair_rows.append(
@@ -283,16 +280,10 @@ def _groups(
         # A shared report does not list a group so small that its reason would tell who it is.
         for item in items if k is None or len(items) >= k else ():
             detail = unmatched_detail(
-                item,
-                lang,
-                programme=clients[item.client_id].programme,
-                policy=data.policy,
-                client_name=names.client,
-                volunteer_name=names.volunteer,
+                item, lang, client_name=names.client, volunteer_name=names.volunteer
             )
-            if detail is None:
-                # Only the engine's English sentence is known; it may name people.
-                detail = "" if names.active else item.detail
+            if item.stored_detail is not None and names.active:
+                detail = ""  # an old ledger's English sentence: it may name people
             rows.append(
                 WaitingRow(names.client(item.client_id), item.risk_tier, t[item.risk_tier], detail)
             )

@@ -24,7 +24,7 @@ from matcher.rounds.state import (
     require_date_order,
 )
 
-DECLINED_BY: Final = ("client", "volunteer", "coordinator")
+DECLINED_BY: Final = vocab.DECLINED_BY
 END_REASONS: Final = (
     "completed",
     "client-stopped",

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from matcher.config import MatchConfig
 from matcher.engine import Prepared, prepare
 from matcher.models import Client, Volunteer
-from matcher.result import MatchResult, Unmatched
+from matcher.result import MatchResult
 from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
 from matcher.rounds.state import loads
-from matcher.wording import paused_detail
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,7 @@ class RoundInputs:
             programme = programme_of[item.client_id]
             paused = tuple(paused_by_programme.get(programme, ()))
             if item.reason == "no-programme" and paused:
-                detail = paused_detail(programme, paused, "en")
-                item = Unmatched(
-                    item.client_id, item.risk_tier, "volunteers-paused", detail, paused=paused
-                )
+                item = dataclasses.replace(item, reason="volunteers-paused", paused=paused)
             unmatched.append(item)
         return dataclasses.replace(result, unmatched=tuple(unmatched))
 

@@ -20,20 +20,17 @@ import json
 import time
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig
-from matcher.engine import Prepared, solve
-from matcher.explain import pair_reasons
+from matcher.engine import Prepared, score_pair, solve
+from matcher.facts import PairFacts, Reason
 from matcher.models import Client, Volunteer
-from matcher.population import build_population
-from matcher.result import MatchResult, Unmatched
-from matcher.rounds import stored
+from matcher.result import Match, MatchResult, Unmatched
+from matcher.rounds import facts_store, stored
 from matcher.rounds.db import Tx
 from matcher.rounds.gather import gather_round
-from matcher.scoring import CRITERIA, score_pairs
-from matcher.vocab import RISK_TIERS
+from matcher.vocab import RiskTier
+from matcher.wording import pair_why, unmatched_detail
 
 
 @dataclass(frozen=True)
@@ -41,11 +38,30 @@ class ProposedPair:
     client_id: str
     volunteer_id: str
     weight_units: int
-    risk_tier: str
+    risk_tier: RiskTier
     scores: dict[str, float]
-    reasons: str
+    reasons: tuple[Reason, ...]  # why the pair fits, as facts; `pinned` is said apart
     pinned: bool
     decision: str | None = None  # accepted, declined, superseded; None while undecided
+    facts: PairFacts | None = None  # None in a round an older matcher stored
+    # A round an older matcher stored, whose English reasons could not be read back as facts.
+    stored_reasons: str | None = None
+
+    def why(self, lang: str = "en") -> str:
+        return pair_why(self.reasons, lang, pinned=self.pinned, stored=self.stored_reasons)
+
+    @classmethod
+    def of_match(cls, match: Match, *, pinned: bool = False) -> ProposedPair:
+        return cls(
+            client_id=match.client_id,
+            volunteer_id=match.volunteer_id,
+            weight_units=match.weight_units,
+            risk_tier=match.risk_tier,
+            scores=match.scores,
+            reasons=match.reasons,
+            pinned=pinned,
+            facts=match.facts,
+        )
 
 
 @dataclass(frozen=True)
@@ -77,20 +93,7 @@ def _pinned_pair(
     client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
 ) -> ProposedPair:
     """Weight and reasons of a pair the coordinator decided, scored as the engine would."""
-    pop = build_population([client], [volunteer], config, round_date)
-    one = np.zeros(1, dtype=np.int64)
-    scores = score_pairs(pop, config, one, one)
-    criteria = {name: float(scores.criteria[name][0]) for name in CRITERIA}
-    reasons = pair_reasons(pop, 0, 0, criteria)
-    return ProposedPair(
-        client_id=client.client_id,
-        volunteer_id=volunteer.volunteer_id,
-        weight_units=int(scores.weight_units[0]),
-        risk_tier=RISK_TIERS[pop.c_tier[0]],
-        scores=criteria,
-        reasons="pinned by the coordinator" + (f"; {reasons}" if reasons else ""),
-        pinned=True,
-    )
+    return ProposedPair.of_match(score_pair(client, volunteer, config, round_date), pinned=True)
 
 
 def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProposal:
@@ -112,25 +115,11 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
     timings.update(result.timings)
 
     started = time.perf_counter()
-    pop = prepared.population
-    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
     pairs = [
         _pinned_pair(client, all_volunteers[pins[cid]], config, round_date)
         for cid, client in sorted(pinned_clients.items())
     ]
-    pairs += [
-        ProposedPair(
-            client_id=m.client_id,
-            volunteer_id=m.volunteer_id,
-            weight_units=m.weight_units,
-            risk_tier=m.risk_tier,
-            scores=m.scores,
-            reasons=pair_reasons(pop, c_index[m.client_id], v_index[m.volunteer_id], m.scores),
-            pinned=False,
-        )
-        for m in result.matches
-    ]
+    pairs += [ProposedPair.of_match(m) for m in result.matches]
     pairs.sort(key=lambda p: p.client_id)
     timings["reasons_s"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -158,7 +147,7 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
     round_id = int(cursor.lastrowid or 0)
     tx.conn.executemany(
         "INSERT INTO proposals (round_id, client_id, volunteer_id, weight_units, risk_tier,"
-        " scores, reasons, pinned) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " scores, reasons, pinned, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 round_id,
@@ -167,20 +156,31 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
                 p.weight_units,
                 p.risk_tier,
                 json.dumps(p.scores),
-                p.reasons,
+                p.why(),
                 int(p.pinned),
+                facts_store.pair_json(p.reasons, p.facts),
             )
             for p in pairs
         ),
     )
     tx.conn.executemany(
-        "INSERT INTO unmatched (round_id, client_id, risk_tier, reason, detail)"
-        " VALUES (?, ?, ?, ?, ?)",
-        ((round_id, u.client_id, u.risk_tier, u.reason, u.detail) for u in result.unmatched),
+        "INSERT INTO unmatched (round_id, client_id, risk_tier, reason, detail, facts)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (
+                round_id,
+                u.client_id,
+                u.risk_tier,
+                u.reason,
+                unmatched_detail(u, weights=True),
+                facts_store.unmatched_json(u),
+            )
+            for u in result.unmatched
+        ),
     )
     tx.events(
         ("propose", round_id, p.client_id, p.volunteer_id,
-         f"proposed{' (pinned)' if p.pinned else ''} with {p.volunteer_id}: {p.reasons}")
+         f"proposed{' (pinned)' if p.pinned else ''} with {p.volunteer_id}: {p.why()}")
         for p in pairs
     )  # fmt: skip
     summary = (
@@ -217,27 +217,29 @@ def load_round(tx: Tx, round_id: int) -> RoundProposal:
     """A stored round as it was proposed, with each pair's decision so far."""
     row = tx.one("SELECT * FROM rounds WHERE round_id = ?", (round_id,))
     assert row is not None
-    pairs = tuple(
-        ProposedPair(
-            client_id=p["client_id"],
-            volunteer_id=p["volunteer_id"],
-            weight_units=p["weight_units"],
-            risk_tier=p["risk_tier"],
-            scores=stored.scores(
-                tx,
-                stored.show_key(("round_id", round_id), ("client_id", p["client_id"])),
-                p["scores"],
-            ),
-            reasons=p["reasons"],
-            pinned=bool(p["pinned"]),
-            decision=p["decision"],
+    pairs = []
+    for p in tx.all("SELECT * FROM proposals WHERE round_id = ? ORDER BY client_id", (round_id,)):
+        reasons, facts, stored_reasons = facts_store.read_pair(p["facts"], p["reasons"])
+        pairs.append(
+            ProposedPair(
+                client_id=p["client_id"],
+                volunteer_id=p["volunteer_id"],
+                weight_units=p["weight_units"],
+                risk_tier=p["risk_tier"],
+                scores=stored.scores(
+                    tx,
+                    stored.show_key(("round_id", round_id), ("client_id", p["client_id"])),
+                    p["scores"],
+                ),
+                reasons=reasons,
+                pinned=bool(p["pinned"]),
+                decision=p["decision"],
+                facts=facts,
+                stored_reasons=stored_reasons,
+            )
         )
-        for p in tx.all(
-            "SELECT * FROM proposals WHERE round_id = ? ORDER BY client_id", (round_id,)
-        )
-    )
     waiting = tuple(
-        Unmatched(u["client_id"], u["risk_tier"], u["reason"], u["detail"])
+        facts_store.read_unmatched(u, row["policy"])
         for u in tx.all(
             "SELECT * FROM unmatched WHERE round_id = ? ORDER BY client_id", (round_id,)
         )
@@ -251,6 +253,6 @@ def load_round(tx: Tx, round_id: int) -> RoundProposal:
         inputs_hash=row["inputs_hash"],
         n_waiting=row["n_waiting"],
         n_volunteers=row["n_volunteers"],
-        pairs=pairs,
+        pairs=tuple(pairs),
         waiting=waiting,
     )

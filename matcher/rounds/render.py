@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from matcher.facts import reasons_to_json
 from matcher.rounds.due import Due, DueItem
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.views import Event, Status
-from matcher.scoring import format_weight
+from matcher.scoring import WEIGHT_SCALE, format_weight
 from matcher.terminal import visible
+from matcher.wording import unmatched_detail
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -26,7 +28,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     return lines
 
 
-def proposal_text(proposal: RoundProposal, *, limit: int | None = None) -> str:
+def proposal_text(proposal: RoundProposal, *, limit: int | None = None, lang: str = "en") -> str:
+    """The round as a table; the reasons in `lang` (nl or en), from the stored facts."""
     pinned = sum(p.pinned for p in proposal.pairs)
     lines = [
         f"Round {proposal.round_id} for {proposal.round_date} (policy {proposal.policy},"
@@ -47,7 +50,7 @@ def proposal_text(proposal: RoundProposal, *, limit: int | None = None) -> str:
                 format_weight(p.weight_units),
                 p.risk_tier,
                 p.decision or "",
-                p.reasons,
+                p.why(lang),
             )
             for p in shown
         ]
@@ -56,7 +59,10 @@ def proposal_text(proposal: RoundProposal, *, limit: int | None = None) -> str:
             lines.append(f"  … and {len(proposal.pairs) - len(shown)} more")
     waiting = proposal.waiting if limit is None else proposal.waiting[:limit]
     if waiting:
-        rows = [(u.client_id, u.risk_tier, f"{u.reason}: {u.detail}") for u in waiting]
+        rows = [
+            (u.client_id, u.risk_tier, f"{u.reason}: {unmatched_detail(u, lang, weights=True)}")
+            for u in waiting
+        ]
         lines += ["", "Left waiting:", *_table(("client", "risk", "why"), rows)]
         if len(waiting) < len(proposal.waiting):
             lines.append(f"  … and {len(proposal.waiting) - len(waiting)} more")
@@ -72,13 +78,14 @@ def proposal_text(proposal: RoundProposal, *, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def proposal_json(proposal: RoundProposal) -> dict[str, Any]:
+def proposal_json(proposal: RoundProposal, lang: str = "en") -> dict[str, Any]:
+    """The round for programs: numbers as numbers, facts beside the reasons in words."""
     return {
         "round_id": proposal.round_id,
         "round_date": proposal.round_date.isoformat(),
         "policy": proposal.policy,
         "status": proposal.status,
-        "objective": format_weight(proposal.objective_units),
+        "objective": proposal.objective_units / WEIGHT_SCALE,
         "objective_units": proposal.objective_units,
         "inputs_hash": proposal.inputs_hash,
         "waiting_clients": proposal.n_waiting,
@@ -88,12 +95,15 @@ def proposal_json(proposal: RoundProposal) -> dict[str, Any]:
             {
                 "client_id": p.client_id,
                 "volunteer_id": p.volunteer_id,
-                "weight": format_weight(p.weight_units),
+                "weight": p.weight_units / WEIGHT_SCALE,
+                "weight_units": p.weight_units,
                 "risk_tier": p.risk_tier,
                 "pinned": p.pinned,
                 "decision": p.decision,
                 "scores": p.scores,
-                "why": p.reasons,
+                "facts": None if p.facts is None else p.facts.to_dict(),
+                "reasons": reasons_to_json(p.reasons),
+                "why": p.why(lang),
             }
             for p in proposal.pairs
         ],
@@ -102,7 +112,12 @@ def proposal_json(proposal: RoundProposal) -> dict[str, Any]:
                 "client_id": u.client_id,
                 "risk_tier": u.risk_tier,
                 "reason": u.reason,
-                "detail": u.detail,
+                "facts": {
+                    k: v
+                    for k, v in u.to_dict().items()
+                    if k not in ("client_id", "risk_tier", "reason")
+                },
+                "detail": unmatched_detail(u, lang, weights=True),
             }
             for u in proposal.waiting
         ],

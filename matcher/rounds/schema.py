@@ -9,9 +9,11 @@ the open transaction, and a migration must be all or nothing).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from matcher.rounds import facts_store
 from matcher.rounds.db import LedgerError
 
 
@@ -20,6 +22,8 @@ class Migration:
     version: int
     summary: str
     statements: tuple[str, ...]
+    # Python run after the statements, in the same transaction, for what SQL cannot do.
+    backfill: Callable[[sqlite3.Connection], None] | None = None
 
 
 # Version 1: the first ledger. Clients and volunteers are kept as their validated records in
@@ -192,11 +196,20 @@ _V4: Final = (
     "CREATE INDEX checkins_by_match ON checkins (match_id)",
 )
 
+# Version 5: each proposal's and each waiting client's facts as JSON, beside the English
+# sentences, so a stored round can be shown in Dutch too; older rows get facts read back from
+# their English (rounds/legacy.py), or keep only the English where it cannot be read.
+_V5: Final = (
+    "ALTER TABLE proposals ADD COLUMN facts TEXT",
+    "ALTER TABLE unmatched ADD COLUMN facts TEXT",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
     Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
     Migration(3, "ledger secret, keyed hashes of erased client ids", _V3),
     Migration(4, "outreach, contact attempts, waiting per match, introductions, check-ins", _V4),
+    Migration(5, "facts of proposals and waiting clients (JSON)", _V5, facts_store.backfill),
 )
 # Tables every ledger has from version 1 on: their absence means someone else's database.
 _FIRST_TABLES: Final = ("clients", "volunteers", "rounds", "events")
@@ -224,6 +237,8 @@ def migrate(conn: sqlite3.Connection, source: str) -> tuple[int, int]:
     for migration in MIGRATIONS[version:]:
         for statement in migration.statements:
             conn.execute(statement)
+        if migration.backfill is not None:
+            migration.backfill(conn)
         # PRAGMA user_version is part of the transaction: a failed upgrade leaves the old one.
         conn.execute(f"PRAGMA user_version = {migration.version}")
     return version, SCHEMA_VERSION

@@ -34,7 +34,7 @@ def expected_risk_tiers(params: ClientParams, triage: Triage | None = None) -> d
 
 def scenario_risk_tiers(scenario: Scenario) -> dict[str, float]:
     """Expected tiers over all the scenario's programmes, weighted by their shares."""
-    total = dict.fromkeys(vocab.RISK_TIERS, 0.0)
+    total: dict[str, float] = dict.fromkeys(vocab.RISK_TIERS, 0.0)
     for programme in scenario.resolved():
         for tier, share in expected_risk_tiers(programme.clients, scenario.config.triage).items():
             total[tier] += programme.share * share

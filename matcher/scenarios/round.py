@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from matcher.engine import Prepared, prepare, solve
-from matcher.explain import match_reasons
 from matcher.result import MatchResult
 from matcher.scenarios.generate import generate
 from matcher.scenarios.spec import Scenario
@@ -19,7 +17,6 @@ class ScenarioRound:
     seed: int
     prepared: Prepared
     result: MatchResult
-    reasons: Mapping[str, str]  # plain words for the first `explained` pairs, by client id
     generated_s: float
 
 
@@ -38,7 +35,5 @@ def run_scenario_round(
     generated_s = time.perf_counter() - started
     prepared = prepare(clients, volunteers, scenario.config, when)
     result = solve(prepared, policy)
-    shown = result.matches if explained is None else result.matches[:explained]
-    reasons = match_reasons(prepared.population, shown)
     used = scenario.seed if seed is None else seed
-    return ScenarioRound(used, prepared, result, reasons, generated_s)
+    return ScenarioRound(used, prepared, result, generated_s)

@@ -20,7 +20,6 @@ from scipy.sparse import csr_matrix
 from matcher.config import MatchConfig
 from matcher.engine import prepare
 from matcher.errors import SolverError
-from matcher.scoring import CRITERIA
 from matcher.simulate.run import match_value
 from matcher.simulate.world import World
 from matcher.vocab import RISK_TIERS
@@ -151,10 +150,10 @@ def _allowed_pairs(
         j = volunteer_of[pop.volunteers[vi].volunteer_id]
         if world.declines(world.clients[i].client_id, world.volunteers[j].volunteer_id):
             continue
-        scores = {name: float(prepared.scores.criteria[name][k]) for name in CRITERIA}
         clients.append(i)
         volunteers_.append(j)
-        values.append(match_value(config, RISK_TIERS[int(pop.c_tier[ci])], scores))
+        tier = RISK_TIERS[int(pop.c_tier[ci])]
+        values.append(match_value(config, tier, float(prepared.scores.fit[k])))
     return (
         np.array(clients, dtype=np.int64),
         np.array(volunteers_, dtype=np.int64),

@@ -36,10 +36,9 @@ class Outcome:
     trace: list[dict[str, float]] = field(default_factory=list)
 
 
-def match_value(config: MatchConfig, tier: str, scores: dict[str, float]) -> float:
-    """A match's worth without its waiting bonus: the same pair is worth the same any week."""
-    weights = config.weights.model_dump()
-    fit = sum(weights[k] * scores[k] for k in CRITERIA) / sum(weights[k] for k in CRITERIA)
+def match_value(config: MatchConfig, tier: str, fit: float) -> float:
+    """A match's worth without its waiting bonus: the same pair is worth the same any week.
+    `fit` is scoring's, for the pair (PairScores.fit)."""
     bonus = getattr(config.priority.tier_bonus, tier)
     return float(config.priority.match_value + bonus + fit)
 
@@ -139,7 +138,7 @@ def _record(
     scores = {name: float(prepared.scores.criteria[name][k]) for name in CRITERIA}
     tier = RISK_TIERS[int(prepared.population.c_tier[prepared.candidates.client[k]])]
     waited = week - int(world.arrival_week[i])
-    value = match_value(config, tier, scores)
+    value = match_value(config, tier, float(prepared.scores.fit[k]))
     outcome.matched_week[i] = week
     outcome.value[i] = value * weekly_discount**waited
     outcome.weight[i] = value

@@ -1,0 +1,157 @@
+"""A round's facts as numbers and codes: what each proposed pair shares, and why each other
+client waits. Words come later (matcher.wording), so a round stored years ago can still be
+said in Dutch or in English; no front end recomputes these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any, Final, Literal, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher import vocab
+from matcher.locations import least_precise
+from matcher.population import DEPTH_FOR_TIER, NO_CODE, IntArray, Population
+
+Contact = Literal["visit", "phone"]
+# The volunteer lost the same as the client; lost someone, not known to be the same; neither.
+LivedExperience = Literal["same-loss", "knows-loss", "none"]
+# A distance between two centres (not between given coordinates) is approximate.
+DistanceBasis = Literal["postcode", "district", "place"]
+ReasonKind = Literal["pinned", "same-loss", "knows-loss", "km", "phone", "free", "needs", "trained"]
+# One reason a pair fits, as facts: (kind, values); matcher.wording says it in words.
+Reason = tuple[str, tuple[Any, ...]]
+# "both free" names this many shared slots and counts the rest.
+SLOTS_NAMED: Final = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PairFacts:
+    """What a proposed pair shares, beside its criterion scores."""
+
+    distance_km: float | None  # None: a location is unknown (phone contact)
+    distance_basis: DistanceBasis | None  # None: between the coordinates the files gave
+    within_travel: bool  # the client lives within the volunteer's travel radius
+    contact: Contact  # how this pair can meet
+    shared_slots: tuple[str, ...]  # slots both named, in vocabulary order
+    needs_covered: int  # the client's needs among the volunteer's skills
+    needs_total: int
+    lived_experience: LivedExperience
+    loss_type: str | None  # the client's loss
+    trained_for_tier: bool  # the volunteer's training meets a moderate or high risk tier
+
+    @property
+    def approximate(self) -> bool:
+        return self.distance_basis is not None
+
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why the pair fits, strongest first: "both lost a partner; 3.2 km apart; …"."""
+        out: list[Reason] = []
+        if self.lived_experience == "same-loss":
+            out.append(("same-loss", (self.loss_type,)))
+        elif self.lived_experience == "knows-loss":
+            out.append(("knows-loss", ()))
+        if self.within_travel and self.distance_km is not None:
+            km = self.distance_km
+            out.append(("km", (km,) if self.distance_basis is None else (km, self.distance_basis)))
+        else:
+            out.append(("phone", ()))
+        if self.shared_slots:
+            named = self.shared_slots[:SLOTS_NAMED]
+            out.append(("free", (named, len(self.shared_slots) - len(named))))
+        if self.needs_covered:
+            out.append(("needs", (self.needs_covered, self.needs_total)))
+        if self.trained_for_tier:
+            out.append(("trained", ()))
+        return tuple(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["shared_slots"] = list(self.shared_slots)
+        data["approximate"] = self.approximate
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PairFacts:
+        fields = {k: v for k, v in data.items() if k != "approximate"}
+        fields["shared_slots"] = tuple(fields["shared_slots"])
+        return cls(**fields)
+
+
+def reasons_to_json(reasons: Sequence[Reason]) -> list[Any]:
+    return [[kind, list(values)] for kind, values in reasons]
+
+
+def reasons_from_json(rows: Sequence[Any]) -> tuple[Reason, ...]:
+    """Reasons read back from JSON: the lists that were tuples become tuples again."""
+    out: list[Reason] = []
+    for kind, values in rows:
+        if kind == "free":
+            out.append((kind, (tuple(values[0]), int(values[1]))))
+        else:
+            out.append((str(kind), tuple(values)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _slot_names(mask: int) -> tuple[str, ...]:
+    return tuple(slot for k, slot in enumerate(vocab.SLOTS) if mask >> k & 1)
+
+
+def _bit_count(masks: IntArray) -> IntArray:
+    return np.bitwise_count(masks.astype(np.uint64)).astype(np.int64)
+
+
+def pair_facts(
+    pop: Population,
+    ci: IntArray,
+    vi: IntArray,
+    distance_km: npt.NDArray[np.float64],
+    visit: npt.NDArray[np.bool_],
+) -> list[PairFacts]:
+    """The facts of the pairs (ci[k], vi[k]): array work for all, then one object each.
+
+    Called on chosen pairs and on one client's options, never on all allowed pairs."""
+    loss = pop.c_loss[ci]
+    lived = pop.v_lived[vi]
+    same_loss = (loss != NO_CODE) & (((lived >> np.maximum(loss, 0)) & 1) == 1)
+    relation = np.where(same_loss, 0, np.where(lived != 0, 1, 2))
+    with np.errstate(invalid="ignore"):
+        within = distance_km <= pop.v_radius_km[vi]
+    tier = pop.c_tier[ci]
+    trained = (tier > 0) & (pop.v_training_depth[vi] >= DEPTH_FOR_TIER[tier])
+    covered = _bit_count(pop.c_needs[ci] & pop.v_skills[vi])
+    wanted = _bit_count(pop.c_needs[ci])
+    shared = (pop.c_slots[ci] & pop.v_slots[vi]).tolist()
+    clients, volunteers = pop.clients, pop.volunteers
+    relations: tuple[LivedExperience, ...] = ("same-loss", "knows-loss", "none")
+    out = []
+    for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
+        client, volunteer = clients[c], volunteers[v]
+        km = float(distance_km[k])
+        basis = least_precise(client.location_source, volunteer.location_source)
+        out.append(
+            PairFacts(
+                distance_km=None if np.isnan(km) else km,
+                distance_basis=cast(DistanceBasis | None, basis),
+                within_travel=bool(within[k]),
+                contact="visit" if visit[k] else "phone",
+                # Only slots both named are shared: no times given means any time.
+                shared_slots=_slot_names(shared[k])
+                if client.availability and volunteer.availability
+                else (),
+                needs_covered=int(covered[k]),
+                needs_total=int(wanted[k]),
+                lived_experience=relations[int(relation[k])],
+                loss_type=client.loss_type,
+                trained_for_tier=bool(trained[k]),
+            )
+        )
+    return out
+
+
+__all__ = ["Contact", "DistanceBasis", "LivedExperience", "PairFacts", "Reason", "pair_facts"]
