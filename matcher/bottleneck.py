@@ -31,6 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from matcher.engine import Prepared
+from matcher.policies.hours import places_or_hours
 from matcher.population import IntArray
 from matcher.result import MatchResult
 from matcher.wording import bottleneck_sentence, bottleneck_summary
@@ -92,10 +93,10 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
     """The bottleneck groups of a solved round."""
     pop, edges = prepared.population, prepared.edges
     chosen = chosen_edges(prepared, result)
+    places = free_places(prepared)
     client_group, volunteer_group = bottleneck_labels(
-        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer,
-        prepared.free_places, chosen,
-    )  # fmt: skip
+        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, places, chosen
+    )
     waiting = np.ones(pop.n_clients, dtype=bool)
     waiting[edges.client[chosen]] = False
     n_groups = int(client_group.max(initial=-1)) + 1
@@ -107,7 +108,7 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
             BottleneckGroup(
                 clients=tuple(sorted(pop.clients[c].client_id for c in members.tolist())),
                 volunteers=tuple(sorted(pop.volunteers[v].volunteer_id for v in volunteers)),
-                free_places=int(prepared.free_places[volunteers].sum()),
+                free_places=int(places[volunteers].sum()),
                 waiting=tuple(
                     sorted(pop.clients[c].client_id for c in members[waiting[members]].tolist())
                 ),
@@ -115,6 +116,19 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
         )
     groups.sort(key=lambda g: (-g.must_wait, -len(g.clients), g.clients[0]))
     return Bottlenecks(tuple(groups))
+
+
+def free_places(prepared: Prepared) -> IntArray:
+    """Each volunteer's free places, as the policies count them.
+
+    In hours (matcher.policies.hours) a volunteer's places are its free hours over the
+    shortest need among the clients with options: exact when every such client needs the same
+    hours, and otherwise the most clients it could take, so a group's shortage is still a
+    shortage in every assignment (a lower bound on who waits, no longer always reached)."""
+    pop = prepared.population
+    if not pop.hours_mode:
+        return prepared.free_places
+    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.client)[0]
 
 
 def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:

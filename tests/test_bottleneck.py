@@ -179,3 +179,20 @@ def test_the_sentences_in_both_languages_and_one_volunteer() -> None:
     )
     many = bottleneck_sentence(40, [f"V{i:02}" for i in range(12)], 10, 30, "en", shown=2)
     assert "served by V00, V01 and 10 more, who have 10 free places" in many
+
+
+def test_capacity_in_hours_counts_places_as_the_policies_do() -> None:
+    """Every client 2 hours, volunteers 5 and 4 hours: 2 places each, not 20 and 16."""
+    clients = [
+        {"client_id": f"C{i}", "programme": "p", "contact": "phone", "hours_per_week": 2}
+        for i in range(7)
+    ]
+    volunteers = [
+        {"volunteer_id": f"V{i}", "programmes": "p", "contact": "phone", "hours_per_week": h}
+        for i, h in enumerate((5, 4))
+    ]
+    prepared = prepare(clients, volunteers, round_date=DATE)
+    found = find_bottlenecks(prepared, solve(prepared))
+    (group,) = found.groups
+    assert (len(group.clients), group.volunteers, group.free_places) == (7, ("V0", "V1"), 4)
+    assert group.must_wait == 3
