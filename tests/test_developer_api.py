@@ -90,7 +90,13 @@ def test_a_ledger_opened_in_one_thread_works_in_others(tmp_path: Path) -> None:
             shown = await asyncio.to_thread(ledger.round, proposal.round_id)
             return len(proposal.pairs), len(shown.pairs)
 
-        made, shown = asyncio.run(propose_and_show())
+        # An event loop of its own, in a thread of its own: another test's loop may be running
+        # in this one (asyncio.run refuses to nest).
+        counts: list[tuple[int, int]] = []
+        runner = threading.Thread(target=lambda: counts.append(asyncio.run(propose_and_show())))
+        runner.start()
+        runner.join()
+        ((made, shown),) = counts
         assert made == shown > 0
 
 
