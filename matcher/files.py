@@ -10,9 +10,14 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Final
 
 from matcher.errors import InputError, Problem, os_reason
+
+# Records are Python objects of about 1.5 kB each: a 1 GB CSV (some 4.5 million clients) would
+# need far more memory than a coordinator's machine has, so such a file is refused up front,
+# before a byte is parsed. 512 MB holds about two million clients as CSV.
+MAX_INPUT_BYTES: Final = 512 * 2**20
 
 
 def open_input(
@@ -35,11 +40,22 @@ def open_input(
         if not stat.S_ISREG(mode):
             message = "cannot read: not a regular file (a pipe, socket or device)"
             raise error([Problem(source, None, None, message)])
+        size = os.fstat(descriptor).st_size
+        if size > MAX_INPUT_BYTES:
+            message = (
+                f"file is {_megabytes(size)}, more than the {_megabytes(MAX_INPUT_BYTES)} matcher"
+                " reads at once; split it, by organisation or programme, into smaller files"
+            )
+            raise error([Problem(source, None, None, message)])
         os.set_blocking(descriptor, True)
         return os.fdopen(descriptor, "rb")
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
 
 
 def read_input(

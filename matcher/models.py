@@ -8,6 +8,7 @@ lists as `a|b` or `a, b`, dates as `2026-11-23` or `23-11-2026`, empty text as "
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -100,6 +101,8 @@ def _items(value: Any) -> list[str]:
     raise PydanticCustomError("list", "must be a list of words separated by | or ,")
 
 
+# A column of 100,000 cells repeats a few dozen words: each is normalised and checked once.
+@functools.lru_cache(maxsize=4096)
 def _check_word(word: str, kind: str, choices: tuple[str, ...]) -> str:
     normal = vocab.normalise_word(word)
     if normal not in choices:

@@ -19,6 +19,8 @@ from typing import Final
 from matcher import vocab
 
 
+# Cells repeat their words; the table lookups fold each distinct text once.
+@functools.lru_cache(maxsize=1 << 14)
 def fold(text: str) -> str:
     """`" Ma. Ochtend "` -> `ma-ochtend`: how table words and cell words are compared."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
-from matcher.io.cells import unquote_cell
+from matcher.io.fast_rows import ColumnReader, FieldValidators, shaped_rows
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused
@@ -129,9 +129,12 @@ def read_records(
         )
         id_name = layout.names.get(id_field, id_field)
         validate = model.model_validate
-        for row, cells in _values(table, layout, problems):
+        # Rows are read ahead in chunks, so a problem the table finds while reading may come
+        # before a row problem above it: the loop's problems are put in row order at the end.
+        first_row_problem = len(problems)
+        for row, cells, read in _rows(table, layout, own_words, model, problems):
             try:
-                item = validate(own_words.map_row(cells))
+                item = read or validate(own_words.map_row(cells))
             except ValidationError as error:
                 # The cells as written, not as mapped: (got 'Vrouw') is what she can find.
                 problems.extend(_row_problems(error, source, row, layout, cells))
@@ -152,6 +155,9 @@ def read_records(
             if first_row != row:
                 message = f"duplicate id, first seen on row {first_row}"
                 problems.append(Problem(source, row, id_name, message, record_id))
+        problems[first_row_problem:] = sorted(
+            problems[first_row_problem:], key=lambda problem: problem.row or 0
+        )
         if locate is not None:
             problems.extend(locate.file_problems())
     if problems:
@@ -159,27 +165,22 @@ def read_records(
     return records
 
 
-def _values(
-    table: RawTable, layout: Layout, problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each row as {field: value}; only known columns are copied, the rest never go further."""
-    width = len(table.headers)
+def _rows(
+    table: RawTable, layout: Layout, words: ValueMapper, model: type[M], problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any], M | None]]:
+    """Each row as (row, {field: value as written}, record when already validated).
+
+    Spreadsheet rows go by column (matcher.io.fast_rows); JSON objects one by one. Only known
+    columns are copied, the rest never go further."""
+    if table.positional:
+        reader = ColumnReader(layout, words, FieldValidators(model))
+        yield from reader.rows(shaped_rows(table, layout, problems))
+        return
     for row, cells in table.rows:
-        if isinstance(cells, dict):
-            values = _object_values(table.source, row, cells, layout, problems)
-            if values is not None:
-                yield row, values
-            continue
-        if not "".join(cells).strip():
-            continue  # a spreadsheet row left completely empty
-        if len(cells) > width and "".join(cells[width:]).strip():
-            problems.append(_too_many_cells(table.source, row, len(cells), width))
-            continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        # unquote_cell: a cell our writers neutralised ('=…) reads back as the text it was.
-        kept = layout.kept
-        yield row, {field: unquote_cell(cells[index]).strip() or None for index, field in kept}
+        assert isinstance(cells, dict), "a JSON table has rows of objects"
+        values = _object_values(table.source, row, cells, layout, problems)
+        if values is not None:
+            yield row, values, None
 
 
 def _object_values(
@@ -201,16 +202,6 @@ def _object_values(
         # Empty text means "not given", as an empty spreadsheet cell does.
         values[field] = None if isinstance(value, str) and not value.strip() else value
     return values if clean else None
-
-
-def _too_many_cells(source: str, row: int, cells: int, width: int) -> Problem:
-    return Problem(
-        source,
-        row,
-        None,
-        f"row has {cells} cells but the header has {width}; "
-        "a value that contains the delimiter must be in double quotes",
-    )
 
 
 def _row_problems(

@@ -66,7 +66,8 @@ class ValueMapper:
         """One cell's text in the contract's words; the same object when nothing changes."""
         own = self._own.get(field, {})
         table = self._tables.get(field, {})
-        whole = vocab_nl.fold(text)
+        # A list cell is seldom one of her words as a whole; fold it only when she has words.
+        whole = vocab_nl.fold(text) if own or field not in self._lists else ""
         if whole in own:
             return own[whole] or None
         if field not in self._lists:

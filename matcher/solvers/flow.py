@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.errors import SolverError
+from matcher.solvers import components
 from matcher.solvers.status import SolveStatus
 
 # OR-Tools keeps costs and flows in int64; stay far inside it.
@@ -50,6 +51,8 @@ def solve_max_weight(
     most_clients_first: bool = False,
     load_penalty_units: int = 0,
     current_load: npt.NDArray[np.int64] | None = None,
+    decompose: bool = True,
+    workers: int | None = None,
 ) -> FlowSolution:
     """The pairs of largest total weight: a client at most once, a volunteer up to its places.
 
@@ -57,6 +60,9 @@ def solve_max_weight(
     those (no bypass arc; OR-Tools' max-flow-with-min-cost).
     load_penalty_units: the k-th new client of a volunteer who already carries `load`
     costs penalty · (load + k), a convex cost that spreads clients over volunteers.
+    decompose: on large rounds, solve the parts that share no pair separately
+    (matcher.solvers.components); the objective is the same, and so is the result for any
+    number of `workers` (default: every usable core on large rounds, else 1).
     """
     started = time.perf_counter()
     n_edges = len(edge_client)
@@ -67,7 +73,48 @@ def solve_max_weight(
     if int(weight_units.max()) * min(n_clients, n_edges) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("edge weights too large: the total could overflow 64-bit integers")
 
+    def network(part: npt.NDArray[np.int64] | None) -> npt.NDArray[np.bool_]:
+        def pick(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+            return values if part is None else values[part]
+
+        return _solve_network(
+            n_clients,
+            n_volunteers,
+            pick(edge_client),
+            pick(edge_volunteer),
+            pick(weight_units),
+            free_places,
+            most_clients_first=most_clients_first,
+            load_penalty_units=load_penalty_units,
+            current_load=current_load,
+        )
+
+    if decompose and n_edges >= components.DECOMPOSE_FROM_EDGES:
+        parts = components.bundles(n_clients, n_volunteers, edge_client, edge_volunteer)
+        count = components.worker_count(n_edges, workers)
+        chosen = components.solve_parts(network, parts, n_edges, count)
+    else:
+        chosen = network(None)
+    objective_units = int(weight_units[chosen].sum())
+    return FlowSolution(SolveStatus.OPTIMAL, chosen, objective_units, time.perf_counter() - started)
+
+
+def _solve_network(
+    n_clients: int,
+    n_volunteers: int,
+    edge_client: npt.NDArray[np.int64],
+    edge_volunteer: npt.NDArray[np.int64],
+    weight_units: npt.NDArray[np.int64],
+    free_places: npt.NDArray[np.int64],
+    *,
+    most_clients_first: bool,
+    load_penalty_units: int,
+    current_load: npt.NDArray[np.int64] | None,
+) -> npt.NDArray[np.bool_]:
+    """One OR-Tools network over the given pairs; the chosen ones as a mask over them."""
     from ortools.graph.python import min_cost_flow
+
+    n_edges = len(edge_client)
 
     # Data: only clients and volunteers with an allowed pair enter the network.
     clients, client_node = _compact(edge_client, n_clients)
@@ -127,6 +174,5 @@ def solve_max_weight(
     all_flows = flow.flows(arcs)
     if int(all_flows @ all_costs) != flow.optimal_cost():
         raise SolverError("solver cost disagrees with the chosen arcs; please report this")
-    chosen = all_flows[n_c : n_c + n_edges] > 0
-    objective_units = int(weight_units[chosen].sum())
-    return FlowSolution(SolveStatus.OPTIMAL, chosen, objective_units, time.perf_counter() - started)
+    chosen: npt.NDArray[np.bool_] = all_flows[n_c : n_c + n_edges] > 0
+    return chosen

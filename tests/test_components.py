@@ -1,0 +1,109 @@
+"""Solving the parts of a round that share no pair separately: same optimum, any worker count."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matcher.solvers import components
+from matcher.solvers.flow import solve_max_weight
+
+
+def _round(seed: int, groups: int, clients: int, volunteers: int, pairs: int) -> dict[str, object]:
+    """`groups` organisations that never share a pair, edges sorted by (client, volunteer)."""
+    rng = np.random.default_rng(seed)
+    client = rng.integers(0, clients, size=(groups, pairs))
+    volunteer = rng.integers(0, volunteers, size=(groups, pairs))
+    group = np.arange(groups)[:, None]
+    client, volunteer = (client + group * clients).ravel(), (volunteer + group * volunteers).ravel()
+    keys = np.unique(client * groups * volunteers + volunteer)
+    client, volunteer = keys // (groups * volunteers), keys % (groups * volunteers)
+    # Few distinct weights, so that ties are common and the tie cases are exercised.
+    weight = rng.integers(1, 4, size=len(keys)) * 1000
+    free = rng.integers(0, 3, size=groups * volunteers)
+    return {
+        "n_clients": groups * clients,
+        "n_volunteers": groups * volunteers,
+        "edge_client": client.astype(np.int64),
+        "edge_volunteer": volunteer.astype(np.int64),
+        "weight_units": weight.astype(np.int64),
+        "free_places": free.astype(np.int64),
+        "current_load": rng.integers(0, 2, size=groups * volunteers).astype(np.int64),
+    }
+
+
+@pytest.fixture
+def decompose_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decompose even tiny rounds, in bundles of a few pairs, so tests see many parts."""
+    monkeypatch.setattr(components, "DECOMPOSE_FROM_EDGES", 1)
+    monkeypatch.setattr(components, "BUNDLE_EDGES", 7)
+
+
+def _check_assignment(problem: dict[str, object], chosen: np.ndarray) -> None:
+    client = problem["edge_client"][chosen]
+    volunteer = problem["edge_volunteer"][chosen]
+    assert len(np.unique(client)) == len(client), "a client matched twice"
+    load = np.bincount(volunteer, minlength=problem["n_volunteers"])
+    assert np.all(load <= problem["free_places"]), "a volunteer over her free places"
+
+
+@pytest.mark.usefixtures("decompose_small")
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    groups=st.integers(1, 6),
+    most_clients_first=st.booleans(),
+    penalty=st.sampled_from([0, 300]),
+)
+def test_parts_reach_the_monolithic_optimum(
+    seed: int, groups: int, most_clients_first: bool, penalty: int
+) -> None:
+    problem = _round(seed, groups, clients=6, volunteers=3, pairs=8)
+    options = {"most_clients_first": most_clients_first, "load_penalty_units": penalty}
+    whole = solve_max_weight(**problem, **options, decompose=False)
+    parts = solve_max_weight(**problem, **options, workers=1)
+    _check_assignment(problem, parts.chosen)
+    assert parts.objective_units == whole.objective_units
+    # Matched clients count too: coverage-first must keep its lexicographic first goal.
+    assert parts.chosen.sum() == whole.chosen.sum() or not most_clients_first
+
+
+@pytest.mark.usefixtures("decompose_small")
+def test_two_workers_choose_exactly_what_one_does() -> None:
+    problem = _round(3, groups=12, clients=40, volunteers=15, pairs=90)
+    one = solve_max_weight(**problem, workers=1)
+    two = solve_max_weight(**problem, workers=2)
+    assert np.array_equal(one.chosen, two.chosen)
+    assert one.objective_units == two.objective_units
+
+
+def test_bundles_hold_whole_components_in_edge_order() -> None:
+    problem = _round(5, groups=9, clients=20, volunteers=8, pairs=30)
+    client, volunteer = problem["edge_client"], problem["edge_volunteer"]
+    parts = components.bundles(
+        problem["n_clients"],
+        problem["n_volunteers"],
+        client,
+        volunteer,
+        bundle_edges=50,
+    )
+    every = np.concatenate(parts)
+    assert np.array_equal(np.sort(every), np.arange(len(client)))
+    owner = np.empty(len(client), dtype=int)
+    for k, part in enumerate(parts):
+        assert np.all(np.diff(part) > 0), "a bundle keeps the edges' own order"
+        owner[part] = k
+    # No client and no volunteer has edges in two bundles: the parts share nothing.
+    for side in (client, volunteer):
+        for node in np.unique(side):
+            assert len(np.unique(owner[side == node])) == 1
+    assert len(parts) > 1
+
+
+def test_workers_variable_keeps_solves_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(components.WORKERS_VARIABLE, "1")
+    assert components.worker_count(10**9, None) == 1
+    monkeypatch.delenv(components.WORKERS_VARIABLE)
+    assert components.worker_count(components.PARALLEL_FROM_EDGES - 1, None) == 1
