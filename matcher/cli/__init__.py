@@ -103,6 +103,10 @@ COMMANDS: Final = {
         "matcher.cli.scenario:scenario",
         "Realistic rounds from the scenario library: the real programmes and stress cases.",
     ),
+    "serve": LazyCommand(
+        "matcher.cli.web:serve",
+        "The weekly round in a browser, and an HTTP API (/api/v1), on the ledger --db.",
+    ),
     "simulate": LazyCommand(
         "matcher.cli.simulate:simulate",
         "Compare POLICIES on a scenario over simulated weeks (same arrivals for every policy).",
@@ -112,6 +116,10 @@ COMMANDS: Final = {
         "Waiting clients (weeks waited, risk), active matches, volunteer loads, flags.",
     ),
     "unpin": LazyCommand("matcher.cli.ledger:unpin", "Remove CLIENT's pin."),
+    "user": LazyCommand(
+        "matcher.cli.web:user_group",
+        "Accounts of the web app (needed for `matcher serve --host` on a network).",
+    ),
     "validate": LazyCommand(
         "matcher.cli.files:validate",
         "Check FILES (clients or volunteers: CSV, JSON or a workbook) and list every problem.",

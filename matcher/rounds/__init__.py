@@ -4,7 +4,7 @@ The engine proposes and a coordinator decides; the ledger remembers every import
 decision and ending, and who made it. See `Ledger`.
 """
 
-from matcher.rounds.db import LedgerBusyError, LedgerError
+from matcher.rounds.db import LedgerBusyError, LedgerError, LedgerNotFoundError
 from matcher.rounds.decisions import DECLINED_BY, END_REASONS, Decline, EndedMatch
 from matcher.rounds.intake import ImportSummary
 from matcher.rounds.ledger import Ledger, create_ledger, open_ledger
@@ -27,6 +27,7 @@ __all__ = [
     "Ledger",
     "LedgerBusyError",
     "LedgerError",
+    "LedgerNotFoundError",
     "ProposedPair",
     "RoundProposal",
     "Status",

@@ -46,6 +46,10 @@ class LedgerError(MatcherError):
     """A ledger command that cannot be done: the message says why and what to do instead."""
 
 
+class LedgerNotFoundError(LedgerError):
+    """A client, volunteer or round the ledger does not have (the web app answers 404)."""
+
+
 class LedgerBusyError(LedgerError):
     """Another matcher command held the ledger for longer than the busy timeout."""
 

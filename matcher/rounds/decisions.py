@@ -15,7 +15,7 @@ from typing import Final
 
 from matcher import vocab
 from matcher.rounds import stored
-from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.db import LedgerError, LedgerNotFoundError, Tx
 from matcher.rounds.state import (
     DECLINES_BEFORE_FLAG,
     decline_count,
@@ -63,7 +63,9 @@ class EndedMatch:
     client_waits_again: bool
 
 
-def _unknown_ids(tx: Tx, wanted: Sequence[str], known: list[str], round_id: int) -> LedgerError:
+def _unknown_ids(
+    tx: Tx, wanted: Sequence[str], known: list[str], round_id: int
+) -> LedgerNotFoundError:
     waited = tx.mapping("SELECT client_id, reason FROM unmatched WHERE round_id = ?", (round_id,))
     parts = []
     for identifier in wanted:
@@ -72,7 +74,7 @@ def _unknown_ids(tx: Tx, wanted: Sequence[str], known: list[str], round_id: int)
             continue
         hint = vocab.closest(identifier, known)
         parts.append(f"{identifier!r}" + (f" (did you mean {hint!r}?)" if hint else ""))
-    return LedgerError(f"round {round_id}: no proposal for client {', '.join(parts)}")
+    return LedgerNotFoundError(f"round {round_id}: no proposal for client {', '.join(parts)}")
 
 
 def accept(

@@ -360,11 +360,16 @@ class Ledger(ProgrammeMethods):
     # ------------------------------------------------------------------ reading, erasing
 
     def status(
-        self, *, on: dt.date | None = None, config: MatchConfig | None = None
+        self,
+        *,
+        on: dt.date | None = None,
+        config: MatchConfig | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> views.Status:
-        found = self._read(
-            lambda tx: views.status(tx, on or dt.date.today(), config or MatchConfig())
-        )
+        """Waiting clients (all, or the page `offset`, `limit`), matches, loads, flags."""
+        day, settings = on or dt.date.today(), config or MatchConfig()
+        found = self._read(lambda tx: views.status(tx, day, settings, offset=offset, limit=limit))
         mode = stat.S_IMODE(self.path.stat().st_mode)
         if mode & 0o077:
             # The file holds special-category data (GDPR art. 9): others must not read it.

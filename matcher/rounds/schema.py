@@ -204,12 +204,25 @@ _V5: Final = (
     "ALTER TABLE unmatched ADD COLUMN facts TEXT",
 )
 
+# Version 6: accounts for `matcher serve` on a network (`matcher user add`): a name, a role and
+# an scrypt hash of the password with its own salt and cost (never the password itself).
+_V6: Final = (
+    """CREATE TABLE web_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('coordinator', 'viewer')),
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
     Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
     Migration(3, "ledger secret, keyed hashes of erased client ids", _V3),
     Migration(4, "outreach, contact attempts, waiting per match, introductions, check-ins", _V4),
     Migration(5, "facts of proposals and waiting clients (JSON)", _V5, facts_store.backfill),
+    Migration(6, "web accounts (name, role, scrypt password hash)", _V6),
 )
 # Tables every ledger has from version 1 on: their absence means someone else's database.
 _FIRST_TABLES: Final = ("clients", "volunteers", "rounds", "events")

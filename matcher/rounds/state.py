@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from matcher import vocab
 from matcher.rounds import stored
-from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.db import LedgerError, LedgerNotFoundError, Tx
 
 
-def _unknown(kind: str, identifier: str, known: list[str]) -> LedgerError:
+def _unknown(kind: str, identifier: str, known: list[str]) -> LedgerNotFoundError:
     hint = vocab.closest(identifier, known)
     suggestion = f"; did you mean {hint!r}?" if hint else ""
-    return LedgerError(f"{kind} {identifier!r}: not in the ledger{suggestion}")
+    return LedgerNotFoundError(f"{kind} {identifier!r}: not in the ledger{suggestion}")
 
 
 def require_client(tx: Tx, client_id: str) -> sqlite3.Row:
@@ -41,7 +41,7 @@ def require_round(tx: Tx, round_id: int) -> sqlite3.Row:
         last = tx.one("SELECT max(round_id) FROM rounds")
         latest = last[0] if last else None
         hint = f"; the latest is round {latest}" if latest else "; no round was proposed yet"
-        raise LedgerError(f"round {round_id}: no such round{hint}")
+        raise LedgerNotFoundError(f"round {round_id}: no such round{hint}")
     return row
 
 

@@ -50,9 +50,16 @@ class Status:
     due: Due = field(
         default_factory=Due
     )  # calls, intakes, introductions, check-ins and ends due this week
+    # All waiting clients; `waiting` holds those from `waiting_offset` on (a page, if asked).
+    n_waiting: int = 0
+    waiting_offset: int = 0
 
 
-def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
+def status(
+    tx: Tx, on: dt.date, config: MatchConfig, *, offset: int = 0, limit: int | None = None
+) -> Status:
+    """`offset`, `limit`: one page of the waiting list (oldest first); only its records are
+    read and triaged, so a page of a long waiting list costs what the page costs."""
     declines: dict[str, list[str]] = defaultdict(list)
     for client_id, volunteer_id, by in tx.all(
         "SELECT client_id, volunteer_id, declined_by FROM declines ORDER BY round_id, rowid"
@@ -66,8 +73,10 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
     )
     rows = tx.all(
         "SELECT client_id, record, waiting_since FROM clients WHERE state = 'waiting'"
-        " ORDER BY waiting_since, client_id"
+        " ORDER BY waiting_since, client_id LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
     )
+    counted = tx.one("SELECT count(*) FROM clients WHERE state = 'waiting'")
     clients = [stored.record(tx, Client, "clients", row[0], row["record"]) for row in rows]
     tiers: list[int] = risk_tiers(clients, config.triage).tolist() if clients else []
     waiting = []
@@ -130,6 +139,8 @@ def status(tx: Tx, on: dt.date, config: MatchConfig) -> Status:
         undecided=undecided,
         closed_clients=int(closed[0]) if closed else 0,
         due=due(tx, on, config.lifecycle),
+        n_waiting=int(counted[0]) if counted else 0,
+        waiting_offset=offset,
     )
 
 
@@ -182,11 +193,17 @@ RECORD_MODELS: dict[str, type[Client] | type[Volunteer]] = {
 }
 
 
+# Not exported: password hashes of web accounts are nobody's data to take along.
+NOT_EXPORTED = frozenset({"web_users"})
+
+
 def export(tx: Tx, out_dir: Path) -> list[Path]:
     """Every table as CSV. A stored record becomes its own columns, so the exported clients
     and volunteers read back with `matcher import`."""
     files = {}
     for table in table_names(tx):
+        if table in NOT_EXPORTED:
+            continue
         cursor = tx.conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
         columns = [d[0] for d in cursor.description]
         rows = [list(row) for row in cursor.fetchall()]

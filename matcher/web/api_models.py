@@ -1,0 +1,359 @@
+"""The JSON bodies of /api/v1: what the ledger returns, as pydantic models (so OpenAPI has them).
+
+Each model is built from the library's own result object by `of`, field for field: the API
+adds no computation, and a field the library gains shows here only when it is added below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matcher.errors import Problem
+from matcher.facts import reasons_to_json
+from matcher.result import Unmatched
+from matcher.rounds import (
+    ActiveMatch,
+    Decline,
+    EndedMatch,
+    Event,
+    ImportSummary,
+    ProposedPair,
+    RoundProposal,
+    Status,
+    WaitingClient,
+)
+from matcher.rounds.state import Load
+from matcher.wording import unmatched_detail
+
+Language = Literal["nl", "en"]
+DeclinedBy = Literal["client", "volunteer", "coordinator"]
+EndReason = Literal[
+    "completed", "client-stopped", "volunteer-stopped", "moved", "referred", "deceased", "other"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ------------------------------------------------------------------------------------ errors
+
+
+class ProblemOut(_Model):
+    """One problem, as the CLI prints it (`text`) and in its parts."""
+
+    source: str
+    row: int | None
+    column: str | None
+    message: str
+    got: str | None
+    text: str
+
+    @classmethod
+    def of(cls, problem: Problem) -> ProblemOut:
+        return cls(
+            source=problem.source,
+            row=problem.row,
+            column=problem.column,
+            message=problem.message,
+            got=problem.got,
+            text=str(problem),
+        )
+
+
+class ErrorOut(_Model):
+    status: int
+    code: str  # bad-input, unauthorised, forbidden, not-found, busy, conflict, invalid-request
+    message: str
+    problems: list[ProblemOut] = []
+
+
+class ErrorResponse(_Model):
+    error: ErrorOut
+
+
+# ---------------------------------------------------------------------------------- requests
+
+
+class ProposeRequest(_Model):
+    policy: str | None = None
+    date: dt.date | None = None
+
+
+class AcceptRequest(_Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    only: list[str] = []
+    except_: list[str] = Field(default=[], alias="except")
+    date: dt.date | None = None
+
+
+class DeclineRequest(_Model):
+    client_id: str = Field(min_length=1)
+    by: DeclinedBy
+    reason: str = Field(min_length=1, max_length=500)
+    date: dt.date | None = None
+
+
+class EndRequest(_Model):
+    reason: EndReason
+    rematch: bool | None = None
+    date: dt.date | None = None
+
+
+class PinRequest(_Model):
+    client_id: str = Field(min_length=1)
+    volunteer_id: str = Field(min_length=1)
+    date: dt.date | None = None
+
+
+class PauseRequest(_Model):
+    until: dt.date
+    date: dt.date | None = None
+
+
+# --------------------------------------------------------------------------------- responses
+
+
+class ImportOut(_Model):
+    kind: str
+    source: str
+    new: int
+    updated: int
+    unchanged: int
+    notes: list[str]
+    refused: list[ProblemOut] = []  # only_valid: the rows left out, with their problems
+
+    @classmethod
+    def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> ImportOut:
+        return cls(
+            kind=summary.kind,
+            source=summary.source,
+            new=summary.new,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            notes=list(summary.notes),
+            refused=[ProblemOut.of(problem) for problem in refused or []],
+        )
+
+
+class WaitingOut(_Model):
+    client_id: str
+    risk_tier: str
+    waiting_since: dt.date
+    weeks_waited: float
+    pinned_to: str | None
+    declines: int
+    last_reason: str | None
+
+    @classmethod
+    def of(cls, waiting: WaitingClient) -> WaitingOut:
+        return cls(**vars(waiting))
+
+
+class ActiveOut(_Model):
+    client_id: str
+    volunteer_id: str
+    started_on: dt.date
+    weeks: float
+    round_id: int | None
+
+    @classmethod
+    def of(cls, match: ActiveMatch) -> ActiveOut:
+        return cls(**vars(match))
+
+
+class LoadOut(_Model):
+    volunteer_id: str
+    capacity: int
+    outside: int
+    active: int
+    pinned: int
+    free: int
+    paused_until: dt.date | None
+
+    @classmethod
+    def of(cls, load: Load) -> LoadOut:
+        return cls(**vars(load), free=load.free)
+
+
+class StatusOut(_Model):
+    on: dt.date
+    n_waiting: int
+    offset: int
+    waiting: list[WaitingOut]  # one page of the waiting list (offset, limit)
+    active: list[ActiveOut]
+    volunteers: list[LoadOut]
+    flags: list[str]
+    undecided: dict[str, int]  # round id -> proposals not yet decided
+    closed_clients: int
+
+    @classmethod
+    def of(cls, status: Status) -> StatusOut:
+        return cls(
+            on=status.on,
+            n_waiting=status.n_waiting,
+            offset=status.waiting_offset,
+            waiting=[WaitingOut.of(w) for w in status.waiting],
+            active=[ActiveOut.of(a) for a in status.active],
+            volunteers=[LoadOut.of(v) for v in status.volunteers],
+            flags=list(status.flags),
+            undecided={str(k): v for k, v in status.undecided.items()},
+            closed_clients=status.closed_clients,
+        )
+
+
+class PairOut(_Model):
+    client_id: str
+    volunteer_id: str
+    weight_units: int
+    risk_tier: str
+    scores: dict[str, float]
+    pinned: bool
+    decision: str | None
+    facts: dict[str, Any] | None  # distance, contact, shared slots, … (None: an old round)
+    reasons: list[Any]  # why the pair fits, as facts: [kind, values]
+    why: str  # the reasons in words, in the asked language
+
+    @classmethod
+    def of(cls, pair: ProposedPair, lang: str) -> PairOut:
+        return cls(
+            client_id=pair.client_id,
+            volunteer_id=pair.volunteer_id,
+            weight_units=pair.weight_units,
+            risk_tier=pair.risk_tier,
+            scores=pair.scores,
+            pinned=pair.pinned,
+            decision=pair.decision,
+            facts=None if pair.facts is None else pair.facts.to_dict(),
+            reasons=reasons_to_json(pair.reasons),
+            why=pair.why(lang),
+        )
+
+
+class UnmatchedOut(_Model):
+    client_id: str
+    risk_tier: str
+    reason: str
+    facts: dict[str, Any]  # options left after each rule, the best volunteer, …
+    detail: str  # why, in words, in the asked language
+
+    @classmethod
+    def of(cls, unmatched: Unmatched, lang: str) -> UnmatchedOut:
+        found = unmatched.to_dict()
+        return cls(
+            client_id=unmatched.client_id,
+            risk_tier=unmatched.risk_tier,
+            reason=unmatched.reason,
+            facts={k: v for k, v in found.items() if k not in ("client_id", "risk_tier", "reason")},
+            detail=unmatched_detail(unmatched, lang, weights=True),
+        )
+
+
+class RoundOut(_Model):
+    round_id: int
+    round_date: dt.date
+    policy: str
+    status: str
+    objective_units: int
+    inputs_hash: str
+    n_waiting: int
+    n_volunteers: int
+    superseded: int
+    pairs: list[PairOut]
+    waiting: list[UnmatchedOut]
+
+    @classmethod
+    def of(cls, proposal: RoundProposal, lang: str = "en") -> RoundOut:
+        return cls(
+            round_id=proposal.round_id,
+            round_date=proposal.round_date,
+            policy=proposal.policy,
+            status=proposal.status,
+            objective_units=proposal.objective_units,
+            inputs_hash=proposal.inputs_hash,
+            n_waiting=proposal.n_waiting,
+            n_volunteers=proposal.n_volunteers,
+            superseded=proposal.superseded,
+            pairs=[PairOut.of(p, lang) for p in proposal.pairs],
+            waiting=[UnmatchedOut.of(u, lang) for u in proposal.waiting],
+        )
+
+
+class PairRef(_Model):
+    client_id: str
+    volunteer_id: str
+
+
+class AcceptOut(_Model):
+    round_id: int
+    accepted: list[PairRef]
+
+
+class DeclineOut(_Model):
+    client_id: str
+    volunteer_id: str
+    declines: int
+    ended_match: bool
+    flagged: bool
+
+    @classmethod
+    def of(cls, outcome: Decline) -> DeclineOut:
+        return cls(**vars(outcome), flagged=outcome.flagged)
+
+
+class EndOut(_Model):
+    client_id: str
+    volunteer_id: str
+    reason: str
+    started_on: dt.date
+    ended_on: dt.date
+    duration_days: int
+    client_waits_again: bool
+
+    @classmethod
+    def of(cls, ended: EndedMatch) -> EndOut:
+        return cls(**vars(ended))
+
+
+class PinOut(_Model):
+    client_id: str
+    volunteer_id: str
+    replaced: str | None
+
+
+class PauseOut(_Model):
+    volunteer_id: str
+    paused_until: dt.date | None
+
+
+class ForgetOut(_Model):
+    client_id: str
+    rows_erased: dict[str, int]
+
+
+class EventOut(_Model):
+    event_id: int
+    at: str
+    user: str
+    kind: str
+    round_id: int | None
+    client_id: str | None
+    volunteer_id: str | None
+    detail: str
+
+    @classmethod
+    def of(cls, event: Event) -> EventOut:
+        return cls(
+            event_id=event.event_id,
+            at=event.at,
+            user=event.os_user,
+            kind=event.kind,
+            round_id=event.round_id,
+            client_id=event.client_id,
+            volunteer_id=event.volunteer_id,
+            detail=event.detail,
+        )
