@@ -76,7 +76,7 @@ def test_a_metric_undefined_in_every_run_is_none_and_prints_a_dash() -> None:
 
 
 @pytest.mark.parametrize(
-    ("scenario", "runs", "weeks"), [("seniorencoach", 3, 26), ("levensboek", 3, 26)]
+    ("scenario", "runs", "weeks"), [("seniorencoach", 6, 13), ("levensboek", 5, 13)]
 )
 def test_the_issue_probes_pool_only_runs_with_high_risk_clients(
     scenario: str, runs: int, weeks: int

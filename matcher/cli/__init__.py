@@ -87,6 +87,10 @@ COMMANDS: Final = {
         "matcher.cli.ledger:pin",
         "Keep CLIENT with VOLUNTEER: a pair already decided; the next round proposes it.",
     ),
+    "plan": LazyCommand(
+        "matcher.cli.plan:plan",
+        "What if: vary scenario keys (pool size, a cap, training); every metric with intervals.",
+    ),
     "policies": LazyCommand(
         "matcher.cli.policies:list_policies",
         "List the matching policies: name, whether the answer is exact, what it does.",

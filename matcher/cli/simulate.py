@@ -37,6 +37,12 @@ from matcher.simulate.scenario import chosen_policies, simulate_scenario
     help="Worth of a match made one week later, relative.",
 )
 @click.option(
+    "--hindsight/--no-hindsight",
+    default=True,
+    show_default=True,
+    help="Solve the hindsight optimum of every run (the '% hindsight' column; slower).",
+)
+@click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False),
@@ -47,8 +53,8 @@ from matcher.simulate.scenario import chosen_policies, simulate_scenario
 @reports_errors
 def simulate(
     name: str | None, path: str | None, policies: tuple[str, ...], weeks: int, runs: int,
-    seed: int, workers: int, discount: float, out_dir: str | None, report_path: str | None,
-    lang: str | None,
+    seed: int, workers: int, discount: float, hindsight: bool, out_dir: str | None,
+    report_path: str | None, lang: str | None,
 ) -> None:  # fmt: skip
     """Compare POLICIES on a scenario over simulated weeks (same arrivals for every policy)."""
     check_report_possible(report_path, lang=lang)
@@ -63,7 +69,7 @@ def simulate(
     with click.progressbar(length=runs, label="simulating", file=sys.stderr) as bar:
         result = simulate_scenario(
             scenario, chosen, weeks=weeks, runs=runs, seed=seed, workers=workers,
-            weekly_discount=discount, progress=bar.update,
+            weekly_discount=discount, progress=bar.update, hindsight=hindsight,
         )  # fmt: skip
     summary = result.summary()
     click.echo(render(scenario.name, result, summary))

@@ -60,6 +60,17 @@ def simulation_report(
     return _render("simulation.html.j2", view, False)
 
 
+def plan_report(
+    result: Any, summary: Any, shown: Any, target: Any, answers: Any, lang: str = "nl"
+) -> str:
+    """A sweep: per metric a table of the cells and a chart against the varied key, per
+    policy, with intervals; the target's answer first. Simulated people are nobody."""
+    require_report_extra()
+    from matcher.report.plan import plan_view
+
+    return _render("plan.html.j2", plan_view(result, summary, shown, target, answers, lang), False)
+
+
 def evaluation_report(
     evaluation: Evaluation, *, lang: str = "nl", pseudonymise: bool = False, min_group_size: int = 5
 ) -> str:

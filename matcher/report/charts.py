@@ -289,6 +289,50 @@ def interval_bars(
 
 
 @_styled
+def interval_lines(
+    x_labels: Sequence[str],
+    series: Mapping[str, Sequence[Mapping[str, float] | None]],
+    xlabel: str,
+    ylabel: str,
+    *,
+    limit: float | None = None,
+) -> Chart:
+    """A metric against a varied key: one line per series, the 95 % interval as error bars.
+
+    The x positions are the values in the order given (numbers or words such as `none`); a
+    value where the metric is undefined leaves a gap."""
+    fig = _figure(7.0, 2.8)
+    ax = fig.add_subplot()
+    x = np.arange(len(x_labels), dtype=float)
+    spread = 0.06 * (len(series) - 1)
+    for k, (name, stats) in enumerate(series.items()):
+        # Side by side by a little, so equal intervals of two policies both stay visible.
+        shift = (k - (len(series) - 1) / 2) * (spread / max(len(series) - 1, 1))
+        mean = np.array([s["mean"] if s else np.nan for s in stats], dtype=float)
+        low = np.array([s["low"] if s else np.nan for s in stats], dtype=float)
+        high = np.array([s["high"] if s else np.nan for s in stats], dtype=float)
+        ax.errorbar(x + shift, mean, yerr=[mean - low, high - mean], color=SERIES[k % len(SERIES)],
+                    linestyle=DASHES[k % len(DASHES)], linewidth=1.3, marker="o", markersize=3,
+                    capsize=2, elinewidth=0.8, label=name)  # fmt: skip
+    ax.set_xticks(x, list(x_labels))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if limit is not None:
+        ax.set_ylim(0, limit * 1.02)
+    ax.grid(True, color="#e5e5e5", linewidth=0.5)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    alt = "; ".join(
+        f"{name}: "
+        + ", ".join(
+            f"{label} {s['mean']:.2f} [{s['low']:.2f}–{s['high']:.2f}]" if s else f"{label} —"
+            for label, s in zip(x_labels, stats, strict=True)
+        )
+        for name, stats in series.items()
+    )
+    return _render(fig, f"{ylabel} / {xlabel}: {alt}")
+
+
+@_styled
 def count_bars(names: Sequence[str], counts: Sequence[int], xlabel: str) -> Chart:
     """One bar per group (a funnel's stages, age bands), its count beside it."""
     fig = _figure(6.0, 0.6 + 0.3 * len(names))

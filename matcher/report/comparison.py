@@ -36,7 +36,11 @@ TRACE_COLUMNS = ("policy", "run", "week", "waiting", "matched", "declined", "act
 def render(name: str, result: Any, summary: Mapping[str, Mapping[str, Stat]]) -> str:
     exact = result.hindsight_exact_runs
     reference = (
-        "optimum" if exact == len(result.runs) else f"optimum in {exact} runs, LP bound in the rest"
+        "not computed (--no-hindsight)"
+        if not result.with_hindsight
+        else "optimum"
+        if exact == len(result.runs)
+        else f"optimum in {exact} runs, LP bound in the rest"
     )
     lines = [
         f"{name}: {len(result.runs)} runs × {result.weeks} weeks; estimate [95 % interval];"

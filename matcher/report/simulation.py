@@ -45,7 +45,9 @@ def simulation_view(
             (t["seed"], str(seed)),
             (
                 t["hindsight"],
-                t["hindsight_exact"]
+                t["hindsight_skipped"]
+                if not result.with_hindsight
+                else t["hindsight_exact"]
                 if exact == runs
                 else t["hindsight_mixed"].format(exact=exact, runs=runs),
             ),

@@ -23,7 +23,7 @@ from matcher.scenarios.generate import (
     generate_rows,
     write_round,
 )
-from matcher.scenarios.library import load, scenario_from_dict, scenario_names
+from matcher.scenarios.library import load, scenario_data, scenario_from_dict, scenario_names
 from matcher.scenarios.spec import Scenario
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "generate_rows",
     "load",
     "observed_shares",
+    "scenario_data",
     "scenario_free_places",
     "scenario_from_dict",
     "scenario_names",

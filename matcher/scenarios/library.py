@@ -70,6 +70,12 @@ def load(name_or_path: str | Path) -> Scenario:
     return scenario_from_dict(data, source=source)
 
 
+def scenario_data(name_or_path: str | Path) -> tuple[str, dict[str, Any]]:
+    """(source, tables) of a scenario as its file gives them, `extends` merged in: what a
+    what-if changes a key of before validating it again (`matcher plan --vary`)."""
+    return _read(name_or_path)
+
+
 def _read(name_or_path: str | Path, depth: int = 0) -> tuple[str, dict[str, Any]]:
     """The file's tables, merged over those of the scenario it `extends`, if any."""
     source, text = source_text(name_or_path)

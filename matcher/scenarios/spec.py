@@ -242,6 +242,9 @@ class Dynamics(BaseModel):
     model_config = SECTION
 
     match_weeks: float = Field(26.0, gt=0, le=520)  # typical length of a match
+    # A match ends at this length at the latest (one year for a life-story book; Vriendschap
+    # op Maat's two-year cap). Absent: no cap.
+    max_match_weeks: int | None = Field(None, ge=1, le=520)
     ends_early: Share = 0.45  # nearly half of mentoring matches end early (DOMAIN.md)
     introductions_declined: Share = 0.10  # either side says no after the first meeting
     volunteer_churn_per_year: Share = 0.20  # volunteers who stop within a year

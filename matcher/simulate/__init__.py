@@ -30,6 +30,8 @@ from matcher.triage import risk_tiers
 START = dt.date(2026, 1, 5)
 # Forecast people for `reserve` are drawn from the same population with their own seed.
 FORECAST_POOL = 200
+# Not solved: % of hindsight is then undefined (NaN) for every policy.
+NO_HINDSIGHT = Hindsight(float("nan"), exact=False)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class SimulationResult:
     policies: tuple[str, ...]
     weeks: int
     runs: tuple[RunResult, ...]
+    with_hindsight: bool = True
 
     def summary(self) -> dict[str, dict[str, Stat]]:
         """Policy -> metric -> estimate and interval over the runs (see `summarise`)."""
@@ -114,22 +117,34 @@ def simulate_run(
     seed: int,
     config: MatchConfig,
     weekly_discount: float,
+    hindsight: bool = True,
+    traces: bool = True,
 ) -> RunResult:
-    """One world, every policy in it, and the hindsight optimum."""
+    """One world, every policy in it, and the hindsight optimum (unless asked not to)."""
     world_seed = int(np.random.default_rng([seed, run]).integers(2**31))
     world = build_world(dynamics, sample_people, weeks=weeks, seed=world_seed, start=START)
     tiers = risk_tiers(list(world.clients), config.triage)
-    hindsight = hindsight_optimum(world, config, weekly_discount=weekly_discount)
-    forecast = _forecaster(dynamics, sample_people, config, world_seed + 1, weeks)
-    metrics, traces = {}, {}
+    reference = (
+        hindsight_optimum(world, config, weekly_discount=weekly_discount)
+        if hindsight
+        else NO_HINDSIGHT
+    )
+    forecast = (
+        _forecaster(dynamics, sample_people, config, world_seed + 1, weeks)
+        if "reserve" in policies
+        else None
+    )
+    metrics, weekly = {}, {}
     for policy in policies:
         outcome: Outcome = run_policy(
             world, policy, config, weekly_discount=weekly_discount, forecaster=forecast
         )
-        metrics[policy] = run_metrics(world, outcome, tiers, hindsight.value)
-        tier_rows = waiting_by_tier(world, outcome, tiers)
-        traces[policy] = [row | extra for row, extra in zip(outcome.trace, tier_rows, strict=True)]
-    return RunResult(run, hindsight, metrics, traces)
+        metrics[policy] = run_metrics(world, outcome, tiers, reference.value)
+        if traces:
+            tier_rows = waiting_by_tier(world, outcome, tiers)
+            rows = zip(outcome.trace, tier_rows, strict=True)
+            weekly[policy] = [row | more for row, more in rows]
+    return RunResult(run, reference, metrics, weekly)
 
 
 def simulate(
@@ -144,9 +159,12 @@ def simulate(
     config: MatchConfig | None = None,
     weekly_discount: float = 0.97,
     progress: Any = None,
+    hindsight: bool = True,
 ) -> SimulationResult:
     config = config or MatchConfig()
-    arguments = dict(weeks=weeks, seed=seed, config=config, weekly_discount=weekly_discount)
+    arguments = dict(
+        weeks=weeks, seed=seed, config=config, weekly_discount=weekly_discount, hindsight=hindsight
+    )
     results: list[RunResult] = []
     if workers <= 1:
         for run in range(runs):
@@ -163,7 +181,8 @@ def simulate(
                 results.append(future.result())
                 if progress:
                     progress(1)
-    return SimulationResult(tuple(policies), weeks, tuple(sorted(results, key=lambda r: r.run)))
+    ordered = tuple(sorted(results, key=lambda r: r.run))
+    return SimulationResult(tuple(policies), weeks, ordered, with_hindsight=hindsight)
 
 
-__all__ = ["Dynamics", "SimulationResult", "World", "simulate"]
+__all__ = ["Dynamics", "SimulationResult", "World", "simulate", "simulate_run"]

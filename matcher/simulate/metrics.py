@@ -118,6 +118,17 @@ def run_metrics(
     metrics["pct_of_hindsight"] = 100.0 * total / hindsight_value if hindsight_value > 0 else NAN
     metrics["round_ms"] = 1000.0 * _mean(outcome.round_seconds)
     metrics["declined"] = float(outcome.declined)
+    # Where the programme stands after the last round, and what its outreach brought in.
+    metrics["waiting_end"] = float((world.arrival_week < world.weeks).sum() - matched.sum())
+    last = world.weeks - 1
+    ongoing = sum(
+        world.initial_load(j, last)
+        for j in range(len(world.volunteers))
+        if world.join_week[j] <= last < world.leave_week[j]
+    )
+    # The matches made in the run and those already running at its start, where still on.
+    metrics["active_matches_end"] = float(outcome.trace[-1]["active_matches"] + ongoing)
+    metrics |= world.funnel_counts
     return metrics
 
 

@@ -10,7 +10,7 @@ from matcher.models import Client, Volunteer
 from matcher.policies import POLICY_NAMES
 from matcher.scenarios import Scenario, generate
 from matcher.simulate import SimulationResult, simulate
-from matcher.simulate.world import Dynamics, PeopleSampler
+from matcher.simulate.world import Dynamics, Funnel, PeopleSampler
 from matcher.vocab import unknown_word_message
 
 WEEKS_PER_YEAR = 52
@@ -21,9 +21,17 @@ def dynamics_of(scenario: Scenario) -> Dynamics:
 
     The round's waiting list starts the year; volunteers who stop are replaced at the same
     rate on average (a programme that keeps recruiting); an early end comes after about a
-    quarter of a full match.
+    quarter of a full match; a cap shortens every match longer than it; with a funnel and no
+    given weekly arrivals, each week's approached people pass its stages by chance.
     """
     flows = scenario.dynamics
+    stages = scenario.funnel
+    # Outreach is drawn stage by stage only where it is what sets the arrivals.
+    funnel = (
+        Funnel(stages.approached_per_week, stages.reached, stages.intake, stages.wants_volunteer)
+        if stages.approached_per_week is not None and scenario.clients.weekly_arrivals is None
+        else None
+    )
     churn = 1 - (1 - flows.volunteer_churn_per_year) ** (1 / WEEKS_PER_YEAR)
     return Dynamics(
         weekly_arrivals=scenario.weekly_arrivals or 0.0,
@@ -35,6 +43,8 @@ def dynamics_of(scenario: Scenario) -> Dynamics:
         decline_share=flows.introductions_declined,
         weekly_volunteer_churn=churn,
         weekly_recruits=scenario.volunteers.count * churn,
+        max_match_weeks=flows.max_match_weeks,
+        funnel=funnel,
     )
 
 
@@ -72,6 +82,7 @@ def simulate_scenario(
     workers: int = 1,
     weekly_discount: float = 0.97,
     progress: Callable[[int], object] | None = None,
+    hindsight: bool = True,
 ) -> SimulationResult:
     """`policies` (default: every one) compared on the scenario's programme over simulated
     weeks (see `chosen_policies`)."""
@@ -79,5 +90,5 @@ def simulate_scenario(
     return simulate(
         dynamics_of(scenario), sampler_of(scenario), chosen, weeks=weeks, runs=runs, seed=seed,
         workers=workers, config=scenario.config, weekly_discount=weekly_discount,
-        progress=progress,
+        progress=progress, hindsight=hindsight,
     )  # fmt: skip

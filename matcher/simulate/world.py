@@ -3,6 +3,10 @@
 Everything random is fixed here, per run: who arrives when, how long each match would last,
 which volunteers stop or join, and which introductions would be declined. Every policy then
 meets exactly the same world, so differences between policies are the policies' own.
+
+Each kind of draw has its own random stream, and people are drawn in fixed blocks, so a world
+with five more volunteers has the same clients, arrivals and first volunteers as without them:
+a planner's neighbouring cells differ by the change, not by luck.
 """
 
 from __future__ import annotations
@@ -18,6 +22,10 @@ import numpy.typing as npt
 from matcher.models import Client, Volunteer
 
 IntArray = npt.NDArray[np.int64]
+# People are drawn this many at a time, each block with its own seed (see the module's doc).
+PEOPLE_BLOCK = 16
+# Ongoing matches at week 0 are a sample of this many drawn match lengths, length-biased.
+ONGOING_SAMPLE = 4096
 # Draws n clients and m volunteers from a programme's population with a seed.
 PeopleSampler = Callable[[int, int, int], tuple[list[Client], list[Volunteer]]]
 
@@ -35,6 +43,22 @@ class Dynamics:
     decline_share: float  # share of introductions declined by one side
     weekly_volunteer_churn: float  # chance a volunteer stops in any week
     weekly_recruits: float  # new volunteers per week
+    max_match_weeks: int | None = None  # a match ends at this length at the latest (a cap)
+    # Outreach before the waiting list: approached per week, then the shares reached, given an
+    # intake, and wanting a volunteer. Without it, arrivals are Poisson(weekly_arrivals).
+    funnel: Funnel | None = None
+
+
+@dataclass(frozen=True)
+class Funnel:
+    approached_per_week: float
+    reached: float
+    intake: float
+    wants_volunteer: float
+
+
+# The funnel's stages as a run counts them; the last is the clients who join the waiting list.
+FUNNEL_STAGES = ("approached", "reached", "intake", "arrivals")
 
 
 @dataclass(frozen=True)
@@ -51,6 +75,9 @@ class World:
     leave_week: IntArray  # the week a volunteer stops (weeks = never within the horizon)
     # Pre-existing matches end one by one: per volunteer, the weeks they end.
     initial_load_ends: tuple[tuple[int, ...], ...]
+    # Over the horizon: approached, reached, intake, arrivals (people who came to wait);
+    # NaN for stages a scenario without a funnel does not model.
+    funnel_counts: dict[str, float]
 
     def date_of(self, week: int) -> dt.date:
         return self.start + dt.timedelta(weeks=week)
@@ -66,11 +93,78 @@ class World:
         return sum(end > week for end in self.initial_load_ends[volunteer])
 
 
-def _durations(rng: np.random.Generator, n: int, dynamics: Dynamics) -> IntArray:
-    early = rng.random(n) < dynamics.early_end_share
-    full = rng.gamma(4.0, dynamics.mean_match_weeks / 4.0, size=n)
-    short = rng.exponential(dynamics.early_end_mean_weeks, size=n)
-    return np.maximum(1, np.rint(np.where(early, short, full))).astype(np.int64)
+def _stream(*parts: int) -> np.random.Generator:
+    return np.random.default_rng(list(parts))
+
+
+# One stream per kind of draw (see the module's doc); the numbers only need to differ.
+ARRIVALS, RECRUITS, WAITED, CLIENTS, VOLUNTEERS, CHURN, LENGTHS, ONGOING = range(8)
+EARLY, FULL, SHORT = range(3)
+
+
+def _durations(stream: tuple[int, ...], n: int, dynamics: Dynamics) -> IntArray:
+    """Match lengths, capped; drawn per match so that more clients keep the first ones'."""
+    early = _stream(*stream, EARLY).random(n) < dynamics.early_end_share
+    full = _stream(*stream, FULL).gamma(4.0, dynamics.mean_match_weeks / 4.0, size=n)
+    short = _stream(*stream, SHORT).exponential(dynamics.early_end_mean_weeks, size=n)
+    weeks = np.maximum(1, np.rint(np.where(early, short, full))).astype(np.int64)
+    if dynamics.max_match_weeks is not None:
+        weeks = np.minimum(weeks, dynamics.max_match_weeks)
+    return weeks
+
+
+def _ongoing_ends(seed: int, loads: list[int], dynamics: Dynamics) -> list[tuple[int, ...]]:
+    """When the matches running at week 0 end: the rest of a match caught in mid-course.
+
+    A programme that has run for years holds matches of every age; one running today is
+    more likely a long one (length-biased) and is somewhere uniform along its length. With a
+    cap, every length is capped: the cap has been in force (the steady state it leads to).
+    """
+    lengths = _durations((seed, ONGOING, LENGTHS), ONGOING_SAMPLE, dynamics).astype(float)
+    total = sum(loads)
+    which = _stream(seed, ONGOING, 0).choice(len(lengths), size=total, p=lengths / lengths.sum())
+    along = _stream(seed, ONGOING, 1).random(total)
+    rest = np.maximum(1, np.ceil(lengths[which] * along)).astype(np.int64).tolist()
+    ends, k = [], 0
+    for load in loads:
+        ends.append(tuple(rest[k : k + load]))
+        k += load
+    return ends
+
+
+def _arrivals(seed: int, weeks: int, dynamics: Dynamics) -> tuple[IntArray, dict[str, float]]:
+    """New clients per week: through the outreach funnel's stages, or Poisson at the rate."""
+    rng = _stream(seed, ARRIVALS)
+    funnel = dynamics.funnel
+    if funnel is None:
+        arrivals = rng.poisson(dynamics.weekly_arrivals, size=weeks).astype(np.int64)
+        # Stages before the waiting list are not modelled: not zero, unknown.
+        counts = dict.fromkeys(FUNNEL_STAGES[:-1], float("nan"))
+        return arrivals, counts | {"arrivals": float(arrivals.sum())}
+    approached = rng.poisson(funnel.approached_per_week, size=weeks)
+    reached = rng.binomial(approached, funnel.reached)
+    intake = rng.binomial(reached, funnel.intake)
+    arrivals = rng.binomial(intake, funnel.wants_volunteer).astype(np.int64)
+    stages = (approached, reached, intake, arrivals)
+    return arrivals, {k: float(v.sum()) for k, v in zip(FUNNEL_STAGES, stages, strict=True)}
+
+
+def _blocks(n: int, seed: int, kind: int) -> list[tuple[int, int]]:
+    """(seed, how many to keep) of each block of PEOPLE_BLOCK people that n people need."""
+    return [
+        (int(_stream(seed, kind, block).integers(2**31)), min(PEOPLE_BLOCK, n - start))
+        for block, start in enumerate(range(0, n, PEOPLE_BLOCK))
+    ]
+
+
+def _clients(sample_people: PeopleSampler, n: int, seed: int) -> list[Client]:
+    blocks = _blocks(n, seed, CLIENTS)
+    return [c for s, keep in blocks for c in sample_people(PEOPLE_BLOCK, 0, s)[0][:keep]]
+
+
+def _volunteers(sample_people: PeopleSampler, n: int, seed: int) -> list[Volunteer]:
+    blocks = _blocks(n, seed, VOLUNTEERS)
+    return [v for s, keep in blocks for v in sample_people(0, PEOPLE_BLOCK, s)[1][:keep]]
 
 
 def build_world(
@@ -81,21 +175,20 @@ def build_world(
     seed: int,
     start: dt.date,
 ) -> World:
-    """Draw one year: arrivals (Poisson per week), durations, churn and recruits."""
-    rng = np.random.default_rng(seed)
-    arrivals = rng.poisson(dynamics.weekly_arrivals, size=weeks)
+    """Draw one horizon: arrivals (through the funnel), people, match lengths, churn, recruits."""
+    arrivals, funnel_counts = _arrivals(seed, weeks, dynamics)
     arrival_week = np.r_[
         np.zeros(dynamics.initial_waiting, np.int64), np.repeat(np.arange(weeks), arrivals)
     ].astype(np.int64)
-    recruits = rng.poisson(dynamics.weekly_recruits, size=weeks)
+    recruits = _stream(seed, RECRUITS).poisson(dynamics.weekly_recruits, size=weeks)
     join_week = np.r_[
         np.zeros(dynamics.volunteers, np.int64), np.repeat(np.arange(weeks), recruits)
     ].astype(np.int64)
-    people_seed = int(rng.integers(2**31))
-    clients, volunteers = sample_people(len(arrival_week), len(join_week), people_seed)
+    clients = _clients(sample_people, len(arrival_week), seed)
+    volunteers = _volunteers(sample_people, len(join_week), seed)
 
     # Clients already waiting at the start have waited a while; the others from arrival.
-    waited_before = rng.integers(0, 13, size=dynamics.initial_waiting)
+    waited_before = _stream(seed, WAITED).integers(0, 13, size=dynamics.initial_waiting)
     client_rows = []
     for i, client in enumerate(clients):
         week = int(arrival_week[i])
@@ -107,13 +200,14 @@ def build_world(
                 update={"client_id": f"S{i:05d}", "waiting_since": since, "excluded_volunteers": ()}
             )
         )
-    churn = rng.geometric(max(dynamics.weekly_volunteer_churn, 1e-9), size=len(volunteers))
+    chance = max(dynamics.weekly_volunteer_churn, 1e-9)
+    churn = _stream(seed, CHURN).geometric(chance, size=len(volunteers))
     leave_week = np.minimum(join_week + churn, weeks).astype(np.int64)
-    volunteer_rows, load_ends = [], []
+    volunteer_rows, loads = [], []
     for j, volunteer in enumerate(volunteers):
         joined_now = j >= dynamics.volunteers
         active = 0 if joined_now else volunteer.active_clients
-        load_ends.append(tuple(int(w) for w in rng.integers(1, 26, size=active)))
+        loads.append(active)
         volunteer_rows.append(
             volunteer.model_copy(update={"volunteer_id": f"W{j:04d}", "active_clients": active})
         )
@@ -124,9 +218,10 @@ def build_world(
         decline_share=dynamics.decline_share,
         clients=tuple(client_rows),
         arrival_week=arrival_week,
-        duration_weeks=_durations(rng, len(clients), dynamics),
+        duration_weeks=_durations((seed, LENGTHS), len(clients), dynamics),
         volunteers=tuple(volunteer_rows),
         join_week=join_week,
         leave_week=leave_week,
-        initial_load_ends=tuple(load_ends),
+        initial_load_ends=tuple(_ongoing_ends(seed, loads, dynamics)),
+        funnel_counts=funnel_counts,
     )

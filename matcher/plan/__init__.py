@@ -1,0 +1,1 @@
+"""The planner: sweeps of scenario keys over simulated programmes (`matcher plan`)."""
