@@ -51,7 +51,7 @@ def _programme(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -
 
 
 def _capacity(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return pop.v_free[vi] >= 1
+    return pop.v_free[vi] >= pop.c_need[ci]
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
@@ -177,6 +177,8 @@ RULES: Final = (
     ),
 )
 RULE_CODES: Final = tuple(rule.code for rule in RULES)
+# What "full" means when capacity is counted in hours, after no-capacity's none_left.
+HOURS_NONE_LEFT: Final = " for the client's {hours:g} hour(s) a week"
 # Rules applied while pairs are formed (counted without forming the pairs they remove); the
 # rest are applied to the pairs that were formed.
 _FORMING_RULES: Final = frozenset({"no-programme", "no-capacity", "contact-mismatch", "too-far"})
@@ -265,7 +267,12 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     if "no-programme" in enabled:
         serving = _serving_counts(pop, volunteer_pool)
         counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
-    if "no-capacity" in enabled:
+    capacity_per_pair = "no-capacity" in enabled and pop.hours_mode
+    if capacity_per_pair:
+        # In hours a volunteer may have room for a short match and not for a long one.
+        volunteer_pool = volunteer_pool[pop.v_free >= pop.c_need.min(initial=0)]
+        counts.append(_fitting_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
+    elif "no-capacity" in enabled:
         volunteer_pool = volunteer_pool[pop.v_free >= 1]
         if "no-programme" in enabled:
             serving = _serving_counts(pop, volunteer_pool)
@@ -274,7 +281,10 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
             counts.append(np.full(n_clients, len(volunteer_pool), dtype=np.int64))
 
     if "contact-mismatch" in enabled:
-        counts.append(_contact_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
+        by_programme = "no-programme" in enabled
+        counts.append(
+            _contact_counts(pop, volunteer_pool, by_programme=by_programme, fit=capacity_per_pair)
+        )
 
     groups = _programme_groups(pop, volunteer_pool, by_programme="no-programme" in enabled)
     pieces = [
@@ -289,6 +299,9 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     keys = np.sort(ci * pop.n_volunteers + vi)
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
     ci, vi = keys // max(1, pop.n_volunteers), keys % max(1, pop.n_volunteers)
+    if capacity_per_pair:
+        keep = _capacity(pop, ci, vi, excluded)
+        ci, vi = ci[keep], vi[keep]
     if "too-far" in enabled:
         counts.append(_count(ci, n_clients))
 
@@ -317,15 +330,41 @@ def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
     return np.bincount(code, minlength=len(pop.programmes.words)).astype(np.int64)
 
 
-def _contact_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
-    """Per client: volunteers in the pool (of its programme) that accept its way of contact.
+def _fitting_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
+    """Per client: volunteers in the pool (of its programme) with the hours the client needs.
+
+    Sorted by (programme, free units), a client's count is one range of that order."""
+    if pop.n_clients == 0:
+        return np.zeros(0, np.int64)
+    if by_programme:
+        member, code = _in_pool(pop, volunteers)
+    else:
+        member, code = volunteers, np.zeros(len(volunteers), dtype=np.int64)
+    span = int(max(pop.v_free.max(initial=0), pop.c_need.max(initial=0))) + 1
+    keys = np.sort(code * span + pop.v_free[member])
+    client_code = pop.c_programme if by_programme else np.zeros(pop.n_clients, dtype=np.int64)
+    high = np.searchsorted(keys, (client_code + 1) * span, side="left")
+    low = np.searchsorted(keys, client_code * span + pop.c_need, side="left")
+    return (high - low).astype(np.int64)
+
+
+def _contact_counts(
+    pop: Population, volunteers: IntArray, *, by_programme: bool, fit: bool = False
+) -> IntArray:
+    """Per client: volunteers in the pool (of its programme) that accept its way of contact
+    (and, with `fit`, have the hours the client needs).
 
     Counted, not paired: a client accepting both ways reaches every volunteer, a visit-only
     client the volunteers accepting visits, a phone-only client those accepting phone."""
     if pop.n_clients == 0:
         return np.zeros(0, np.int64)
     visit, phone = volunteers[pop.v_visit[volunteers]], volunteers[pop.v_phone[volunteers]]
-    if by_programme:
+    if fit:
+        every, by_visit, by_phone = (
+            _fitting_counts(pop, pool, by_programme=by_programme)
+            for pool in (volunteers, visit, phone)
+        )
+    elif by_programme:
         every, by_visit, by_phone = (
             _serving_counts(pop, pool)[pop.c_programme] for pool in (volunteers, visit, phone)
         )

@@ -17,6 +17,7 @@ from matcher.errors import InputError, Problem, problems_from_validation
 from matcher.facts import pair_facts
 from matcher.models import Client, Volunteer
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
+from matcher.policies.hours import places_or_hours
 from matcher.population import IntArray, Population, build_population
 from matcher.result import Match, MatchResult, ReasonCode, Unmatched
 from matcher.scoring import CRITERIA, PairScores, score_pairs
@@ -198,6 +199,12 @@ def match(
 
 def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     pop, edges = prepared.population, prepared.edges
+    client_hours = volunteer_hours = None
+    free_places = prepared.free_places
+    if pop.hours_mode:
+        free_places, client_hours, volunteer_hours = places_or_hours(
+            pop.c_need, pop.v_free, edges.client
+        )
     return AssignmentProblem(
         n_clients=pop.n_clients,
         n_volunteers=pop.n_volunteers,
@@ -205,10 +212,12 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
         edge_volunteer=edges.volunteer,
         weight_units=edges.weight_units,
         fit=prepared.scores.fit,
-        free_places=prepared.free_places,
+        free_places=free_places,
         current_load=np.array([v.active_clients for v in pop.volunteers], dtype=np.int64),
         client_tier=pop.c_tier,
         client_weeks_waited=pop.c_weeks_waited,
+        client_hours=client_hours,
+        volunteer_hours=volunteer_hours,
     )
 
 
@@ -229,6 +238,7 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
         unmatched=unmatched,
         objective_units=assignment.objective_units(problem),
         status=assignment.status,
+        gap=assignment.gap,
         round_date=prepared.round_date,
         policy=name,
         n_clients=problem.n_clients,
@@ -325,7 +335,15 @@ def _unmatched(
             continue
         stage = rule_index[reason]
         before = options_left[stage - 1] if stage > 0 else pop.n_volunteers
-        out.append(Unmatched(reason=cast(ReasonCode, reason), options_before=before, **common))
+        hours = client.hours_needed if reason == "no-capacity" and pop.hours_mode else None
+        out.append(
+            Unmatched(
+                reason=cast(ReasonCode, reason),
+                options_before=before,
+                hours_needed=hours,
+                **common,
+            )
+        )
     return tuple(out)
 
 

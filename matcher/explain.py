@@ -43,6 +43,12 @@ def blocking_hint(
     vid = volunteer.volunteer_id
     if rule_code == "no-programme":
         return f"{vid} serves {', '.join(volunteer.programmes)}, not {client.programme}"
+    if rule_code == "no-capacity" and pop.hours_mode:
+        free = volunteer.hours_given - volunteer.hours_taken
+        return (
+            f"{vid} has {max(free, 0):g} of {volunteer.hours_given:g} hour(s) a week free;"
+            f" the client needs {client.hours_needed:g}"
+        )
     if rule_code == "no-capacity":
         return f"{vid} has no free place ({volunteer.active_clients} of {volunteer.capacity})"
     if rule_code == "contact-mismatch":
@@ -192,12 +198,18 @@ MAX_PAIRS_TO_VERIFY = 200_000
 def _matched_with_extra_place(
     prepared: Prepared, policy: MatchPolicy, ci: int, volunteer_id: str
 ) -> bool:
-    """Would this client be matched if the volunteer had one more free place? Re-solve with
-    the policy that made the round."""
+    """Would this client be matched if the volunteer had one more free place (in hours: the
+    client's hours more)? Re-solve with the policy that made the round."""
     problem = assignment_problem(prepared)
+    vi = [v.volunteer_id for v in prepared.population.volunteers].index(volunteer_id)
     free = problem.free_places.copy()
-    free[[v.volunteer_id for v in prepared.population.volunteers].index(volunteer_id)] += 1
-    assignment = policy(replace(problem, free_places=free), PolicyContext(prepared.config))
+    free[vi] += 1
+    more = replace(problem, free_places=free)
+    if problem.client_hours is not None and problem.volunteer_hours is not None:
+        hours = problem.volunteer_hours.copy()
+        hours[vi] += problem.client_hours[ci]
+        more = replace(more, volunteer_hours=hours)
+    assignment = policy(more, PolicyContext(prepared.config))
     return bool(np.any(problem.edge_client[assignment.chosen] == ci))
 
 

@@ -65,6 +65,37 @@ def _to_whole_number(value: Any) -> Any:
     return int(number)
 
 
+# The engine counts hours in quarters of an hour: whole numbers, so capacity sums are exact.
+HOUR_UNITS = 4
+# What a match needs from a volunteer's week when the client's hours are not given.
+DEFAULT_CLIENT_HOURS = 1.0
+
+
+def _to_quarter_hours(value: Any) -> Any:
+    number = _to_number(value)
+    if number is None:
+        return None
+    if not float(number * HOUR_UNITS).is_integer():
+        raise PydanticCustomError("quarter_hours", "must be whole quarters of an hour (0.25)")
+    return number
+
+
+ClientHours = Annotated[
+    Annotated[float, Field(gt=0, le=40)] | None, BeforeValidator(_to_quarter_hours)
+]
+VolunteerHours = Annotated[
+    Annotated[float, Field(ge=0, le=80)] | None, BeforeValidator(_to_quarter_hours)
+]
+HOURS_FIELDS = ("hours_per_week", "active_hours")
+
+
+def record_json(item: BaseModel) -> str:
+    """A person as the ledger stores (and hashes) them: hours not given are left out, so
+    ledgers and rounds without hours stay byte for byte as they were before hours existed."""
+    unset = {name for name in HOURS_FIELDS if getattr(item, name, 0) is None}
+    return item.model_dump_json(exclude=unset)
+
+
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
@@ -269,7 +300,13 @@ class Client(BaseModel):
     excluded_volunteers: IdList = ()
     # Her own judgement at the intake; it wins over the tier triage computes from the factors.
     risk_tier: Annotated[RiskTier | None, _literal("risk tier", vocab.RISK_TIERS)] = None
+    # Hours a week a match with this client takes from a volunteer (not given: 1 hour).
+    hours_per_week: ClientHours = None
     location_source: LocationSource | None = None
+
+    @property
+    def hours_needed(self) -> float:
+        return DEFAULT_CLIENT_HOURS if self.hours_per_week is None else self.hours_per_week
 
     @model_validator(mode="before")
     @classmethod
@@ -307,6 +344,10 @@ class Volunteer(BaseModel):
     contact: Annotated[ContactMode, _literal("contact mode", vocab.CONTACT_MODES, "either")] = (
         "either"
     )
+    # Capacity in hours: when given, it replaces `capacity` (a count) for this volunteer;
+    # active_hours are the hours the clients outside this file take (not given: 1 each).
+    hours_per_week: VolunteerHours = None
+    active_hours: VolunteerHours = None
     location_source: LocationSource | None = None
 
     @model_validator(mode="before")
@@ -326,7 +367,14 @@ class Volunteer(BaseModel):
     def _consistent(self) -> Volunteer:
         if not self.programmes:
             raise PydanticCustomError("missing", "programmes: is required")
-        if self.active_clients > self.capacity:
+        if self.hours_per_week is not None or self.active_hours is not None:
+            if self.hours_taken > self.hours_given:
+                raise PydanticCustomError(
+                    "active_over_hours",
+                    "active_hours: must be ≤ hours_per_week ({hours}) (got {active})",
+                    {"hours": f"{self.hours_given:g}", "active": f"{self.hours_taken:g}"},
+                )
+        elif self.active_clients > self.capacity:
             raise PydanticCustomError(
                 "active_over_capacity",
                 "active_clients: must be ≤ capacity ({capacity}) (got {active})",
@@ -338,6 +386,18 @@ class Volunteer(BaseModel):
     @property
     def free_places(self) -> int:
         return self.capacity - self.active_clients
+
+    @property
+    def hours_given(self) -> float:
+        """The week's hours for clients: hours_per_week, or one hour per place."""
+        return float(self.capacity) if self.hours_per_week is None else self.hours_per_week
+
+    @property
+    def hours_taken(self) -> float:
+        """Hours current clients take: active_hours, or one hour per active client."""
+        if self.active_hours is not None:
+            return self.active_hours
+        return self.active_clients * DEFAULT_CLIENT_HOURS
 
 
 def _coordinates_source(data: Any) -> Any:

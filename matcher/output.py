@@ -116,7 +116,9 @@ def render_table(result: MatchResult, *, limit: int | None = None) -> str:
     """The proposals and the clients left waiting, as a fixed-width table for a terminal."""
     lines = [
         f"Round {result.round_date.isoformat()}: {len(result.matches)} of {result.n_clients}"
-        f" clients matched, objective {result.objective_text} ({result.status})",
+        f" clients matched, objective {result.objective_text} ({result.status}"
+        + (f", gap ≤ {result.gap:.2%}" if result.gap else "")
+        + ")",
         "",
     ]
     shown = result.matches if limit is None else result.matches[:limit]

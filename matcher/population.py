@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from matcher import vocab
 from matcher.config import MatchConfig
-from matcher.models import Client, Volunteer
+from matcher.models import HOUR_UNITS, Client, Volunteer
 from matcher.triage import risk_tiers
 
 EARTH_RADIUS_KM = 6371.0088
@@ -90,6 +90,9 @@ class Population:
     c_age: FloatArray
     c_preferred_gender: IntArray
     c_weeks_waited: FloatArray
+    # Capacity units a match with the client takes: 1 (a place), or its quarter-hours when
+    # the round counts capacity in hours; v_free is in the same units.
+    c_need: IntArray
     # volunteers
     v_programmes: npt.NDArray[np.uint64]
     # (volunteer index, programme code) for every programme a volunteer serves, by code
@@ -107,6 +110,8 @@ class Population:
     v_gender: IntArray
     v_training_depth: IntArray
     v_high_risk_ok: BoolArray
+    # Is capacity counted in hours (someone gave hours) rather than in places?
+    hours_mode: bool = False
 
     @property
     def n_clients(self) -> int:
@@ -157,10 +162,10 @@ def build_population(
         | {lang for v in volunteers for lang in v.languages}
     )
 
-    free = np.array([v.capacity - v.active_clients for v in volunteers], dtype=np.int64)
+    hours_mode, need, free = capacity_units(clients, volunteers)
     if not config.rules.capacity:
         # Rule off: a full volunteer may take one more, so a coordinator can ask "what if".
-        free = np.maximum(free, 1)
+        free = np.maximum(free, need.max(initial=1))
 
     def slots(items: Sequence[Client] | Sequence[Volunteer]) -> IntArray:
         masks = [word_mask(p.availability, vocab.SLOTS) or ALL_SLOTS for p in items]
@@ -199,6 +204,7 @@ def build_population(
             [_gender_code(c.preferred_gender) for c in clients], dtype=np.int64
         ),
         c_weeks_waited=np.array([waited(c) for c in clients], dtype=float),
+        c_need=need,
         v_programmes=programmes.masks([v.programmes for v in volunteers]),
         membership=_membership(volunteers, programmes),
         v_free=free,
@@ -226,4 +232,29 @@ def build_population(
             [any(t in SUFFICIENT_FOR_HIGH_RISK for t in v.training) for v in volunteers],
             dtype=bool,
         ),
+        hours_mode=hours_mode,
     )
+
+
+def capacity_units(
+    clients: Sequence[Client], volunteers: Sequence[Volunteer]
+) -> tuple[bool, IntArray, IntArray]:
+    """Whether capacity is in hours, what each client needs and what each volunteer has free.
+
+    Without hours anywhere capacity is a count of places, as it always was. As soon as anyone
+    gives hours, everyone is counted in quarter-hours: a client needs its hours (1 if not
+    given), a volunteer gives its hours (one per place if not given) minus the hours its
+    current clients take (one each if not given) — so places are hours of one hour each.
+    """
+    hours_mode = any(c.hours_per_week is not None for c in clients) or any(
+        v.hours_per_week is not None or v.active_hours is not None for v in volunteers
+    )
+    if not hours_mode:
+        need = np.ones(len(clients), dtype=np.int64)
+        free = np.array([v.capacity - v.active_clients for v in volunteers], dtype=np.int64)
+        return False, need, free
+    need = np.array([round(c.hours_needed * HOUR_UNITS) for c in clients], dtype=np.int64)
+    free = np.array(
+        [round((v.hours_given - v.hours_taken) * HOUR_UNITS) for v in volunteers], dtype=np.int64
+    )
+    return True, need, np.maximum(free, 0)

@@ -106,6 +106,8 @@ class Unmatched:
     # volunteers-paused: the paused volunteers who serve the programme, each with the first
     # day they take new clients again, by volunteer id
     paused: tuple[tuple[str, dt.date], ...] = ()
+    # no-capacity with capacity in hours: the hours a week the client needs
+    hours_needed: float | None = None
     # A round stored by an older matcher, whose English sentence could not be read back as
     # facts: shown as it is.
     stored_detail: str | None = None
@@ -128,6 +130,8 @@ class Unmatched:
             ],
             "policy": self.policy,
             "paused": [{"volunteer_id": v, "until": d.isoformat()} for v, d in self.paused],
+            # Only with capacity in hours: rounds without hours stay as they were.
+            **({} if self.hours_needed is None else {"hours_needed": self.hours_needed}),
         }
 
 
@@ -143,6 +147,8 @@ class MatchResult:
     n_volunteers: int
     n_candidates: int
     timings: dict[str, float] = field(default_factory=dict)
+    # A solve stopped at its work limit: how far from proven optimal it may be (see status).
+    gap: float | None = None
 
     @property
     def objective(self) -> float:
@@ -163,8 +169,11 @@ class MatchResult:
         tiers = Counter(m.risk_tier for m in self.matches) + Counter(
             u.risk_tier for u in self.unmatched
         )
+        # Only a solve stopped at its work limit has a gap: exact rounds stay as they were.
+        gap = {} if not self.gap else {"gap": round(self.gap, 6)}
         return {
             "status": str(self.status),
+            **gap,
             "policy": self.policy,
             "round_date": self.round_date.isoformat(),
             "objective": self.objective,

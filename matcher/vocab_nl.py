@@ -68,6 +68,8 @@ _HEADER_WORDS: Final[dict[tuple[str, ...], str]] = {
     ("excluded_volunteers",): "uitgeslotenvrijwilligers nietkoppelenaan uitgesloten",
     ("capacity",): "capaciteit maxclienten maximaalaantalclienten",
     ("active_clients",): "huidigeclienten actieveclienten lopendekoppelingen",
+    ("hours_per_week",): "urenperweek urenpw uren tijdperweek",
+    ("active_hours",): "urenbezet bezetteuren huidigeuren",
     ("max_travel_km",): "reisafstand reisafstandkm maxreisafstand maxafstand",
     ("lived_experience",): "ervaring ervaringsdeskundigheid eigenverlies",
     ("training",): "opleiding opleidingen training trainingen scholing",

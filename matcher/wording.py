@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from matcher import vocab
-from matcher.candidates import RULES
+from matcher.candidates import HOURS_NONE_LEFT, RULES
 from matcher.facts import Reason
 from matcher.result import Unmatched
 from matcher.scoring import format_weight
@@ -170,6 +170,13 @@ def paused_detail(
     return f"all {len(paused)} volunteers for {programme} are paused: {listed}"
 
 
+def hours_suffix(hours: float, lang: str) -> str:
+    """What "full" means when capacity is in hours: ' for the client's 1.5 hours a week'."""
+    if lang == "nl":
+        return f" voor de {hours:g} uur per week van de cliënt".replace(".", ",")
+    return HOURS_NONE_LEFT.format(hours=hours)
+
+
 def number(value: float, lang: str, digits: int = 1) -> str:
     """A decimal as the reader writes it: 3.2 in English, 3,2 in Dutch."""
     text = f"{value:.{digits}f}"
@@ -280,7 +287,10 @@ def unmatched_detail(
     if unmatched.reason == "volunteers-paused" and unmatched.paused:
         return paused_detail(programme, unmatched.paused, lang, volunteer_name)
     template = _REASON_DETAIL_NL if nl else _REASON_DETAIL_EN
-    return template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+    detail = template[unmatched.reason].format(n=unmatched.options_before, programme=programme)
+    if unmatched.hours_needed is not None:
+        detail += hours_suffix(unmatched.hours_needed, lang)
+    return detail
 
 
 def _weight(units: int, lang: str) -> str:

@@ -63,7 +63,7 @@ def test_the_screen_shows_headers_values_and_what_is_ignored(tmp_path: Path) -> 
         "",
         "not in the file (optional): lat, lon, district, postcode, place, loss_date,"
         " hindering_factors, protective_factors, needs, languages, preferred_gender,"
-        " waiting_since, excluded_volunteers, risk_tier",
+        " waiting_since, excluded_volunteers, risk_tier, hours_per_week",
         "",
         "a refused word can be mapped in your config (--config), e.g.:",
         "  [values.loss_type]",

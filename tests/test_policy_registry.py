@@ -62,11 +62,21 @@ def test_every_policy_option_lists_every_registered_policy(command: list[str]) -
 def test_policies_command_lists_the_registry() -> None:
     text = CliRunner().invoke(main, ["policies"])
     assert text.exit_code == 0
-    rows = text.output.splitlines()[1:]
+    rows = text.output.splitlines()[1 : 1 + len(REGISTRY)]
     assert [row.split()[0] for row in rows] == list(POLICY_NAMES)
+    assert [row.split()[1:3] for row in rows] == [
+        ["yes" if p.exact else "no", "yes" if p.exact_in_hours else "no"] for p in REGISTRY
+    ]
     as_json = json.loads(CliRunner().invoke(main, ["policies", "--format", "json"]).output)
     assert as_json == [
-        {"name": p.name, "exact": p.exact, "description": p.description} for p in REGISTRY
+        {
+            "name": p.name,
+            "exact": p.exact,
+            "description": p.description,
+            "exact_in_hours": p.exact_in_hours,
+            "in_hours": p.in_hours,
+        }
+        for p in REGISTRY
     ]
 
 

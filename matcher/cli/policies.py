@@ -19,12 +19,28 @@ from matcher.policies import REGISTRY
     help="A table, or JSON for programs.",
 )
 def list_policies(output_format: str) -> None:
-    """List the matching policies: name, whether the answer is exact, what it does."""
+    """List the matching policies: name, whether the answer is exact, what it does.
+
+    `hours`: whether it stays exact when clients need different hours a week."""
     if output_format == "json":
-        rows = [{"name": p.name, "exact": p.exact, "description": p.description} for p in REGISTRY]
+        rows = [
+            {
+                "name": p.name,
+                "exact": p.exact,
+                "description": p.description,
+                "exact_in_hours": p.exact_in_hours,
+                "in_hours": p.in_hours,
+            }
+            for p in REGISTRY
+        ]
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(p.name) for p in REGISTRY)
-    click.echo(f"{'policy':<{width}}  exact  what it does")
+    click.echo(f"{'policy':<{width}}  exact  hours  what it does")
     for p in REGISTRY:
-        click.echo(f"{p.name:<{width}}  {'yes' if p.exact else 'no ':<5}  {p.description}")
+        exact, in_hours = ("yes" if flag else "no" for flag in (p.exact, p.exact_in_hours))
+        click.echo(f"{p.name:<{width}}  {exact:<5}  {in_hours:<5}  {p.description}")
+    click.echo(
+        "\nhours: still exact when clients need different hours a week (equal hours count"
+        " as places); `--format json` says how each policy treats them."
+    )

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from matcher.policies.hours import capacity_units
 from matcher.policies.problem import (
     Assignment,
     AssignmentProblem,
@@ -23,6 +24,12 @@ def greedy(problem: AssignmentProblem) -> Assignment:
     client's best remaining edge and among its volunteer's best `free places` remaining edges
     is taken by the sequential scan too, since no heavier edge can block it. The globally
     heaviest remaining edge always qualifies, so every round makes progress.
+
+    In hours, "among its best free places" becomes "the hours of its heavier remaining
+    edges and this one fit in its free hours": then however the scan treats those heavier
+    edges, the hours are still there when it reaches this one. An edge stays alive while its
+    volunteer has the hours its client needs, so a volunteer with an hour left skips a
+    two-hour client and may still take a one-hour client further down, as the scan would.
     """
     started = time.perf_counter()
     n_edges = len(problem.edge_client)
@@ -30,8 +37,10 @@ def greedy(problem: AssignmentProblem) -> Assignment:
     if n_edges == 0:
         return Assignment(chosen, SolveStatus.FEASIBLE, 0.0)
     rank = total_order(problem)
-    free = problem.free_places.copy()
-    alive = free[problem.edge_volunteer] > 0
+    need, free = capacity_units(problem)
+    free = free.copy()
+    edge_need = need[problem.edge_client]
+    alive = free[problem.edge_volunteer] >= edge_need
     # Views sorted by (client, rank) and by (volunteer, rank); filtering keeps them sorted.
     by_client = np.lexsort((rank, problem.edge_client))
     by_volunteer = np.lexsort((rank, problem.edge_volunteer))
@@ -39,14 +48,16 @@ def greedy(problem: AssignmentProblem) -> Assignment:
         edges = by_client[alive[by_client]]
         best_of_client = edges[_first_in_group(problem.edge_client[edges])]
         edges = by_volunteer[alive[by_volunteer]]
-        position = _position_in_group(problem.edge_volunteer[edges])
-        top_of_volunteer = edges[position < free[problem.edge_volunteer[edges]]]
+        used = _running_total_in_group(problem.edge_volunteer[edges], edge_need[edges])
+        top_of_volunteer = edges[used <= free[problem.edge_volunteer[edges]]]
         take = np.intersect1d(best_of_client, top_of_volunteer, assume_unique=True)
         chosen[take] = True
-        free -= np.bincount(problem.edge_volunteer[take], minlength=problem.n_volunteers)
+        free -= np.bincount(
+            problem.edge_volunteer[take], weights=edge_need[take], minlength=problem.n_volunteers
+        ).astype(np.int64)
         matched = np.zeros(problem.n_clients, dtype=bool)
         matched[problem.edge_client[take]] = True
-        alive &= ~matched[problem.edge_client] & (free[problem.edge_volunteer] > 0)
+        alive &= ~matched[problem.edge_client] & (free[problem.edge_volunteer] >= edge_need)
     return Assignment(chosen, SolveStatus.FEASIBLE, time.perf_counter() - started)
 
 
@@ -57,7 +68,8 @@ def fifo_greedy(problem: AssignmentProblem) -> Assignment:
     """
     started = time.perf_counter()
     chosen = np.zeros(len(problem.edge_client), dtype=bool)
-    free = problem.free_places.copy()
+    need, free = capacity_units(problem)
+    free = free.copy()
     starts, ends = client_segments(problem)
     queue = np.lexsort(
         (np.arange(problem.n_clients), -problem.client_tier, -problem.client_weeks_waited)
@@ -67,11 +79,12 @@ def fifo_greedy(problem: AssignmentProblem) -> Assignment:
         if start == end:
             continue
         volunteers = problem.edge_volunteer[start:end]
-        weights = np.where(free[volunteers] > 0, problem.weight_units[start:end], -1)
+        fits = free[volunteers] >= need[client]
+        weights = np.where(fits, problem.weight_units[start:end], -1)
         best = int(np.argmax(weights))  # the first maximum: the lowest volunteer id
         if weights[best] > 0:
             chosen[start + best] = True
-            free[volunteers[best]] -= 1
+            free[volunteers[best]] -= need[client]
     return Assignment(chosen, SolveStatus.FEASIBLE, time.perf_counter() - started)
 
 
@@ -79,10 +92,13 @@ def _first_in_group(groups: IntArray) -> IntArray:
     return np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else groups
 
 
-def _position_in_group(groups: IntArray) -> IntArray:
-    """0, 1, 2, … within each run of equal values of a sorted array."""
+def _running_total_in_group(groups: IntArray, amounts: IntArray) -> IntArray:
+    """Cumulative sum of `amounts` within each run of equal values of a sorted array (this
+    element included)."""
     if len(groups) == 0:
-        return groups
+        return amounts
+    total = np.cumsum(amounts)
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     lengths = np.diff(np.r_[starts, len(groups)])
-    return np.arange(len(groups)) - np.repeat(starts, lengths)
+    before_group = np.repeat(total[starts] - amounts[starts], lengths)
+    return np.asarray(total - before_group, dtype=np.int64)

@@ -27,6 +27,11 @@ class AssignmentProblem:
     current_load: IntArray  # per volunteer: clients already carried
     client_tier: npt.NDArray[np.int8]  # 0 low, 1 moderate, 2 high
     client_weeks_waited: FloatArray
+    # Capacity in hours, when clients need different hours (matcher.policies.hours): each
+    # client's need and each volunteer's free hours, in quarter-hours. None: capacity is
+    # free_places (equal hours are already turned into places).
+    client_hours: IntArray | None = None
+    volunteer_hours: IntArray | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,9 @@ class Assignment:
     chosen: npt.NDArray[np.bool_]  # per edge
     status: SolveStatus
     solve_s: float
+    # How far from proven optimal a limited solve may be ((bound − found) / bound); None
+    # when the policy has no bound to compare with.
+    gap: float | None = None
 
     def objective_units(self, problem: AssignmentProblem) -> int:
         return int(problem.weight_units[self.chosen].sum())

@@ -53,12 +53,16 @@ PolicySolve = Callable[[AssignmentProblem, PolicyContext], Assignment]
 @dataclass(frozen=True)
 class MatchPolicy:
     """A way to choose pairs. `exact`: the answer is proven best for the policy's own
-    objective (its status may then be `optimal`); heuristics and baselines are not."""
+    objective (its status may then be `optimal`); heuristics and baselines are not.
+    `exact_in_hours`: still exact when clients need different hours (matcher.policies.hours;
+    equal hours are places, so `exact` holds there), and `in_hours` says how it treats them."""
 
     name: str
     description: str
     exact: bool
     solve: PolicySolve
+    exact_in_hours: bool = False
+    in_hours: str = "as its own solve function treats the hours"
 
     def __call__(self, problem: AssignmentProblem, context: PolicyContext) -> Assignment:
         return self.solve(problem, context)
@@ -95,41 +99,72 @@ def _plain(solve: Callable[[AssignmentProblem], Assignment]) -> PolicySolve:
 
 
 # In the order the CLI, the README and `matcher policies` list them: the default first.
+# How the exact policies treat mixed hours: the same objective as an integer programme.
+_EXACT_IN_HOURS = "integer programme (CP-SAT): optimal when proven, else feasible with its gap"
 REGISTRY: Final[tuple[MatchPolicy, ...]] = (
-    MatchPolicy("optimal", "maximum total weight (the default)", True, _plain(optimal)),
     MatchPolicy(
-        "coverage-first", "most clients matched, then most weight", True, _plain(coverage_first)
+        "optimal",
+        "maximum total weight (the default)",
+        True,
+        _plain(optimal),
+        True,
+        _EXACT_IN_HOURS,
+    ),
+    MatchPolicy(
+        "coverage-first",
+        "most clients matched, then most weight",
+        True,
+        _plain(coverage_first),
+        True,
+        _EXACT_IN_HOURS,
     ),
     MatchPolicy(
         "priority-first",
         "most high-risk clients matched, then moderate, then low, then weight",
         True,
         _plain(priority_first),
+        True,
+        _EXACT_IN_HOURS,
     ),
     MatchPolicy(
         "balanced",
         "like optimal, with a growing cost per client a volunteer already carries",
         True,
         _balanced,
+        True,
+        _EXACT_IN_HOURS,
     ),
     MatchPolicy(
         "reserve",
         "like optimal, but holds scarce places for likely better-fitting arrivals",
         False,
         _reserve,
+        False,
+        "prices per hour from the LP relaxation, then optimal's integer programme",
     ),
-    MatchPolicy("greedy", "heaviest allowed pair first", False, _plain(greedy)),
+    MatchPolicy(
+        "greedy",
+        "heaviest allowed pair first",
+        False,
+        _plain(greedy),
+        False,
+        "fills each volunteer while hours remain",
+    ),
     MatchPolicy(
         "fifo-greedy",
         "longest-waiting client first, each to its best free volunteer (by hand)",
         False,
         _plain(fifo_greedy),
+        False,
+        "fills each volunteer while hours remain",
     ),
     MatchPolicy(
         "stable",
         "client-proposing deferred acceptance; no pair would rather swap",
         False,
         _plain(stable),
+        False,
+        "a volunteer holds its preferred proposals while hours suffice; not always stable",
     ),
 )
 POLICY_MAP: Final[dict[str, MatchPolicy]] = {policy.name: policy for policy in REGISTRY}
@@ -140,6 +175,17 @@ EXACT_POLICIES: Final[tuple[str, ...]] = tuple(p.name for p in REGISTRY if p.exa
 
 def policy_table() -> str:
     """The README's policy table, as Markdown."""
-    lines = ["| policy | exact | what it does |", "|---|---|---|"]
-    lines += [f"| `{p.name}` | {'yes' if p.exact else 'no'} | {p.description} |" for p in REGISTRY]
+    lines = [
+        "| policy | exact | what it does | exact in mixed hours | with mixed hours |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{p.name}` | {_yes(p.exact)} | {p.description} | {_yes(p.exact_in_hours)}"
+        f" | {p.in_hours} |"
+        for p in REGISTRY
+    ]
     return "\n".join(lines)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from matcher.models import DEFAULT_CLIENT_HOURS, HOUR_UNITS
+from matcher.policies.flow import optimal
 from matcher.policies.problem import Assignment, AssignmentProblem, IntArray
 from matcher.solvers.flow import solve_max_weight
 from matcher.solvers.lp import place_prices
@@ -30,11 +32,14 @@ class FutureSample:
     edge_client: IntArray  # 0 … n_clients-1
     edge_volunteer: IntArray  # today's volunteer indices
     weight_units: IntArray  # already discounted for the weeks until arrival
+    # Capacity in hours: each sampled client's need (None: one hour, the default need).
+    client_hours: IntArray | None = None
 
 
 def reserve(problem: AssignmentProblem, futures: Sequence[FutureSample]) -> Assignment:
     started = time.perf_counter()
     prices = np.zeros(problem.n_volunteers)
+    hours = problem.client_hours
     for future in futures:
         prices += place_prices(
             problem.n_clients + future.n_clients,
@@ -42,12 +47,18 @@ def reserve(problem: AssignmentProblem, futures: Sequence[FutureSample]) -> Assi
             np.r_[problem.edge_client, problem.n_clients + future.edge_client],
             np.r_[problem.edge_volunteer, future.edge_volunteer],
             np.r_[problem.weight_units, future.weight_units].astype(float),
-            problem.free_places,
+            problem.free_places if problem.volunteer_hours is None else problem.volunteer_hours,
+            None if hours is None else np.r_[hours, _future_hours(future)],
         )
     prices /= max(1, len(futures))
     # A pair whose weight does not cover the place's price waits; ties go to matching now.
-    adjusted = problem.weight_units - np.rint(prices[problem.edge_volunteer]).astype(np.int64)
+    # In hours the price is per hour, and a client uses its hours.
+    uses = 1 if hours is None else hours[problem.edge_client]
+    price = np.rint(prices[problem.edge_volunteer] * uses).astype(np.int64)
+    adjusted = problem.weight_units - price
     keep = np.flatnonzero(adjusted >= 0)
+    if problem.client_hours is not None:
+        return _reserve_in_hours(problem, keep, adjusted[keep] + 1, started)
     solution = solve_max_weight(
         problem.n_clients,
         problem.n_volunteers,
@@ -59,6 +70,28 @@ def reserve(problem: AssignmentProblem, futures: Sequence[FutureSample]) -> Assi
     chosen = np.zeros(len(problem.edge_client), dtype=bool)
     chosen[keep[solution.chosen]] = True
     # Exact for the price-adjusted weights, not for the total weight: report it as feasible.
+    return Assignment(chosen, SolveStatus.FEASIBLE, time.perf_counter() - started)
+
+
+def _future_hours(future: FutureSample) -> IntArray:
+    if future.client_hours is not None:
+        return future.client_hours
+    return np.full(future.n_clients, HOUR_UNITS * DEFAULT_CLIENT_HOURS, dtype=np.int64)
+
+
+def _reserve_in_hours(
+    problem: AssignmentProblem, keep: IntArray, weight_units: IntArray, started: float
+) -> Assignment:
+    """The price-adjusted pairs matched as `optimal` would in hours."""
+    kept = replace(
+        problem,
+        edge_client=problem.edge_client[keep],
+        edge_volunteer=problem.edge_volunteer[keep],
+        weight_units=weight_units,
+        fit=problem.fit[keep],
+    )
+    chosen = np.zeros(len(problem.edge_client), dtype=bool)
+    chosen[keep[optimal(kept).chosen]] = True
     return Assignment(chosen, SolveStatus.FEASIBLE, time.perf_counter() - started)
 
 
@@ -102,6 +135,9 @@ def bootstrap_futures(
                 edge_client=owner.astype(np.int64),
                 edge_volunteer=problem.edge_volunteer[edge],
                 weight_units=np.rint(problem.weight_units[edge] * discount).astype(np.int64),
+                client_hours=None
+                if problem.client_hours is None
+                else problem.client_hours[clients_with_edges[picked]],
             )
         )
     return futures

@@ -5,6 +5,13 @@ volunteer ranks the clients who ask by the pair's weight, which carries the clie
 waiting time (the programme's view of who needs this volunteer most). Ties go by id. No
 client and volunteer would both rather be matched to each other than to what they got, and
 among all such matchings every client gets its best possible volunteer.
+
+With capacity in mixed hours a stable matching need not exist (a hospital whose residents
+take different amounts of room is a knapsack, not a quota). A volunteer then keeps the
+longest run of its most preferred proposals whose hours fit, and rejects the rest: the
+answer is still one where every client proposed down its own list, but a client rejected
+for lack of hours may form a blocking pair later, so it is a heuristic, not a stable matching.
+With places, or equal hours, it is the deferred acceptance above.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import time
 
 import numpy as np
 
-from matcher.policies.greedy import _position_in_group
+from matcher.policies.greedy import _running_total_in_group
+from matcher.policies.hours import capacity_units
 from matcher.policies.problem import Assignment, AssignmentProblem, client_segments
 from matcher.solvers.status import SolveStatus
 
@@ -31,11 +39,13 @@ def stable(problem: AssignmentProblem) -> Assignment:
     volunteer_rank = np.empty(n_edges, dtype=np.int64)
     volunteer_rank[volunteer_view] = np.arange(n_edges)
 
+    need, free = capacity_units(problem)
+    edge_need = need[problem.edge_client]
     next_choice, ends = client_segments(problem)
     held = np.empty(0, dtype=np.int64)  # edges whose proposal a volunteer holds
     holding = np.zeros(problem.n_clients, dtype=bool)
     # Rounds: every free client proposes to its next choice at once; each volunteer keeps
-    # the best proposals up to its free places and rejects the rest.
+    # the best proposals up to its free places (hours) and rejects the rest.
     while True:
         proposers = np.flatnonzero(~holding & (next_choice < ends))
         if len(proposers) == 0:
@@ -45,7 +55,7 @@ def stable(problem: AssignmentProblem) -> Assignment:
         pool = np.concatenate([held, proposals])
         pool = pool[np.lexsort((volunteer_rank[pool], problem.edge_volunteer[pool]))]
         volunteers = problem.edge_volunteer[pool]
-        held = pool[_position_in_group(volunteers) < problem.free_places[volunteers]]
+        held = pool[_running_total_in_group(volunteers, edge_need[pool]) <= free[volunteers]]
         holding[:] = False
         holding[problem.edge_client[held]] = True
     chosen[held] = True

@@ -47,6 +47,7 @@ def unmatched_json(u: Unmatched) -> str:
             "taken_weight_units": list(u.taken_weight_units),
             "policy": u.policy,
             "paused": [[v, until.isoformat()] for v, until in u.paused],
+            **({} if u.hours_needed is None else {"hours_needed": u.hours_needed}),
         }
     )
 
@@ -69,6 +70,7 @@ def read_unmatched(row: sqlite3.Row, policy: str) -> Unmatched:
             taken_weight_units=tuple(int(w) for w in data.get("taken_weight_units", ())),
             policy=str(data.get("policy") or policy),
             paused=tuple((str(v), dt.date.fromisoformat(d)) for v, d in data.get("paused", ())),
+            hours_needed=None if data.get("hours_needed") is None else float(data["hours_needed"]),
         )
     except (TypeError, ValueError, KeyError, IndexError):
         return Unmatched(row["client_id"], tier, reason, policy=policy, stored_detail=row["detail"])

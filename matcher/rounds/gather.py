@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from matcher.config import MatchConfig
 from matcher.engine import Prepared, prepare
-from matcher.models import Client, Volunteer
+from matcher.models import Client, Volunteer, record_json
 from matcher.result import MatchResult
 from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
@@ -54,7 +54,7 @@ class RoundInputs:
         """SHA-256 of everything the round depended on, as the engine saw it."""
         digest = hashlib.sha256()
         for item in (*self.clients, *self.pinned_clients.values(), *self.volunteers):
-            digest.update(item.model_dump_json().encode())
+            digest.update(record_json(item).encode())
             digest.update(b"\n")
         digest.update(json.dumps(sorted(self.pins.items())).encode())
         digest.update(self.config.round_json().encode())

@@ -11,7 +11,7 @@ from typing import Any
 
 from matcher.errors import InputError, Problem
 from matcher.io.records import Records
-from matcher.models import Client, Volunteer
+from matcher.models import Client, Volunteer, record_json
 from matcher.rounds import erase, outreach
 from matcher.rounds.db import EventRow, LedgerError, Tx
 from matcher.rounds.state import loads, require_client, require_date_order, require_volunteer
@@ -149,7 +149,7 @@ def import_clients(
     events: list[EventRow] = []
     unchanged = still_closed = 0
     for client in clients:
-        text = client.model_dump_json()
+        text = record_json(client)
         since = (client.waiting_since or on).isoformat()
         old = stored.get(client.client_id)
         if old is None:
@@ -214,7 +214,7 @@ def import_volunteers(tx: Tx, volunteers: Sequence[Volunteer], on: dt.date) -> I
     events: list[EventRow] = []
     unchanged = 0
     for volunteer in volunteers:
-        text = volunteer.model_dump_json()
+        text = record_json(volunteer)
         old = stored.get(volunteer.volunteer_id)
         if old is None:
             inserts.append((volunteer.volunteer_id, text, tx.at, tx.at))

@@ -30,7 +30,15 @@ from matcher.scenarios.toml import render_toml
 
 # Scenario people live at drawn coordinates: the lookup columns (matcher.locations) stay out.
 # Their risk tier is the triage's, from the drawn factors: no coordinator's own tier.
-_NOT_DRAWN = ("postcode", "place", "location_source", "risk_tier")
+# Scenarios count capacity in places, so the hours columns stay out too.
+_NOT_DRAWN = (
+    "postcode",
+    "place",
+    "location_source",
+    "risk_tier",
+    "hours_per_week",
+    "active_hours",
+)
 CLIENT_COLUMNS = tuple(name for name in Client.model_fields if name not in _NOT_DRAWN)
 VOLUNTEER_COLUMNS = tuple(name for name in Volunteer.model_fields if name not in _NOT_DRAWN)
 Row = dict[str, str]
