@@ -68,12 +68,15 @@ SCENARIOS: Final = {
     "city": ("city-scale", None),
     "region": ("region-scale", None),
     "national": ("national-scale", None),
+    "dense": ("dense-city", None),
 }
 SIZES: Final = {
     "tiny": Size("tiny", 200, 80, 3, None, None, None, True),
     "city": Size("city", 1_000, 400, 3, 1.5, None, None, True),
     "region": Size("region", 10_000, 4_000, 3, 5.0, None, None, False),
     "national": Size("national", 100_000, 40_000, 1, None, 5.0, None, False, 1.0, 2_000.0),
+    # One big city where most people accept phone contact: ~2.4 M pairs, goal ≤ 2 × the solve.
+    "dense": Size("dense", 10_000, 4_000, 3, None, None, None, False, 2.0),
 }
 ROUND_DATE: Final = scenarios.load("city-scale").round_date
 

@@ -245,9 +245,28 @@ def _programme_pairs(
             keep = _reachable(pop, ci, vi, frozenset()) if distance_rule else slice(None)
             yield ci[keep], vi[keep]
         return
-    yield _spatial_visit_pairs(pop, clients, volunteers)
-    for ci, vi in _block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]):
-        yield ci, vi
+    # Visit pairs and phone pairs overlap (both ways possible): their union, in pair order.
+    # (Sort and drop repeats: np.unique is many times slower on millions of distinct keys.)
+    pieces = [_spatial_visit_pairs(pop, clients, volunteers)]
+    pieces.extend(_block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]))
+    keys = np.sort(np.concatenate([ci * pop.n_volunteers + vi for ci, vi in pieces]))
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    yield keys // pop.n_volunteers, keys % pop.n_volunteers
+
+
+def _in_client_order(ci: IntArray, vi: IntArray) -> tuple[IntArray, IntArray]:
+    """Pairs in (client, volunteer) order, from pieces that each hold a client's pairs whole
+    and in volunteer order (a client has one programme, and a block or a programme's union
+    holds all of a client's pairs): the runs are reordered, never sorted pair by pair."""
+    if len(ci) == 0:
+        return ci, vi
+    starts = np.flatnonzero(np.r_[True, ci[1:] != ci[:-1]])
+    lengths = np.diff(np.r_[starts, len(ci)])
+    order = np.argsort(ci[starts], kind="stable")
+    assert len(np.unique(ci[starts])) == len(starts), "a client's pairs come in one piece"
+    new_starts = np.cumsum(lengths[order]) - lengths[order]
+    position = np.arange(len(ci)) + np.repeat(starts[order] - new_starts, lengths[order])
+    return ci[position], vi[position]
 
 
 def _count(ci: IntArray, n_clients: int) -> IntArray:
@@ -294,11 +313,7 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     ]
     ci = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, np.int64)
     vi = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, np.int64)
-    # Union of visit and phone pairs, in (client, volunteer) order. (Sort and drop repeats:
-    # np.unique is many times slower on millions of nearly distinct keys.)
-    keys = np.sort(ci * pop.n_volunteers + vi)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    ci, vi = keys // max(1, pop.n_volunteers), keys % max(1, pop.n_volunteers)
+    ci, vi = _in_client_order(ci, vi)
     if capacity_per_pair:
         keep = _capacity(pop, ci, vi, excluded)
         ci, vi = ci[keep], vi[keep]

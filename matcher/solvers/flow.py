@@ -92,7 +92,10 @@ def solve_max_weight(
     if decompose and n_edges >= components.DECOMPOSE_FROM_EDGES:
         parts = components.bundles(n_clients, n_volunteers, edge_client, edge_volunteer)
         count = components.worker_count(n_edges, workers)
-        chosen = components.solve_parts(network, parts, n_edges, count)
+        if len(parts) > 1:
+            chosen = components.solve_parts(network, parts, n_edges, count)
+        else:
+            chosen = network(None)  # one city, one organisation: nothing to split
     else:
         chosen = network(None)
     objective_units = int(weight_units[chosen].sum())
