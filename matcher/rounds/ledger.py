@@ -41,6 +41,7 @@ from matcher.rounds.db import (
     transaction,
     utc_now,
 )
+from matcher.rounds.flows import LedgerFlows, ledger_flows
 from matcher.rounds.ledger_programme import ProgrammeMethods
 from matcher.rounds.propose import RoundProposal, load_round, propose_round
 from matcher.rounds.schema import (
@@ -358,6 +359,10 @@ class Ledger(ProgrammeMethods):
             )
 
     # ------------------------------------------------------------------ reading, erasing
+
+    def flows(self, *, on: dt.date | None = None) -> LedgerFlows:
+        """Counts of the programme's flows for the planner (matcher.rounds.flows)."""
+        return self._read(lambda tx: ledger_flows(tx, on or dt.date.today()))
 
     def status(
         self,
