@@ -6,6 +6,8 @@ OR-Tools: `matcher validate` answers in a fraction of a second.
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from matcher.cli.errors import reports_errors
@@ -14,6 +16,7 @@ from matcher.columns_view import render_columns, view_columns
 from matcher.config import load_config, load_config_or_defaults
 from matcher.config_toml import DEFAULT_TOML
 from matcher.errors import MAX_PROBLEMS_SHOWN, InputError
+from matcher.io.schema import json_schema
 from matcher.io.validate import validate_files
 
 
@@ -56,3 +59,13 @@ def columns(file: str, config_path: str | None, kind: str | None) -> None:
 def print_config() -> None:
     """Print the default configuration as a commented TOML file."""
     click.echo(DEFAULT_TOML, nl=False)
+
+
+@click.command("schema")
+@click.argument("kind", type=click.Choice(["clients", "volunteers", "config"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a client or volunteer record, or of the config.
+
+    For integrators: every closed vocabulary is an enum. A JSON input file is a list of such
+    records; the config is the TOML file's content."""
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))

@@ -9,15 +9,17 @@ from pathlib import Path
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import policy_option, report_options
+from matcher.cli.options import db_option, policy_option, report_options
 from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import scenario_argument, scenario_reference
 from matcher.io import write_atomic
+from matcher.plan.from_ledger import parameters, with_ledger
 from matcher.plan.sweep import plan as run_plan
 from matcher.plan.target import DEFAULT_METRICS, answer, check_metrics, parse_target
 from matcher.plan.vary import cells as grid
 from matcher.plan.vary import parse_varies
-from matcher.report.plan_text import plan_data, render, runs_csv
+from matcher.report.plan_text import ledger_lines, plan_data, render, runs_csv
+from matcher.rounds.ledger import open_ledger
 from matcher.scenarios import scenario_data, scenario_from_dict
 
 
@@ -90,13 +92,22 @@ from matcher.scenarios import scenario_data, scenario_from_dict
     default=None,
     help="Write plan.json and runs.csv here.",
 )
+@click.option(
+    "--from-ledger",
+    "from_ledger",
+    is_flag=True,
+    help="Take the flows (waiting, arrivals, pool, match lengths, declines) from the ledger "
+    "--db; the people are drawn as in the scenario named.",
+)
+@db_option()
 @report_options(pseudonymise=False)
 @reports_errors
 def plan(
     name: str | None, path: str | None, varies: tuple[str, ...], policies: tuple[str, ...],
     target_text: str | None, metric_names: tuple[str, ...], runs: int, weeks: int, seed: int,
     workers: int, executor: str, scheduler: str | None, hindsight: bool, discount: float,
-    out_dir: str | None, report_path: str | None, lang: str | None,
+    out_dir: str | None, from_ledger: bool, db_path: str, report_path: str | None,
+    lang: str | None,
 ) -> None:  # fmt: skip
     """What if: vary scenario keys (pool size, a cap, training); every metric with intervals."""
     if scheduler and executor != "dask":
@@ -110,6 +121,14 @@ def plan(
     )  # fmt: skip
     source, data = scenario_data(scenario_reference(name, path))
     scenario = scenario_from_dict(data, source=source)
+    found = None
+    if from_ledger:
+        with open_ledger(db_path) as ledger:
+            flows = ledger.flows()
+        found = parameters(flows, scenario)
+        data = with_ledger(data, scenario, found)
+        scenario = scenario_from_dict(data, source=f"{source} with {db_path}")
+        click.echo(ledger_lines(found, db_path, scenario.name) + "\n")
     target = parse_target(target_text) if target_text else None
     check_metrics(metric_names)
     shown = list(dict.fromkeys([*([target.metric] if target else []),
@@ -131,7 +150,7 @@ def plan(
     if out_dir:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        document = plan_data(result, summary, target, answers, discount=discount)
+        document = plan_data(result, summary, target, answers, discount=discount, ledger=found)
         write_atomic(
             {
                 out / "plan.json": json.dumps(document, indent=2) + "\n",

@@ -37,14 +37,17 @@ _ENCODING_NAMES: Final = {"utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "utf-1
 _NUL_BYTE: Final = "holds a NUL byte, which no text file does; is the file damaged?"
 
 
-def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> RawTable:
+def open_table(
+    path: str | os.PathLike[str], *, sheet: str | None = None, source: str | None = None
+) -> RawTable:
     """The file's header and a lazy iterator over its rows; raises InputError for the file.
 
     Use it as a context manager: a CSV file stays open while its rows are read. `sheet`
     picks a workbook's sheet (default: the first); other files have none to pick.
     """
 
-    source = str(path)
+    # `source`: the name problems are reported under, when the path is not the user's own.
+    source = source or str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in CSV_SUFFIXES + JSON_SUFFIXES + WORKBOOK_SUFFIXES:
         # What it is comes first: a folder named `2026` is not "a file without an extension".

@@ -206,7 +206,7 @@ def cells(data: dict[str, Any], scenario: Scenario, varies: Sequence[Vary]) -> l
         label = ", ".join(f"{v.key}={value_text(x)}" for v, x in zip(varies, values, strict=True))
         try:
             for vary, value in zip(varies, values, strict=True):
-                _put(changed, scenario, vary.path, value)
+                put_value(changed, scenario, vary.path, value)
             out.append(Cell(index, values, scenario_from_dict(changed, source=label)))
         except IndexError:
             problems.append(Problem("--vary", None, label, "no such entry in the list"))
@@ -223,7 +223,7 @@ def _without_source(problem: Problem) -> str:
     return f"{column}{problem.message}{got}"
 
 
-def _put(
+def put_value(
     data: dict[str, Any], scenario: Scenario, path: tuple[str | int, ...], value: Value
 ) -> None:
     """Set the value in the scenario's tables; a table the file leaves out starts from the

@@ -8,6 +8,7 @@ from typing import Any
 
 from matcher.io import format_csv
 from matcher.output import versions
+from matcher.plan.from_ledger import Parameter
 from matcher.plan.sweep import PlanResult
 from matcher.plan.target import METRICS, Answer, Target
 from matcher.plan.vary import value_text
@@ -75,9 +76,21 @@ def _table(headings: Sequence[str], rows: Sequence[Sequence[str]], left: int) ->
     return [line(headings), *(line(r) for r in rows)]
 
 
+def ledger_lines(found: Sequence[Parameter], db_path: str, scenario: str) -> str:
+    """Which flow parameters came from the ledger, which stayed the scenario's, and why."""
+    lines = [f"Flows from the ledger {db_path}; people drawn as in {scenario}:"]
+    for heading, from_data in (("from data", True), ("defaults", False)):
+        chosen = [p for p in found if p.from_data is from_data]
+        for k, p in enumerate(chosen):
+            label = f"{heading}:" if k == 0 else ""
+            lines.append(f"  {label:<11}{p.key} = {value_text(p.value)} ({p.basis})")
+    return "\n".join(lines)
+
+
 def plan_data(
     result: PlanResult, summary: Summary, target: Target | None,
     answers: Sequence[Answer] | None, *, discount: float,
+    ledger: Sequence[Parameter] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "scenario": result.scenario,
@@ -88,6 +101,12 @@ def plan_data(
         "seed": result.seed,
         "weekly_discount": discount,
         "hindsight": result.hindsight,
+        "from_ledger": None
+        if ledger is None
+        else [
+            {"key": p.key, "value": p.value, "from_data": p.from_data, "basis": p.basis}
+            for p in ledger
+        ],
         "cells": [
             {
                 "values": dict(zip([v.key for v in result.varies], cell.values, strict=True)),

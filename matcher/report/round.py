@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from matcher.models import Client
 from matcher.report import charts
+from matcher.report.bottlenecks import bottleneck_view
 from matcher.report.privacy import count_text, shareable_recruits
 from matcher.report.pseudonyms import Pseudonyms
 from matcher.report.recruits import Profile, client_profiles, recruits
@@ -84,6 +85,8 @@ class RoundView:
     groups: list[ReasonGroup]
     recruits: list[str]
     charts: dict[str, charts.Chart] = field(default_factory=dict)
+    bottlenecks: list[str] = field(default_factory=list)  # sentences, the largest shortage first
+    bottlenecks_note: str = ""
     map_note: str = ""
     recruits_note: str = ""  # what a shared report left out of the suggestions
     min_group_size: int | None = None  # k of a shared report
@@ -132,6 +135,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
         recruits=[],
         min_group_size=k,
     )
+    view.bottlenecks, view.bottlenecks_note = bottleneck_view(data.bottlenecks, t, lang, names, k)
     waiting = [clients[u.client_id] for u in data.unmatched]
     chosen = recruits(waiting, data.config, data.round_date)
     if k is None:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from matcher.bottleneck import Bottlenecks
 from matcher.config import MatchConfig
 from matcher.facts import Reason
 from matcher.models import Client, Volunteer
@@ -45,6 +46,7 @@ class RoundInput:
     objective_units: int
     round_id: int | None = None
     pinned: frozenset[str] = frozenset()  # clients whose pair the coordinator decided
+    bottlenecks: Bottlenecks | None = None  # groups with too few places (matcher.bottleneck)
 
     @classmethod
     def of_match(
@@ -53,11 +55,13 @@ class RoundInput:
         clients: Sequence[Client],
         volunteers: Sequence[Volunteer],
         config: MatchConfig,
+        *,
+        bottlenecks: Bottlenecks | None = None,
     ) -> RoundInput:
         """A round of `matcher.match` (or `matcher match`) on these people."""
         return cls(clients, volunteers, result.matches, result.unmatched, config,
                    result.round_date, result.policy, str(result.status),
-                   result.objective_units)  # fmt: skip
+                   result.objective_units, bottlenecks=bottlenecks)  # fmt: skip
 
     @classmethod
     def of_proposal(cls, proposal: RoundProposal, config: MatchConfig) -> RoundInput:
@@ -65,4 +69,5 @@ class RoundInput:
         return cls(proposal.clients, proposal.volunteers, proposal.pairs, proposal.waiting,
                    config, proposal.round_date, proposal.policy, proposal.status,
                    proposal.objective_units, round_id=proposal.round_id,
-                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned))  # fmt: skip
+                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned),
+                   bottlenecks=proposal.bottlenecks)  # fmt: skip
