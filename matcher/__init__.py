@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from matcher.engine import match
     from matcher.errors import ConfigError, InputError, MatcherError, Problem, SolverError
     from matcher.facts import PairFacts
+    from matcher.io.streams import Source
     from matcher.models import Client, Volunteer
     from matcher.policies import MatchPolicy, PolicyContext
     from matcher.result import REASON_CODES, Match, MatchResult, Unmatched
@@ -67,15 +68,17 @@ def _version() -> str:
         return "0.0.0+unknown"
 
 
-def read_clients(path: str, config: MatchConfig | None = None) -> list[Client]:
-    """Clients from a CSV, JSON or workbook file; raises InputError listing every problem."""
+def read_clients(path: Source, config: MatchConfig | None = None) -> list[Client]:
+    """Clients from a CSV, JSON or workbook file (a path, or an open text or binary file
+    object); raises InputError listing every problem."""
     from matcher.io import read_clients as read
 
     return read(path, config)
 
 
-def read_volunteers(path: str, config: MatchConfig | None = None) -> list[Volunteer]:
-    """Volunteers from a CSV, JSON or workbook file; raises InputError listing every problem."""
+def read_volunteers(path: Source, config: MatchConfig | None = None) -> list[Volunteer]:
+    """Volunteers from a CSV, JSON or workbook file (a path, or an open text or binary file
+    object); raises InputError listing every problem."""
     from matcher.io import read_volunteers as read
 
     return read(path, config)

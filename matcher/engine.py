@@ -55,8 +55,11 @@ class Prepared:
         return self.population.v_free
 
 
-def _coerce(items: Sequence[Any], model: type[Client] | type[Volunteer], source: str) -> list[Any]:
-    """Model objects pass through; dicts are validated, all problems collected."""
+def validate_records(
+    items: Sequence[Any], model: type[Client] | type[Volunteer], source: str
+) -> list[Any]:
+    """Model objects pass through; dicts (the input format) are validated, all problems
+    collected; a repeated id is a problem too."""
     out, problems = [], []
     for row, item in enumerate(items, start=1):
         if isinstance(item, model):
@@ -158,8 +161,8 @@ def prepare(
     round_date = round_date or dt.date.today()
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    client_models = _coerce(clients, Client, "clients")
-    volunteer_models = _coerce(volunteers, Volunteer, "volunteers")
+    client_models = validate_records(clients, Client, "clients")
+    volunteer_models = validate_records(volunteers, Volunteer, "volunteers")
     client_models, volunteer_models = _located(client_models, volunteer_models, config)
     population = build_population(client_models, volunteer_models, config, round_date)
     excluded = _excluded_pairs(population)

@@ -41,11 +41,16 @@ def check_ledger(path: Path) -> None:
     with read_only(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # In hours (README "Capacity in hours"); without hours, an hour per place.
         over = conn.execute(
-            "SELECT v.volunteer_id, json_extract(v.record, '$.capacity') AS capacity,"
-            " json_extract(v.record, '$.active_clients')"
-            " + (SELECT count(*) FROM matches m WHERE m.volunteer_id = v.volunteer_id"
-            "    AND m.ended_on IS NULL) AS taken"
+            "SELECT v.volunteer_id, coalesce(json_extract(v.record, '$.hours_per_week'),"
+            "   json_extract(v.record, '$.capacity')) AS capacity,"
+            " coalesce(json_extract(v.record, '$.active_hours'),"
+            "   json_extract(v.record, '$.active_clients'))"
+            " + (SELECT coalesce(sum(coalesce(CASE WHEN json_valid(c.record) THEN"
+            "    json_extract(c.record, '$.hours_per_week') END, 1)), 0)"
+            "    FROM matches m LEFT JOIN clients c ON c.client_id = m.client_id"
+            "    WHERE m.volunteer_id = v.volunteer_id AND m.ended_on IS NULL) AS taken"
             " FROM volunteers v WHERE taken > capacity"
         ).fetchall()
         assert over == [], f"volunteers over capacity: {over}"

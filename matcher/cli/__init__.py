@@ -99,6 +99,10 @@ COMMANDS: Final = {
         "matcher.cli.rounds:round_group",
         "Propose a round, show it, accept or decline its pairs.",
     ),
+    "schema": LazyCommand(
+        "matcher.cli.files:schema",
+        "Print the JSON Schema of a client or volunteer record, or of the config.",
+    ),
     "scenario": LazyCommand(
         "matcher.cli.scenario:scenario",
         "Realistic rounds from the scenario library: the real programmes and stress cases.",

@@ -55,3 +55,17 @@ def columns(file: str, config_path: str | None, kind: str | None) -> None:
 def print_config() -> None:
     """Print the default configuration as a commented TOML file."""
     click.echo(DEFAULT_TOML, nl=False)
+
+
+@click.command("schema")
+@click.argument("kind", type=click.Choice(["clients", "volunteers", "config"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a client or volunteer record, or of the config.
+
+    For integrators: every closed vocabulary is an enum. A JSON input file is a list of such
+    records; the config is the TOML file's content."""
+    import json
+
+    from matcher.io.schema import json_schema
+
+    click.echo(json.dumps(json_schema(kind), indent=2, ensure_ascii=False))

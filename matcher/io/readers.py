@@ -17,6 +17,7 @@ from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused
 from matcher.io.records import M, Records
 from matcher.io.sources import RawTable, open_table
+from matcher.io.streams import Source, as_path
 from matcher.io.values import ValueMapper
 from matcher.locations import Gazetteer
 from matcher.models import Client, Volunteer
@@ -25,40 +26,40 @@ from matcher.triage import warn_without_risk_information
 TableKind = Literal["clients", "volunteers"]
 
 
-def read_clients(
-    path: str | os.PathLike[str], config: MatchConfig | None = None
-) -> Records[Client]:
-    """Clients from a CSV, JSON or workbook file; raises InputError listing every problem."""
+def read_clients(path: Source, config: MatchConfig | None = None) -> Records[Client]:
+    """Clients from a CSV, JSON or workbook file, given by path or as an open file object
+    (text or binary); raises InputError listing every problem."""
     config = config or MatchConfig()
-    columns = config.columns.clients
-    records = read_records(
-        path,
-        Client,
-        "client_id",
-        columns,
-        locations=gazetteer_for(config),
-        sheet=config.columns.clients_sheet,
-        values=config.values,
-    )
+    with as_path(path, "clients") as (real, shown):
+        records = read_records(
+            real,
+            Client,
+            "client_id",
+            config.columns.clients,
+            locations=gazetteer_for(config),
+            sheet=config.columns.clients_sheet,
+            values=config.values,
+            source=shown,
+        )
     warn_without_risk_information(records, records.source)
     return records
 
 
-def read_volunteers(
-    path: str | os.PathLike[str], config: MatchConfig | None = None
-) -> Records[Volunteer]:
-    """Volunteers from a CSV, JSON or workbook file; raises InputError listing every problem."""
+def read_volunteers(path: Source, config: MatchConfig | None = None) -> Records[Volunteer]:
+    """Volunteers from a CSV, JSON or workbook file, given by path or as an open file object
+    (text or binary); raises InputError listing every problem."""
     config = config or MatchConfig()
-    columns = config.columns.volunteers
-    return read_records(
-        path,
-        Volunteer,
-        "volunteer_id",
-        columns,
-        locations=gazetteer_for(config),
-        sheet=config.columns.volunteers_sheet,
-        values=config.values,
-    )
+    with as_path(path, "volunteers") as (real, shown):
+        return read_records(
+            real,
+            Volunteer,
+            "volunteer_id",
+            config.columns.volunteers,
+            locations=gazetteer_for(config),
+            sheet=config.columns.volunteers_sheet,
+            values=config.values,
+            source=shown,
+        )
 
 
 def read_table_kind(path: str | os.PathLike[str], config: MatchConfig | None = None) -> TableKind:
@@ -108,6 +109,7 @@ def read_records(
     locations: Gazetteer | None = None,
     sheet: str | None = None,
     values: Mapping[str, Mapping[str, str]] | None = None,
+    source: str | None = None,
 ) -> Records[M]:
     """Rows of a file validated as `model`; raises InputError with every problem found.
 
@@ -115,7 +117,7 @@ def read_records(
     (matcher.locations); a row that cannot be placed is one of the file's problems.
     `sheet` picks a workbook's sheet; `values` maps cell values in a coordinator's own words
     (matcher.io.values) before validation, as the built-in Dutch words are."""
-    with open_table(path, sheet=sheet) as table:
+    with open_table(path, sheet=sheet, source=source) as table:
         source = table.source
         layout = make_layout(table, model, mapping)
         own_words = ValueMapper(layout.names, values)

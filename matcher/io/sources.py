@@ -69,7 +69,9 @@ class RawTable:
             self.handle.close()
 
 
-def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> RawTable:
+def open_table(
+    path: str | os.PathLike[str], *, sheet: str | None = None, source: str | None = None
+) -> RawTable:
     """The file's header and a lazy iterator over its rows; raises InputError for the file.
 
     Use it as a context manager: a CSV file stays open while its rows are read. `sheet`
@@ -77,7 +79,8 @@ def open_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> Raw
     """
     from matcher.io.workbook import WORKBOOK_SUFFIXES, open_workbook
 
-    source = str(path)
+    # `source`: the name problems are reported under, when the path is not the user's own.
+    source = source or str(path)
     suffix = Path(path).suffix.lower()
     if suffix not in CSV_SUFFIXES + JSON_SUFFIXES + WORKBOOK_SUFFIXES:
         # What it is comes first: a folder named `2026` is not "a file without an extension".

@@ -121,7 +121,12 @@ def connect(path: Path, *, busy_timeout_s: float) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=rw"
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per command.
-        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_s, isolation_level=None)
+        # check_same_thread=False: a Ledger may be opened in one thread and used from another
+        # (asyncio.to_thread, a web server's workers); Ledger serialises its own use with a
+        # lock, so the connection is never used by two threads at once.
+        conn = sqlite3.connect(
+            uri, uri=True, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
     except sqlite3.Error as error:
         raise LedgerError(f"{path}: cannot open the ledger ({error})") from None
     conn.row_factory = sqlite3.Row

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Final
 
 from matcher import vocab
+from matcher.models import DEFAULT_CLIENT_HOURS
 from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, LedgerNotFoundError, Tx
 from matcher.rounds.state import (
     DECLINES_BEFORE_FLAG,
+    client_hours,
     decline_count,
     loads,
     require_client,
@@ -122,8 +124,19 @@ def accept(
     load = loads(tx, only=new.keys())
     # An accepted pinned pair turns its reserved place into an active match.
     pins_used = Counter(row["volunteer_id"] for row in chosen if row["pinned"])
+    hours = client_hours(tx, [row[0] for row in chosen])
     for volunteer_id, count in sorted(new.items()):
         v = load[volunteer_id]
+        mine = [row for row in chosen if row["volunteer_id"] == volunteer_id]
+        if v.in_hours or any(hours[row[0]] != DEFAULT_CLIENT_HOURS for row in mine):
+            # Capacity in hours: a pinned client's hours are already taken by its pin.
+            after_hours = v.hours_taken + sum(hours[row[0]] for row in mine if not row["pinned"])
+            if after_hours > v.hours_given:
+                problems.append(
+                    f"{volunteer_id}: {count} more client(s) would take {after_hours:g} of"
+                    f" {v.hours_given:g} hour(s) a week ({v.hours_taken:g} taken)"
+                )
+            continue
         after = v.taken + count - pins_used[volunteer_id]
         if after > v.capacity:
             problems.append(

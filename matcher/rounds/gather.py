@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from matcher.config import MatchConfig
 from matcher.engine import Prepared, prepare
-from matcher.models import Client, Volunteer, record_json
+from matcher.models import DEFAULT_CLIENT_HOURS, Client, Volunteer, record_json
 from matcher.result import MatchResult
 from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
-from matcher.rounds.state import loads
+from matcher.rounds.state import Load, loads
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,7 @@ def gather_round(
         taken = load[vid].outside + len(active.get(vid, ())) + pinned_to[vid]
         volunteers.append(volunteer.model_copy(update={"active_clients": min(volunteer.capacity,
                                                                              taken)}))  # fmt: skip
+    volunteers = _hours_taken(tx, volunteers, load, active, pins)
     declines = _declines(tx, before)
     present = {v.volunteer_id for v in volunteers}
     engine, pinned = [], {}
@@ -149,6 +150,39 @@ def gather_round(
         active=active,
         prepared=prepare(engine, volunteers, config, round_date),
     )
+
+
+def _hours_taken(
+    tx: Tx,
+    volunteers: list[Volunteer],
+    load: dict[str, Load],
+    active: dict[str, tuple[str, ...]],
+    pins: dict[str, str],
+) -> list[Volunteer]:
+    """With capacity in hours anywhere in the ledger, each volunteer's hours already taken
+    as the engine's active_hours: outside the ledger, by active matches and by pins, each
+    client with its own hours (README "Capacity in hours"). Without hours: as they are."""
+    needs = {
+        str(cid): float(hours)
+        for cid, hours in tx.all(
+            "SELECT client_id, json_extract(record, '$.hours_per_week') FROM clients"
+            " WHERE json_valid(record) AND json_extract(record, '$.hours_per_week') IS NOT NULL"
+        )
+    }
+    if not needs and not any(load[v.volunteer_id].in_hours for v in volunteers):
+        return volunteers
+    pinned_by: dict[str, list[str]] = defaultdict(list)
+    for client_id, vid in pins.items():
+        pinned_by[vid].append(client_id)
+    out = []
+    for volunteer in volunteers:
+        vid = volunteer.volunteer_id
+        ledger_clients = (*active.get(vid, ()), *pinned_by[vid])
+        taken = load[vid].hours_outside
+        taken += sum(needs.get(cid, DEFAULT_CLIENT_HOURS) for cid in ledger_clients)
+        hours = min(volunteer.hours_given, taken)
+        out.append(volunteer.model_copy(update={"active_hours": hours}))
+    return out
 
 
 def _round_event(tx: Tx, round_id: int) -> int:

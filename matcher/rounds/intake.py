@@ -11,10 +11,16 @@ from typing import Any
 
 from matcher.errors import InputError, Problem
 from matcher.io.records import Records
-from matcher.models import Client, Volunteer, record_json
+from matcher.models import DEFAULT_CLIENT_HOURS, Client, Volunteer, record_json
 from matcher.rounds import erase, outreach
 from matcher.rounds.db import EventRow, LedgerError, Tx
-from matcher.rounds.state import loads, require_client, require_date_order, require_volunteer
+from matcher.rounds.state import (
+    client_hours,
+    loads,
+    require_client,
+    require_date_order,
+    require_volunteer,
+)
 
 
 @dataclass(frozen=True)
@@ -236,10 +242,9 @@ def import_volunteers(tx: Tx, volunteers: Sequence[Volunteer], on: dt.date) -> I
     )
     imported = {v.volunteer_id for v in volunteers}
     over = [
-        f"{load.volunteer_id} now has {load.outside + load.active} client(s) but capacity"
-        f" {load.capacity}: no new clients until matches end"
+        f"{load.volunteer_id} now has {over}: no new clients until matches end"
         for load in loads(tx, only=imported).values()
-        if load.outside + load.active > load.capacity
+        if (over := load.over()) is not None
     ]
     summary = ImportSummary(
         "volunteers", source, len(inserts), len(updates), unchanged, tuple(over)
@@ -288,7 +293,14 @@ def pin(
             f" resume first with `matcher volunteer resume {volunteer_id}`"
         )
     already_here = previous is not None and previous[0] == volunteer_id
-    if load.free == 0 and not already_here:
+    needs = client_hours(tx, [client_id])[client_id]
+    if (load.in_hours or needs != DEFAULT_CLIENT_HOURS) and not already_here:
+        if load.free_hours < needs:
+            raise LedgerError(
+                f"volunteer {volunteer_id}: {load.free_hours:g} of {load.hours_given:g} hour(s)"
+                f" a week free; client {client_id} needs {needs:g}"
+            )
+    elif load.free == 0 and not already_here:
         raise LedgerError(
             f"volunteer {volunteer_id}: no free place ({load.active} in the ledger,"
             f" {load.outside} outside it, {load.pinned} pinned; capacity {load.capacity})"

@@ -20,6 +20,7 @@ import datetime as dt
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -56,6 +57,15 @@ from matcher.rounds.stored import Damage
 T = TypeVar("T")
 
 
+def _models(items: Sequence[Any], model: type[Client] | type[Volunteer], source: str) -> Any:
+    """Dicts validated as `match()` validates them; a list of models passes as it is."""
+    if all(isinstance(item, model) for item in items):
+        return items
+    from matcher.engine import validate_records
+
+    return validate_records(items, model, source)
+
+
 class Ledger(ProgrammeMethods):
     """A durable record of clients, volunteers, rounds, decisions and matches (SQLite), and of
     the programme around them: outreach, introductions, check-ins (see ProgrammeMethods)."""
@@ -70,6 +80,7 @@ class Ledger(ProgrammeMethods):
         """Open an existing ledger, upgrading an older schema in one transaction."""
         self.path = Path(path)
         self.user = user or os_user()
+        self._lock = threading.RLock()
         self._conn = connect(self.path, busy_timeout_s=busy_timeout_s)
         try:
             self.upgraded_from = self._upgrade(allow_empty=False)
@@ -91,6 +102,7 @@ class Ledger(ProgrammeMethods):
         try:
             ledger = cls.__new__(cls)
             ledger.path, ledger.user = path, user or os_user()
+            ledger._lock = threading.RLock()
             ledger._conn = connect(path, busy_timeout_s=busy_timeout_s)
         except BaseException:
             if created:
@@ -136,7 +148,8 @@ class Ledger(ProgrammeMethods):
     # ------------------------------------------------------------------ plumbing
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
     def __enter__(self) -> Ledger:
         return self
@@ -149,24 +162,27 @@ class Ledger(ProgrammeMethods):
     ) -> None:
         self.close()
 
+    # One Ledger may be shared by threads: each command holds the lock for its transaction, so
+    # the commands of two threads run one after the other, as two processes' commands do.
     @contextlib.contextmanager
     def _write(self, command: str) -> Iterator[Tx]:
-        with transaction(self._conn, self.path, command, write=True) as conn:
+        with self._lock, transaction(self._conn, self.path, command, write=True) as conn:
             yield Tx(conn, command, self.user, utc_now(), str(self.path))
 
     def _read(self, work: Callable[[Tx], T]) -> T:
-        with transaction(self._conn, self.path, "read", write=False) as conn:
+        with self._lock, transaction(self._conn, self.path, "read", write=False) as conn:
             return work(Tx(conn, "read", self.user, utc_now(), str(self.path)))
 
     @property
     def schema_version(self) -> int:
-        return user_version(self._conn)
+        with self._lock:
+            return user_version(self._conn)
 
     # ------------------------------------------------------------------ between rounds
 
     def import_clients(
         self,
-        clients: Sequence[Client],
+        clients: Sequence[Client | Mapping[str, Any]],
         *,
         on: dt.date | None = None,
         allow_erased: bool = False,
@@ -174,12 +190,15 @@ class Ledger(ProgrammeMethods):
     ) -> intake.ImportSummary:
         """Upsert clients by id; all or nothing (an unknown excluded volunteer stops all).
 
+        `clients` are models or dicts in the input format, as `matcher.match` takes them
+        (validated first: every problem raised together, nothing stored).
         A client erased with `forget` stops the import too, unless `allow_erased`.
         `before_commit` (writing the refused rows) runs inside the transaction.
         """
+        models: list[Client] = _models(clients, Client, "clients")
         with self._write("import") as tx:
             summary = intake.import_clients(
-                tx, clients, on or dt.date.today(), allow_erased=allow_erased
+                tx, models, on or dt.date.today(), allow_erased=allow_erased
             )
             if before_commit is not None:
                 before_commit()
@@ -187,13 +206,15 @@ class Ledger(ProgrammeMethods):
 
     def import_volunteers(
         self,
-        volunteers: Sequence[Volunteer],
+        volunteers: Sequence[Volunteer | Mapping[str, Any]],
         *,
         on: dt.date | None = None,
         before_commit: Callable[[], None] | None = None,
     ) -> intake.ImportSummary:
+        """Upsert volunteers by id; models or dicts in the input format, as for clients."""
+        models: list[Volunteer] = _models(volunteers, Volunteer, "volunteers")
         with self._write("import") as tx:
-            summary = intake.import_volunteers(tx, volunteers, on or dt.date.today())
+            summary = intake.import_volunteers(tx, models, on or dt.date.today())
             if before_commit is not None:
                 before_commit()
             return summary

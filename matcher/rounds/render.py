@@ -163,7 +163,10 @@ def status_text(status: Status, *, limit: int | None = None) -> str:
         rows = [
             (
                 v.volunteer_id,
-                f"{v.outside + v.active}/{v.capacity}",
+                # In hours: hours taken by active clients of the week's hours.
+                f"{v.hours_outside + v.active_hours:g}/{v.hours_given:g} h"
+                if v.in_hours
+                else f"{v.outside + v.active}/{v.capacity}",
                 str(v.pinned or ""),
                 f"paused until {v.paused_until}" if v.paused_on(status.on) else "",
             )

@@ -216,6 +216,32 @@ _V6: Final = (
     )""",
 )
 
+# Version 7: capacity in hours. The database's last line of defence counts hours: the hours
+# of a volunteer's active clients (1 each when not given), those outside the ledger
+# (active_hours, else active_clients) and the new client's must fit in hours_per_week (else
+# capacity, an hour per place). Without hours anywhere this is the version 2 count exactly.
+_CLIENT_HOURS: Final = (
+    "coalesce(CASE WHEN json_valid(c.record) THEN json_extract(c.record, '$.hours_per_week')"
+    " END, 1.0)"
+)
+_V7: Final = (
+    "DROP TRIGGER matches_within_capacity",
+    f"""CREATE TRIGGER matches_within_capacity BEFORE INSERT ON matches
+    WHEN (SELECT coalesce(sum({_CLIENT_HOURS}), 0) FROM matches m
+          LEFT JOIN clients c ON c.client_id = m.client_id
+          WHERE m.volunteer_id = NEW.volunteer_id AND m.ended_on IS NULL)
+       + (SELECT coalesce(json_extract(record, '$.active_hours'),
+                          json_extract(record, '$.active_clients'))
+          FROM volunteers WHERE volunteer_id = NEW.volunteer_id)
+       + (SELECT {_CLIENT_HOURS} FROM clients c WHERE c.client_id = NEW.client_id)
+       > (SELECT coalesce(json_extract(record, '$.hours_per_week'),
+                          json_extract(record, '$.capacity'))
+          FROM volunteers WHERE volunteer_id = NEW.volunteer_id)
+    BEGIN
+        SELECT RAISE(ABORT, 'volunteer over capacity');
+    END""",
+)
+
 MIGRATIONS: Final = (
     Migration(1, "clients, volunteers, pins, rounds, proposals, matches, declines, events", _V1),
     Migration(2, "pauses, unmatched reasons, durations, erasure counts, capacity trigger", _V2),
@@ -223,6 +249,7 @@ MIGRATIONS: Final = (
     Migration(4, "outreach, contact attempts, waiting per match, introductions, check-ins", _V4),
     Migration(5, "facts of proposals and waiting clients (JSON)", _V5, facts_store.backfill),
     Migration(6, "web accounts (name, role, scrypt password hash)", _V6),
+    Migration(7, "capacity in hours in the capacity trigger", _V7),
 )
 # Tables every ledger has from version 1 on: their absence means someone else's database.
 _FIRST_TABLES: Final = ("clients", "volunteers", "rounds", "events")

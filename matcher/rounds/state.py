@@ -55,10 +55,54 @@ class Load:
     active: int
     pinned: int
     paused_until: dt.date | None
+    # Capacity in hours (README "Capacity in hours"): hours_per_week and active_hours of the
+    # record (None: not given), and the hours the ledger's active and pinned clients need.
+    hours: float | None = None
+    outside_hours: float | None = None
+    active_hours: float = 0.0
+    pinned_hours: float = 0.0
 
     @property
     def taken(self) -> int:
         return self.outside + self.active + self.pinned
+
+    @property
+    def in_hours(self) -> bool:
+        """Do hours count for this volunteer: its own, or its clients' other than one each?"""
+        return (
+            self.hours is not None
+            or self.outside_hours is not None
+            or self.active_hours != self.active
+            or self.pinned_hours != self.pinned
+        )
+
+    @property
+    def hours_given(self) -> float:
+        return float(self.capacity) if self.hours is None else self.hours
+
+    @property
+    def hours_outside(self) -> float:
+        """Hours clients outside the ledger take: active_hours, or one each."""
+        return float(self.outside) if self.outside_hours is None else self.outside_hours
+
+    @property
+    def hours_taken(self) -> float:
+        return self.hours_outside + self.active_hours + self.pinned_hours
+
+    def over(self) -> str | None:
+        """What is over capacity (active clients, not pins), in places or hours; None if not."""
+        if self.in_hours:
+            taken = self.hours_outside + self.active_hours
+            if taken > self.hours_given:
+                return f"{taken:g} hour(s) a week taken but {self.hours_given:g} given"
+            return None
+        if self.outside + self.active > self.capacity:
+            return f"{self.outside + self.active} client(s) but capacity {self.capacity}"
+        return None
+
+    @property
+    def free_hours(self) -> float:
+        return max(0.0, self.hours_given - self.hours_taken)
 
     @property
     def free(self) -> int:
@@ -75,11 +119,37 @@ LOAD_COLUMNS = (
     "volunteer_id, CASE WHEN json_valid(record) THEN json_type(record) END,"
     " CASE WHEN json_valid(record) THEN json_extract(record, '$.capacity') END,"
     " CASE WHEN json_valid(record) THEN json_extract(record, '$.active_clients') END,"
-    " paused_until"
+    " paused_until,"
+    " CASE WHEN json_valid(record) THEN json_extract(record, '$.hours_per_week') END,"
+    " CASE WHEN json_valid(record) THEN json_extract(record, '$.active_hours') END"
+)
+# The hours a week a stored client needs: its hours_per_week, or one hour (the default).
+CLIENT_HOURS_SQL = (
+    "coalesce(CASE WHEN json_valid(c.record) THEN json_extract(c.record, '$.hours_per_week')"
+    " END, 1.0)"
 )
 
 
-def load_damage(shape: object, capacity: object, outside: object, paused_until: object) -> str:
+def client_hours(tx: Tx, client_ids: Collection[str]) -> dict[str, float]:
+    """The hours a week each of these clients needs (1 when not given)."""
+    if not client_ids:
+        return {}
+    marks = ", ".join("?" * len(client_ids))
+    found = tx.mapping(
+        f"SELECT c.client_id, {CLIENT_HOURS_SQL} FROM clients c WHERE c.client_id IN ({marks})",
+        tuple(client_ids),
+    )
+    return {cid: float(found.get(cid, 1.0)) for cid in client_ids}
+
+
+def load_damage(
+    shape: object,
+    capacity: object,
+    outside: object,
+    paused_until: object,
+    hours: object = None,
+    outside_hours: object = None,
+) -> str:
     """What is wrong with a volunteer row's places, or '' (shared with `matcher db check`)."""
     if shape is None:
         return "record: not valid JSON"
@@ -88,6 +158,9 @@ def load_damage(shape: object, capacity: object, outside: object, paused_until: 
     for name, value in (("capacity", capacity), ("active_clients", outside)):
         if not isinstance(value, int) or value < 0:
             return f"{name}: must be a whole number ≥ 0"
+    for name, value in (("hours_per_week", hours), ("active_hours", outside_hours)):
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            return f"{name}: must be a number ≥ 0"
     if stored.date_damage(paused_until, optional=True)[1]:
         return "paused_until: must be a date as YYYY-MM-DD"
     return ""
@@ -107,13 +180,25 @@ def loads(
         params,
     )
     pinned = tx.mapping(f"SELECT volunteer_id, count(*) FROM pins {where} GROUP BY 1", params)
+    on = where.replace("volunteer_id", "m.volunteer_id")
+    active_hours = tx.mapping(
+        f"SELECT m.volunteer_id, sum({CLIENT_HOURS_SQL}) FROM matches m"
+        f" LEFT JOIN clients c ON c.client_id = m.client_id {on}"
+        f" {'AND' if on else 'WHERE'} m.ended_on IS NULL GROUP BY 1",
+        params,
+    )
+    pinned_hours = tx.mapping(
+        f"SELECT m.volunteer_id, sum({CLIENT_HOURS_SQL}) FROM pins m"
+        f" LEFT JOIN clients c ON c.client_id = m.client_id {on} GROUP BY 1",
+        params,
+    )
     out = {}
-    for vid, shape, capacity, outside, paused_until in tx.all(
+    for vid, shape, capacity, outside, paused_until, hours, outside_hours in tx.all(
         f"SELECT {LOAD_COLUMNS} FROM volunteers {where} ORDER BY volunteer_id", params
     ):
         if only is not None and vid not in only:
             continue
-        what = load_damage(shape, capacity, outside, paused_until)
+        what = load_damage(shape, capacity, outside, paused_until, hours, outside_hours)
         if what:
             damage = stored.Damage("volunteers", stored.show_key(("volunteer_id", vid)), what)
             raise stored.DamagedRecordError(tx.source, damage)
@@ -124,6 +209,10 @@ def loads(
             active=int(active.get(vid, 0)),
             pinned=int(pinned.get(vid, 0)),
             paused_until=stored.date_damage(paused_until, optional=True)[0],
+            hours=None if hours is None else float(hours),
+            outside_hours=None if outside_hours is None else float(outside_hours),
+            active_hours=float(active_hours.get(vid, 0.0)),
+            pinned_hours=float(pinned_hours.get(vid, 0.0)),
         )
     return out
 

@@ -115,10 +115,9 @@ def status(
     ]
     by_id = {load.volunteer_id: load for load in volunteer_loads}
     flags += [
-        f"{load.volunteer_id}: {load.outside + load.active} client(s) but capacity"
-        f" {load.capacity}: over capacity"
+        f"{load.volunteer_id}: {over}: over capacity"
         for load in volunteer_loads
-        if load.outside + load.active > load.capacity
+        if (over := load.over()) is not None
     ]
     flags += [
         f"{cid}: pinned to {vid}, who is paused until {by_id[vid].paused_until}"

@@ -174,10 +174,24 @@ class LoadOut(_Model):
     pinned: int
     free: int
     paused_until: dt.date | None
+    # Capacity in hours (README "Capacity in hours"): the week's hours (capacity, an hour per
+    # place, when not given) and how many of them active and pinned clients take.
+    hours_per_week: float
+    hours_taken: float
 
     @classmethod
     def of(cls, load: Load) -> LoadOut:
-        return cls(**vars(load), free=load.free)
+        return cls(
+            volunteer_id=load.volunteer_id,
+            capacity=load.capacity,
+            outside=load.outside,
+            active=load.active,
+            pinned=load.pinned,
+            free=load.free,
+            paused_until=load.paused_until,
+            hours_per_week=load.hours_given,
+            hours_taken=load.hours_taken,
+        )
 
 
 class StatusOut(_Model):
