@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from matcher import vocab
+from matcher.bottleneck import BottleneckGroup, find_bottlenecks, sentence_of
 from matcher.candidates import distance_km
 from matcher.engine import Prepared, assignment_problem, matches_of
 from matcher.facts import PairFacts
@@ -102,6 +103,8 @@ class Explanation:
     declined_by: Mapping[str, str] = field(default_factory=dict)
     # The tier the factors give, when the coordinator set another one at the intake.
     computed_risk_tier: str | None = None
+    # The group of clients competing for too few places this client is in (matcher.bottleneck)
+    bottleneck: BottleneckGroup | None = None
 
 
 def explain_client(
@@ -188,6 +191,7 @@ def explain_client(
         changes=tuple(changes),
         declined_by=dict(declined_by or {}),
         computed_risk_tier=overruled_tier(pop.clients[ci], prepared.config.triage),
+        bottleneck=find_bottlenecks(prepared, result).group_of(client_id),
     )
 
 
@@ -260,6 +264,13 @@ def _location_line(client: Client) -> list[str]:
     return [f"location: the {client.location_source} centre, so distances are approximate (≈)"]
 
 
+def _bottleneck_line(explanation: Explanation) -> list[str]:
+    group = explanation.bottleneck
+    if group is None:
+        return []
+    return [f"too few places: {sentence_of(group, 'en', client=explanation.client_id)}"]
+
+
 def _tier_note(explanation: Explanation) -> str:
     if explanation.computed_risk_tier is None:
         return ""
@@ -274,6 +285,7 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         f" waited {explanation.weeks_waited:.1f} weeks",
         f"outcome: {explanation.outcome}",
         *_location_line(pop.clients[ci]),
+        *_bottleneck_line(explanation),
         "",
         "best options:" if explanation.options else "no allowed volunteer.",
     ]

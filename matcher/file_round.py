@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from matcher import vocab
+from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
@@ -48,6 +49,8 @@ class FileProposal:
     summary: dict[str, Any]
     # Her own columns (--keep-columns) from both files, for the workbook and the call list only.
     kept: KeptColumns | None = None
+    # Clients competing for too few places (matcher.bottleneck), for the table and the report.
+    bottlenecks: Bottlenecks = field(default_factory=Bottlenecks)
 
 
 def read_round(
@@ -97,10 +100,11 @@ def propose_from_files(
         files = [(clients, "clients"), (volunteers, "volunteers")]
         kept = read_kept_columns(files, keep_columns, config)
     result = solve(prepared, policy)
+    bottlenecks = find_bottlenecks(prepared, result)
     digest = input_hash([clients, volunteers], config, result.round_date.isoformat())
     timings = dict(result.timings, total_s=time.perf_counter() - started)
     data = summary(result, input_sha=digest, timings=timings)
-    return FileProposal(config, prepared, result, data, kept)
+    return FileProposal(config, prepared, result, data, kept, bottlenecks)
 
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:

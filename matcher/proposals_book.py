@@ -96,8 +96,8 @@ def book_of_match(result: MatchResult, pop: Population, lang: str = "nl") -> Boo
 
 def book_of_round(proposal: RoundProposal, lang: str = "nl") -> Book:
     """The book of a round the ledger has just proposed (`matcher round propose`)."""
-    assert proposal.result is not None and proposal.population is not None, "a fresh round"
-    engine = book_of_match(proposal.result, proposal.population, lang)
+    assert proposal.result is not None and proposal.prepared is not None, "a fresh round"
+    engine = book_of_match(proposal.result, proposal.prepared.population, lang)
     from_engine = {pair.client_id: pair for pair in engine.pairs}
     programme = {c.client_id: c.programme for c in proposal.clients}
     pairs = tuple(

@@ -306,3 +306,70 @@ def pair_why(
     if stored is not None:
         return stored
     return render_pair_reasons(([("pinned", ())] if pinned else []) + list(reasons), lang)
+
+
+def bottleneck_sentence(
+    n_clients: int,
+    volunteers: Sequence[str],
+    free_places: int,
+    must_wait: int,
+    lang: str,
+    *,
+    client: str | None = None,
+    count: Callable[[int], str] = str,
+    shown: int = 5,
+) -> str:
+    """A bottleneck group in words (matcher.bottleneck): "these 9 clients can only be served
+    by V03, V07 and V11, who have 4 free places between them: at least 5 of them wait whatever
+    the round does". With `client`, said of one of them; `count` may hide small numbers."""
+    nl = lang == "nl"
+    listed = list(volunteers[:shown])
+    more = len(volunteers) - len(listed)
+    if more:
+        listed.append(f"{more} meer" if nl else f"{more} more")
+    joined = (
+        listed[0]
+        if len(listed) == 1
+        else f"{', '.join(listed[:-1])} {'en' if nl else 'and'} {listed[-1]}"
+    )
+    places, wait = count(free_places), count(must_wait)
+    if nl:
+        plaatsen = "vrije plaats" if free_places == 1 else "vrije plaatsen"
+        who = (
+            f"die {places} {plaatsen} heeft"
+            if len(volunteers) == 1
+            else f"die samen {places} {plaatsen} hebben"
+        )
+        group = (
+            f"{client} is een van {count(n_clients)} cliënten die alleen terecht kunnen bij"
+            if client
+            else f"deze {count(n_clients)} cliënten kunnen alleen terecht bij"
+        )
+        return f"{group} {joined}, {who}: minstens {wait} van hen wachten, wat de ronde ook doet"
+    noun = "free place" if free_places == 1 else "free places"
+    who = (
+        f"who has {places} {noun}"
+        if len(volunteers) == 1
+        else f"who have {places} {noun} between them"
+    )
+    group = (
+        f"{client} is one of {count(n_clients)} clients who can only be served by"
+        if client
+        else f"these {count(n_clients)} clients can only be served by"
+    )
+    return f"{group} {joined}, {who}: at least {wait} of them wait whatever the round does"
+
+
+def bottleneck_summary(n_groups: int, must_wait: int, lang: str) -> str:
+    """One line over all groups: how many wait in every round on these inputs."""
+    if lang == "nl":
+        groepen = "groep" if n_groups == 1 else "groepen"
+        return (
+            f"{n_groups} {groepen} cliënten met te weinig plaatsen: minstens {must_wait}"
+            " wachten, wat de ronde ook doet"
+        )
+    groups = "group" if n_groups == 1 else "groups"
+    return (
+        f"{n_groups} {groups} of clients with too few places: at least {must_wait} wait"
+        " whatever the round does"
+    )

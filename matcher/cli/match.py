@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from matcher.bottleneck import bottleneck_lines
 from matcher.cli.errors import reports_errors
 from matcher.cli.names import book_files, book_options, check_book_options
 from matcher.cli.options import (
@@ -35,6 +36,7 @@ from matcher.output import render_table
 from matcher.proposals_book import book_of_match
 from matcher.rounds import open_ledger
 from matcher.rounds.explain_round import render_ledger_explanation
+from matcher.terminal import visible_join
 
 
 def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict[str, str | None]:
@@ -126,8 +128,9 @@ def match(
 
         pop = proposal.prepared.population
         round_data = RoundInput.of_match(
-            proposal.result, pop.clients, pop.volunteers, proposal.config
-        )
+            proposal.result, pop.clients, pop.volunteers, proposal.config,
+            bottlenecks=proposal.bottlenecks,
+        )  # fmt: skip
         files[Path(report_path)] = round_report(
             round_data, lang=language, pseudonymise=pseudonymise
         )
@@ -144,6 +147,9 @@ def match(
         click.echo(json.dumps(match_payload(proposal), indent=2, ensure_ascii=False))
     else:
         click.echo(render_table(proposal.result, limit=limit))
+        if proposal.bottlenecks.groups:
+            lines = bottleneck_lines(proposal.bottlenecks)
+            click.echo("\nBottlenecks:\n" + visible_join(lines))
         click.echo(f"\nWrote {', '.join(str(path) for path in files)}")
 
 

@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from matcher.bottleneck import Bottlenecks
 from matcher.config import MatchConfig
 from matcher.facts import Reason
 from matcher.models import Client, Volunteer
 from matcher.report import charts
+from matcher.report.bottlenecks import bottleneck_view
 from matcher.report.privacy import count_text, shareable_recruits
 from matcher.report.pseudonyms import Pseudonyms
 from matcher.report.recruits import Profile, client_profiles, recruits
@@ -73,6 +75,7 @@ class RoundInput:
     objective_units: int
     round_id: int | None = None
     pinned: frozenset[str] = frozenset()  # clients whose pair the coordinator decided
+    bottlenecks: Bottlenecks | None = None  # groups with too few places (matcher.bottleneck)
 
     @classmethod
     def of_match(
@@ -81,11 +84,13 @@ class RoundInput:
         clients: Sequence[Client],
         volunteers: Sequence[Volunteer],
         config: MatchConfig,
+        *,
+        bottlenecks: Bottlenecks | None = None,
     ) -> RoundInput:
         """A round of `matcher.match` (or `matcher match`) on these people."""
         return cls(clients, volunteers, result.matches, result.unmatched, config,
                    result.round_date, result.policy, str(result.status),
-                   result.objective_units)  # fmt: skip
+                   result.objective_units, bottlenecks=bottlenecks)  # fmt: skip
 
     @classmethod
     def of_proposal(cls, proposal: RoundProposal, config: MatchConfig) -> RoundInput:
@@ -93,7 +98,8 @@ class RoundInput:
         return cls(proposal.clients, proposal.volunteers, proposal.pairs, proposal.waiting,
                    config, proposal.round_date, proposal.policy, proposal.status,
                    proposal.objective_units, round_id=proposal.round_id,
-                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned))  # fmt: skip
+                   pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned),
+                   bottlenecks=proposal.bottlenecks)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,8 @@ class RoundView:
     groups: list[ReasonGroup]
     recruits: list[str]
     charts: dict[str, charts.Chart] = field(default_factory=dict)
+    bottlenecks: list[str] = field(default_factory=list)  # sentences, the largest shortage first
+    bottlenecks_note: str = ""
     map_note: str = ""
     recruits_note: str = ""  # what a shared report left out of the suggestions
     min_group_size: int | None = None  # k of a shared report
@@ -191,6 +199,7 @@ def round_view(data: RoundInput, *, lang: str, names: Pseudonyms) -> RoundView:
         recruits=[],
         min_group_size=k,
     )
+    view.bottlenecks, view.bottlenecks_note = bottleneck_view(data.bottlenecks, t, lang, names, k)
     waiting = [clients[u.client_id] for u in data.unmatched]
     chosen = recruits(waiting, data.config, data.round_date)
     if k is None:

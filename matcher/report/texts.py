@@ -17,6 +17,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_proposals": "No proposals this round.",
         "unmatched": "Clients left waiting",
         "all_matched": "Every waiting client has a proposal.",
+        "bottlenecks": "Too few places",
+        "bottlenecks_intro": "These groups of clients can only be served by a few volunteers"
+        " who have fewer free places than the group has clients: no policy serves more of them"
+        " than there are places. More places for these volunteers, or a new volunteer these"
+        " clients may be matched with, is what helps.",
+        "bottlenecks_more": "… and {n} smaller group(s).",
         "suggestions": "Who to recruit",
         "suggestions_intro": "Volunteers like these would be allowed matches for clients left"
         " waiting (checked against the same rules as this round).",
@@ -191,6 +197,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_proposals": "Geen voorstellen deze ronde.",
         "unmatched": "Cliënten die blijven wachten",
         "all_matched": "Elke wachtende cliënt heeft een voorstel.",
+        "bottlenecks": "Te weinig plaatsen",
+        "bottlenecks_intro": "Deze groepen cliënten kunnen alleen terecht bij een paar"
+        " vrijwilligers die samen minder vrije plaatsen hebben dan de groep cliënten telt: geen"
+        " werkwijze helpt er meer dan er plaatsen zijn. Wat helpt: meer plaatsen bij deze"
+        " vrijwilligers, of een nieuwe vrijwilliger die bij deze cliënten past.",
+        "bottlenecks_more": "… en {n} kleinere groep(en).",
         "suggestions": "Wie te werven",
         "suggestions_intro": "Vrijwilligers zoals deze zouden een toegestane match zijn voor"
         " wachtende cliënten (getoetst aan dezelfde regels als deze ronde).",

@@ -20,11 +20,11 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig
-from matcher.engine import score_pair, solve
+from matcher.engine import Prepared, score_pair, solve
 from matcher.facts import PairFacts, Reason
 from matcher.models import Client, Volunteer
-from matcher.population import Population
 from matcher.result import Match, MatchResult, Unmatched
 from matcher.rounds import facts_store, stored
 from matcher.rounds.db import Tx
@@ -82,10 +82,11 @@ class RoundProposal:
     # not stored, so empty in a round read back from the ledger.
     clients: tuple[Client, ...] = field(default=(), repr=False, compare=False)
     volunteers: tuple[Volunteer, ...] = field(default=(), repr=False, compare=False)
-    # The engine's result and the population it ran on (for the workbook, the call list and
-    # the bottleneck groups); not stored, so None in a round read back from the ledger.
+    # The engine's result, the round it solved and its bottleneck groups (for the workbook,
+    # the call list and the report); not stored, so None in a round read back from the ledger.
     result: MatchResult | None = field(default=None, repr=False, compare=False)
-    population: Population | None = field(default=None, repr=False, compare=False)
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
+    bottlenecks: Bottlenecks | None = field(default=None, repr=False, compare=False)
 
 
 def _pinned_pair(
@@ -114,7 +115,6 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
     timings.update(result.timings)
 
     started = time.perf_counter()
-    pop = prepared.population
     pairs = [
         _pinned_pair(client, all_volunteers[pins[cid]], config, round_date)
         for cid, client in sorted(pinned_clients.items())
@@ -122,6 +122,9 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
     pairs += [ProposedPair.of_match(m) for m in result.matches]
     pairs.sort(key=lambda p: p.client_id)
     timings["reasons_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    bottlenecks = find_bottlenecks(prepared, result)
+    timings["bottlenecks_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
     digest = inputs.inputs_hash
@@ -205,7 +208,8 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         volunteers=tuple(volunteers)
         + tuple(all_volunteers[v] for v in sorted(set(pins.values()) - present)),
         result=result,
-        population=pop,
+        prepared=prepared,
+        bottlenecks=bottlenecks,
     )
 
 

@@ -1,0 +1,300 @@
+"""Bottleneck groups: waiting clients who compete for too few places, whatever the round does.
+
+A group is a set of clients whose allowed volunteers all lie in one set of volunteers with
+fewer free places than the group has clients: "these 9 clients can only be served by V03, V07
+and V11, who have 4 free places: at least 5 wait". By Hall's theorem no assignment, by any
+policy, serves more of them than there are places, so `must_wait` of them wait in every round
+on these inputs; the policy decides only which.
+
+The groups are the over-demanded part of the Dulmage–Mendelsohn decomposition: the clients
+reachable from a waiting client by alternating paths (an allowed pair to a volunteer, back
+along a chosen pair to the client who has that place) in a matching of the most clients,
+split into connected parts. Their union is the smallest set of clients with the largest
+shortage (|clients| - free places of their volunteers); each group is connected, so it cannot
+be split into two groups that share no volunteer.
+
+Only the waiting clients' neighbourhoods are visited: a breadth-first search over the edge
+arrays, one numpy step per level. When the round's assignment does not serve the most clients
+possible (a policy that keeps places free or prefers weight), a maximum flow on the visited
+part alone (scipy.sparse.csgraph) first serves the most; the groups do not depend on which
+such matching is used. The allowed pairs, the chosen pairs and the free places come from the
+engine (Prepared, MatchResult); nothing here computes candidates or scores again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components, maximum_flow
+
+from matcher.engine import Prepared
+from matcher.policies.hours import places_or_hours
+from matcher.population import IntArray
+from matcher.result import MatchResult
+from matcher.wording import bottleneck_sentence, bottleneck_summary
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class BottleneckGroup:
+    """Clients who can only be served by `volunteers`, who have `free_places` between them."""
+
+    clients: tuple[str, ...]  # sorted by id; served and waiting alike
+    volunteers: tuple[str, ...]  # every volunteer any of these clients may be matched to
+    free_places: int
+    waiting: tuple[str, ...]  # the group's clients this round leaves waiting
+
+    @property
+    def must_wait(self) -> int:
+        """How many of the clients wait under any assignment (Hall's bound)."""
+        return len(self.clients) - self.free_places
+
+
+@dataclass(frozen=True)
+class Bottlenecks:
+    """A round's bottleneck groups, the largest shortage first."""
+
+    groups: tuple[BottleneckGroup, ...] = ()
+
+    @property
+    def must_wait(self) -> int:
+        return sum(group.must_wait for group in self.groups)
+
+    def group_of(self, client_id: str) -> BottleneckGroup | None:
+        return next((g for g in self.groups if client_id in g.clients), None)
+
+
+def bottleneck_lines(bottlenecks: Bottlenecks, lang: str = "en", *, limit: int = 3) -> list[str]:
+    """The groups as the terminal prints them under a round: a summary, then the largest."""
+    groups = bottlenecks.groups
+    if not groups:
+        return []
+    lines = [bottleneck_summary(len(groups), bottlenecks.must_wait, lang)]
+    for group in groups[:limit]:
+        lines.append("  - " + sentence_of(group, lang))
+    if len(groups) > limit:
+        more = len(groups) - limit
+        lines.append(f"  … {more} meer" if lang == "nl" else f"  … and {more} more")
+    return lines
+
+
+def sentence_of(group: BottleneckGroup, lang: str, *, client: str | None = None) -> str:
+    return bottleneck_sentence(
+        len(group.clients), group.volunteers, group.free_places, group.must_wait, lang,
+        client=client,
+    )  # fmt: skip
+
+
+def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
+    """The bottleneck groups of a solved round."""
+    pop, edges = prepared.population, prepared.edges
+    chosen = chosen_edges(prepared, result)
+    places = free_places(prepared)
+    client_group, volunteer_group = bottleneck_labels(
+        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, places, chosen
+    )
+    waiting = np.ones(pop.n_clients, dtype=bool)
+    waiting[edges.client[chosen]] = False
+    n_groups = int(client_group.max(initial=-1)) + 1
+    groups = []
+    for members, volunteers in zip(
+        _by_label(client_group, n_groups), _by_label(volunteer_group, n_groups), strict=True
+    ):
+        groups.append(
+            BottleneckGroup(
+                clients=tuple(sorted(pop.clients[c].client_id for c in members.tolist())),
+                volunteers=tuple(sorted(pop.volunteers[v].volunteer_id for v in volunteers)),
+                free_places=int(places[volunteers].sum()),
+                waiting=tuple(
+                    sorted(pop.clients[c].client_id for c in members[waiting[members]].tolist())
+                ),
+            )
+        )
+    groups.sort(key=lambda g: (-g.must_wait, -len(g.clients), g.clients[0]))
+    return Bottlenecks(tuple(groups))
+
+
+def free_places(prepared: Prepared) -> IntArray:
+    """Each volunteer's free places, as the policies count them.
+
+    In hours (matcher.policies.hours) a volunteer's places are its free hours over the
+    shortest need among the clients with options: exact when every such client needs the same
+    hours, and otherwise the most clients it could take, so a group's shortage is still a
+    shortage in every assignment (a lower bound on who waits, no longer always reached)."""
+    pop = prepared.population
+    if not pop.hours_mode:
+        return prepared.free_places
+    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.client)[0]
+
+
+def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
+    """The indices with each label 0 … n_groups - 1, in one sort (not one scan per group)."""
+    order = np.argsort(labels, kind="stable")
+    counts = np.bincount(labels[labels >= 0], minlength=n_groups)
+    inside = order[len(labels) - int(counts.sum()) :]  # -1 (no group) sorts first
+    return np.split(inside, np.cumsum(counts)[:-1]) if n_groups else []
+
+
+def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:
+    """The result's pairs as a mask over the prepared edges (sorted by client, volunteer)."""
+    pop, edges = prepared.population, prepared.edges
+    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
+    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    pairs = np.array(
+        [(c_index[m.client_id], v_index[m.volunteer_id]) for m in result.matches], dtype=np.int64
+    ).reshape(-1, 2)
+    keys = edges.client * pop.n_volunteers + edges.volunteer
+    wanted = pairs[:, 0] * pop.n_volunteers + pairs[:, 1]
+    chosen = np.zeros(len(keys), dtype=bool)
+    if len(wanted):
+        at = np.searchsorted(keys, wanted)
+        assert np.array_equal(keys[np.minimum(at, len(keys) - 1)], wanted), "a pair not allowed"
+        chosen[at] = True
+    return chosen
+
+
+def bottleneck_labels(
+    n_clients: int,
+    n_volunteers: int,
+    edge_client: IntArray,
+    edge_volunteer: IntArray,
+    free_places: IntArray,
+    chosen: BoolArray,
+) -> tuple[IntArray, IntArray]:
+    """Each client's and volunteer's bottleneck group (0, 1, …; -1 for none).
+
+    `chosen` must be a feasible assignment over the edges (each client at most once, each
+    volunteer at most `free_places` times); a client without allowed pairs is in no group.
+    """
+    edge_client = np.asarray(edge_client, dtype=np.int64)
+    edge_volunteer = np.asarray(edge_volunteer, dtype=np.int64)
+    keys = edge_client * n_volunteers + edge_volunteer
+    if len(keys) > 1 and not np.all(keys[1:] > keys[:-1]):
+        # The engine's edges come sorted by (client, volunteer); other callers' may not.
+        order = np.argsort(keys, kind="stable")
+        edge_client, edge_volunteer, chosen = (
+            edge_client[order],
+            edge_volunteer[order],
+            chosen[order],
+        )
+    free = np.asarray(free_places, dtype=np.int64)
+    graph = _Graph(n_clients, n_volunteers, edge_client, edge_volunteer)
+    seen_c, seen_v = graph.alternating_reach(chosen)
+    load = np.bincount(edge_volunteer[chosen], minlength=n_volunteers)
+    if np.any(load[seen_v] < free[seen_v]):
+        # A place within reach is free: serve the most clients first, on the reached part only.
+        chosen = graph.most_served(chosen, seen_c, seen_v, free)
+        seen_c, seen_v = graph.alternating_reach(chosen)
+    return graph.components(seen_c, seen_v)
+
+
+class _Graph:
+    """The allowed pairs in compressed rows by client, for level-by-level searches."""
+
+    def __init__(
+        self, n_clients: int, n_volunteers: int, edge_client: IntArray, edge_volunteer: IntArray
+    ) -> None:
+        self.n_clients, self.n_volunteers = n_clients, n_volunteers
+        self.client, self.volunteer = edge_client, edge_volunteer
+        self.degree = np.bincount(edge_client, minlength=n_clients)
+        self.start = np.concatenate(([0], np.cumsum(self.degree)[:-1]))
+
+    def edges_of(self, clients: IntArray) -> IntArray:
+        """Indices of every edge of `clients`, without a Python loop."""
+        lengths = self.degree[clients]
+        total = int(lengths.sum())
+        offsets = self.start[clients] - (np.cumsum(lengths) - lengths)
+        return np.repeat(offsets, lengths) + np.arange(total, dtype=np.int64)
+
+    def alternating_reach(self, chosen: BoolArray) -> tuple[BoolArray, BoolArray]:
+        """Clients and volunteers reachable from the waiting clients by alternating paths."""
+        served = np.zeros(self.n_clients, dtype=bool)
+        served[self.client[chosen]] = True
+        # Each volunteer's chosen clients, in compressed rows by volunteer.
+        by_volunteer = np.flatnonzero(chosen)[np.argsort(self.volunteer[chosen], kind="stable")]
+        taken = np.bincount(self.volunteer[chosen], minlength=self.n_volunteers)
+        taken_start = np.concatenate(([0], np.cumsum(taken)[:-1]))
+        seen_c = ~served & (self.degree > 0)
+        seen_v = np.zeros(self.n_volunteers, dtype=bool)
+        frontier = np.flatnonzero(seen_c)
+        while len(frontier):
+            # Marked rather than np.unique'd: one pass, no sort or hash of the frontier's edges.
+            reached = np.zeros(self.n_volunteers, dtype=bool)
+            reached[self.volunteer[self.edges_of(frontier)]] = True
+            volunteers = np.flatnonzero(reached & ~seen_v)
+            seen_v[volunteers] = True
+            lengths = taken[volunteers]
+            offsets = taken_start[volunteers] - (np.cumsum(lengths) - lengths)
+            slots = np.repeat(offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
+            clients = self.client[by_volunteer[slots]]
+            frontier = clients[~seen_c[clients]]
+            seen_c[frontier] = True
+        return seen_c, seen_v
+
+    def most_served(
+        self, chosen: BoolArray, seen_c: BoolArray, seen_v: BoolArray, free: IntArray
+    ) -> BoolArray:
+        """`chosen` with its reached part replaced by a matching that serves the most clients.
+
+        The reached part is closed: its clients' allowed volunteers and its volunteers'
+        chosen clients are all in it, so a maximum flow there is a maximum overall."""
+        clients, volunteers = np.flatnonzero(seen_c), np.flatnonzero(seen_v)
+        n_c, n_v = len(clients), len(volunteers)
+        c_local = np.full(self.n_clients, -1, dtype=np.int64)
+        v_local = np.full(self.n_volunteers, -1, dtype=np.int64)
+        c_local[clients] = np.arange(n_c) + 1
+        v_local[volunteers] = np.arange(n_v) + 1 + n_c
+        part = self.edges_of(clients)
+        sink = n_c + n_v + 1
+        rows = np.concatenate((np.zeros(n_c, np.int64), c_local[self.client[part]],
+                               v_local[volunteers]))  # fmt: skip
+        cols = np.concatenate((c_local[clients], v_local[self.volunteer[part]],
+                               np.full(n_v, sink, np.int64)))  # fmt: skip
+        capacity = np.concatenate((np.ones(n_c + len(part), np.int32),
+                                   free[volunteers].astype(np.int32)))  # fmt: skip
+        network = sparse.csr_array((capacity, (rows, cols)), shape=(sink + 1, sink + 1))
+        flow = maximum_flow(network, 0, sink).flow.tocoo()
+        pair = (flow.data > 0) & (flow.row > 0) & (flow.row <= n_c) & (flow.col <= n_c + n_v)
+        # Flow rows and columns back to edge indices: edges are sorted by (client, volunteer).
+        keys = self.client[part] * self.n_volunteers + self.volunteer[part]
+        wanted = (clients[flow.row[pair] - 1] * self.n_volunteers
+                  + volunteers[flow.col[pair] - 1 - n_c])  # fmt: skip
+        best = chosen.copy()
+        best[part] = False
+        best[part[np.searchsorted(keys, wanted)]] = True
+        return best
+
+    def components(self, seen_c: BoolArray, seen_v: BoolArray) -> tuple[IntArray, IntArray]:
+        """Connected parts of the reached clients and volunteers, numbered as first found."""
+        clients = np.flatnonzero(seen_c)
+        part = self.edges_of(clients)
+        n = self.n_clients + self.n_volunteers
+        # Built as compressed rows directly (the edges are sorted by client): only the reached
+        # clients' rows hold links, each to its volunteers.
+        row_lengths = np.where(seen_c, self.degree, 0)
+        indptr = np.concatenate(
+            ([0], np.cumsum(row_lengths), np.full(self.n_volunteers, len(part)))
+        )
+        links = sparse.csr_array(
+            # float64: the type csgraph works in, so it need not copy the links.
+            (np.ones(len(part)), self.n_clients + self.volunteer[part], indptr),
+            shape=(n, n),
+        )
+        _, labels = connected_components(links, directed=False)
+        client_label = np.full(self.n_clients, -1, dtype=np.int64)
+        volunteer_label = np.full(self.n_volunteers, -1, dtype=np.int64)
+        if len(clients) == 0:
+            return client_label, volunteer_label
+        # Renumber 0, 1, … in order of each group's first client.
+        _, first, dense = np.unique(labels[clients], return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first))
+        client_label[clients] = rank[dense]
+        remap = np.full(n, -1, dtype=np.int64)
+        remap[labels[clients][first]] = rank
+        volunteers = np.flatnonzero(seen_v)
+        volunteer_label[volunteers] = remap[labels[self.n_clients + volunteers]]
+        return client_label, volunteer_label
