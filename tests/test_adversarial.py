@@ -169,11 +169,13 @@ def _interrupted_after(seconds: float, *args: str) -> tuple[int | None, str]:
     # `run` is imported (matcher/__init__.py and __main__.py import nothing heavy), so the
     # interrupt lands where run can catch it, never in the interpreter's own start-up or the
     # console script's import (no code of ours runs there), however slow the machine. All that
-    # is heavy (click, pydantic, numpy, the command and its files) runs inside run.
+    # is heavy (click, pydantic, numpy, the command and its files) runs inside run. Ctrl-C is
+    # ignored in the few steps of this program between "ready" and run, which installs its
+    # own handler first: an interrupt that lands there is lost and the command finishes.
     program = (
-        f"import sys; sys.argv = ['matcher', *{list(args)!r}]; "
-        "from matcher.__main__ import run; sys.stderr.write('ready\\n'); sys.stderr.flush(); "
-        "run()"
+        f"import signal, sys; sys.argv = ['matcher', *{list(args)!r}]; "
+        "from matcher.__main__ import run; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "sys.stderr.write('ready\\n'); sys.stderr.flush(); run()"
     )
     process = subprocess.Popen(
         [sys.executable, "-c", program],
