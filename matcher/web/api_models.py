@@ -25,6 +25,7 @@ from matcher.rounds import (
     Status,
     WaitingClient,
 )
+from matcher.rounds.due import Due, DueItem
 from matcher.rounds.state import Load
 from matcher.wording import unmatched_detail
 
@@ -194,6 +195,33 @@ class LoadOut(_Model):
         )
 
 
+class DueItemOut(_Model):
+    client_id: str
+    due_on: dt.date
+    what: str
+    volunteer_id: str | None
+
+    @classmethod
+    def of(cls, item: DueItem) -> DueItemOut:
+        return cls(**vars(item))
+
+
+class DueOut(_Model):
+    """What `matcher status` says is due this week (the status day and the six after)."""
+
+    calls: list[DueItemOut]
+    to_close: list[DueItemOut]
+    intakes: list[DueItemOut]
+    introductions: list[DueItemOut]
+    checkins: list[DueItemOut]
+    ending: list[DueItemOut]
+    past_end: list[DueItemOut]
+
+    @classmethod
+    def of(cls, due: Due) -> DueOut:
+        return cls(**{name: [DueItemOut.of(i) for i in items] for name, items in vars(due).items()})
+
+
 class StatusOut(_Model):
     on: dt.date
     n_waiting: int
@@ -204,6 +232,7 @@ class StatusOut(_Model):
     flags: list[str]
     undecided: dict[str, int]  # round id -> proposals not yet decided
     closed_clients: int
+    due: DueOut  # what is due this week, as `matcher status` says
 
     @classmethod
     def of(cls, status: Status) -> StatusOut:
@@ -217,6 +246,7 @@ class StatusOut(_Model):
             flags=list(status.flags),
             undecided={str(k): v for k, v in status.undecided.items()},
             closed_clients=status.closed_clients,
+            due=DueOut.of(status.due),
         )
 
 

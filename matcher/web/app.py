@@ -18,7 +18,16 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher.errors import MatcherError
-from matcher.web import api, auth_pages, errors, pages, people_pages, report_pages
+from matcher.web import (
+    api,
+    auth_pages,
+    errors,
+    pages,
+    people_pages,
+    programme_api,
+    programme_pages,
+    report_pages,
+)
 from matcher.web.routing import API_PREFIX
 from matcher.web.security import (
     Guard,
@@ -58,7 +67,8 @@ def build_app(settings: WebSettings) -> Any:
 
     # The routes themselves, not include_router: FastAPI then lists them in app.routes, where
     # the security tests enumerate them.
-    for module in (api, auth_pages, pages, people_pages, report_pages):
+    for module in (api, programme_api, auth_pages, pages, people_pages, programme_pages,
+                   report_pages):  # fmt: skip
         app.router.routes.extend(module.router.routes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -6,7 +6,6 @@ transaction, and the browser is sent back to the page that shows the result.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Annotated
 
@@ -20,19 +19,10 @@ from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.rounds.lookup import latest_round_id
 from matcher.web.imports import import_file, preview
 from matcher.web.render import bars, page
-from matcher.web.routing import ledger_for, make_router, settings_of, who
+from matcher.web.routing import form_date, ledger_for, make_router, settings_of, who
 from matcher.web.uploads import ACCEPTED_SUFFIXES, Uploads
 
 router = make_router(include_in_schema=False)
-
-
-def _day(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem("form", None, "date", "must be a date", text)]) from None
 
 
 def _back(to: str) -> Response:
@@ -145,7 +135,7 @@ def propose(
 ) -> Response:
     with ledger_for(request) as ledger:
         proposal = ledger.propose(settings_of(request).config, policy=policy,
-                                  round_date=_day(date))  # fmt: skip
+                                  round_date=form_date(date))  # fmt: skip
     return _back(f"/rounds/{proposal.round_id}")
 
 
