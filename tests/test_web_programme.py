@@ -44,7 +44,7 @@ def _volunteers(db: Path) -> None:
         ledger.import_volunteers(read_volunteers(EXAMPLES / "volunteers.csv"), on=D(10, 1))
 
 
-def D(month: int, day: int, year: int = 2026) -> dt.date:  # noqa: N802 - a date literal
+def D(month: int, day: int, year: int = 2026) -> dt.date:
     return dt.date(year, month, day)
 
 

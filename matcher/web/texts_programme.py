@@ -103,8 +103,7 @@ PROGRAMME_WORDS: Final[dict[str, dict[str, str]]] = {
         "introduce_note": "After the introduction either side may still say no (decline the"
         " proposal in the round).",
         "confirm_klik": "Confirm the klik",
-        "confirm_note": "Both want to go on. If either says no: decline the proposal in the"
-        " round.",
+        "confirm_note": "Both want to go on. If either says no: decline the proposal in the round.",
         "checkins": "Check-ins",
         "checkin_going-well": "going well",
         "checkin_concerns": "concerns",
