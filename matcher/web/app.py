@@ -28,6 +28,7 @@ from matcher.web import (
     programme_pages,
     report_pages,
 )
+from matcher.web.round_groups import RoundGroups
 from matcher.web.routing import API_PREFIX
 from matcher.web.security import (
     Guard,
@@ -61,6 +62,7 @@ def build_app(settings: WebSettings) -> Any:
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.uploads = uploads
+    app.state.round_groups = RoundGroups()
     app.add_exception_handler(MatcherError, errors.matcher_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(StarletteHTTPException, errors.http_error)

@@ -15,7 +15,8 @@ from matcher.report.evaluation_text import evaluation_json
 from matcher.rounds.aftercare import MAX_NOTE_CHARS, CheckIn, MatchCourse
 from matcher.rounds.evaluate import Evaluation
 from matcher.rounds.outreach import MAX_SOURCE_CHARS, Contact, Person
-from matcher.web.api_models import EndOut, EndReason, _Model
+from matcher.web.api_models import EndOut, EndReason
+from matcher.web.model_base import _Model
 
 # The library's vocabularies (outreach.CHANNELS, OUTCOMES, aftercare.CHECKIN_OUTCOMES), spelled
 # out for OpenAPI; a test checks they agree.

@@ -62,6 +62,14 @@ PROGRAMME_WORDS: Final[dict[str, dict[str, str]]] = {
         "show": "Tonen",
         "download": "Downloaden",
         "shared_version": "versie om te delen (kleine aantallen als <k)",
+        "bottlenecks": "Te weinig plaatsen",
+        "bottlenecks_ask": "Zoek de knelpunten",
+        "bottlenecks_ask_note": "Groepen cliënten die om te weinig plaatsen strijden, welk"
+        " beleid ook kiest. Deze ronde wordt daarvoor opnieuw doorgerekend.",
+        "bottlenecks_none": "Geen groep cliënten strijdt om te weinig plaatsen.",
+        "bottlenecks_more": "… en {n} kleinere groep(en).",
+        "bottlenecks_rebuilt": "Het grootboek veranderde sinds deze ronde (opnieuw"
+        " geïmporteerd, pauzes, beëindigde koppelingen): dit is de ronde zoals ze nu zou zijn.",
     },
     "en": {
         "outreach": "Outreach",
@@ -119,5 +127,13 @@ PROGRAMME_WORDS: Final[dict[str, dict[str, str]]] = {
         "show": "Show",
         "download": "Download",
         "shared_version": "version to share (small counts as <k)",
+        "bottlenecks": "Too few places",
+        "bottlenecks_ask": "Find the bottlenecks",
+        "bottlenecks_ask_note": "Groups of clients who compete for too few places, whatever"
+        " the policy. The round is computed again for this.",
+        "bottlenecks_none": "No group of clients competes for too few places.",
+        "bottlenecks_more": "… and {n} smaller group(s).",
+        "bottlenecks_rebuilt": "The ledger changed since this round (imported again, pauses,"
+        " ended matches): this is the round as it would be now.",
     },
 }
