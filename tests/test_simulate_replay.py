@@ -153,3 +153,14 @@ def test_the_steps_are_dated_and_in_order() -> None:
     assert steps == ledger_steps(world, outcome)
     propose = [s.on for s in steps if s.method == "propose"]
     assert len(propose) == len(set(propose))  # one round a week at most
+
+
+def test_a_year_in_hours_fits_the_ledgers_own_hours(fast_dir: Path) -> None:
+    # The ledger checks every pin and acceptance against the volunteer's free hours: a
+    # simulator that counted places would be refused here.
+    raw = scenarios.load(SCENARIO).model_dump(mode="json", exclude_unset=True)
+    raw["clients"] |= {"hours_per_week": {"1": 0.4, "2": 0.6}}
+    raw["volunteers"] |= {"hours_per_week": {"2": 0.5, "3": 0.5}}
+    found, (_, world, outcome) = replayed(scenarios.scenario_from_dict(raw), 3, fast_dir)
+    check_against_the_simulator(found, world, outcome)
+    assert {world.clients[i].hours_per_week for _, i, _ in outcome.started} == {1.0, 2.0}
