@@ -122,3 +122,19 @@ def test_the_simulators_rounds_count_hours() -> None:
             places_left = volunteer.capacity - clients[j] - world.initial_load(j, week)
             held_back_by_hours += given - taken < 1 and places_left > 0
     assert held_back_by_hours > 0
+
+
+def test_show_states_the_hours_and_the_drop_out() -> None:
+    from matcher.scenarios.show import describe
+
+    scenario = with_keys(
+        clients={"hours_per_week": {"1": 0.5, "1.5": 0.5}},
+        volunteers={"hours_per_week": {"2": 1.0}},
+        dynamics={"checkin_dropout": 0.1},
+    )
+    text = " ".join(describe(scenario).split())
+    assert "a match takes 1 h 50%, 1.5 h 50% a week" in text
+    assert "gives 2 h 100% a week" in text
+    assert "10% of running matches end at each check-in" in text
+    plain = describe(scenarios.load(BASE))
+    assert "a match takes" not in plain and "gives" not in plain and "check-in" not in plain

@@ -164,3 +164,21 @@ def test_a_year_in_hours_fits_the_ledgers_own_hours(fast_dir: Path) -> None:
     found, (_, world, outcome) = replayed(scenarios.scenario_from_dict(raw), 3, fast_dir)
     check_against_the_simulator(found, world, outcome)
     assert {world.clients[i].hours_per_week for _, i, _ in outcome.started} == {1.0, 2.0}
+
+
+def test_the_readme_example_runs_and_reads_as_the_readme_says(
+    fast_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### A simulated year as a ledger") :]
+    start = section.index("```python\n") + len("```python\n")
+    monkeypatch.chdir(fast_dir)
+    exec(compile(section[start : section.index("```", start)], "README.md", "exec"), {})
+    check_ledger(fast_dir / "draad.db")
+    result = CliRunner().invoke(
+        main, ["evaluate", "--from", "2025-12-29", "--to", "2026-12-21", "--db", "draad.db"]
+    )
+    assert result.exit_code == 0, result.output
+    shown = section[section.index("```text\n") + len("```text\n") :]
+    for line in shown[: shown.index("```")].splitlines():
+        assert line in result.stdout.splitlines()
