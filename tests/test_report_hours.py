@@ -17,7 +17,7 @@ from tests.ledger_checks import ROOT
 
 pytest.importorskip("matplotlib")
 
-from matcher.report import round_report  # noqa: E402
+from matcher.report import round_report
 
 
 def people(*, hours: bool) -> tuple[list[Client], list[Volunteer]]:
@@ -92,7 +92,7 @@ def test_a_large_pool_in_hours_is_a_histogram_of_whole_hours() -> None:
         for v in volunteers
     ]
     assert len(many) > 40
-    proposed, left = expected_hours(clients, many)
+    _, left = expected_hours(clients, many)
     page, _ = report(clients, many, "en")
     assert facts(page)["Free hours a week left"] == f"{left:g}"
     # "n × k": n volunteers with k whole hours left; every volunteer is counted once.

@@ -335,11 +335,11 @@ def _counts_hours(data: RoundInput) -> bool:
     return capacity_units(data.clients, data.volunteers)[0]
 
 
-def _proposed_hours(data: RoundInput) -> Counter[str]:
+def _proposed_hours(data: RoundInput) -> defaultdict[str, float]:
     """Hours a week the round's new proposals take from each volunteer: each client's own
     need (a pinned pair's hours are already taken in the volunteer's record)."""
     needs = {c.client_id: c.hours_needed for c in data.clients}
-    hours: Counter[str] = Counter()
+    hours: defaultdict[str, float] = defaultdict(float)
     for p in data.pairs:
         if p.client_id not in data.pinned:
             hours[p.volunteer_id] += needs[p.client_id]
