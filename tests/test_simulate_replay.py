@@ -182,3 +182,23 @@ def test_the_readme_example_runs_and_reads_as_the_readme_says(
     shown = section[section.index("```text\n") + len("```text\n") :]
     for line in shown[: shown.index("```")].splitlines():
         assert line in result.stdout.splitlines()
+
+
+def test_the_ledger_has_every_method_a_replay_calls_with_those_parameters() -> None:
+    # The simulator may not import the ledger (layers), so the Protocol is checked here.
+    import inspect
+
+    from matcher.simulate.replay import LedgerSteps
+
+    called = {step.method for step in ledger_steps(*simulated(scenarios.load(SCENARIO), 3)[1:])}
+    protocol = {
+        name for name, _ in inspect.getmembers(LedgerSteps, inspect.isfunction)
+        if not name.startswith("_")
+    }  # fmt: skip
+    assert called <= protocol
+    for name in protocol:
+        wanted = inspect.signature(getattr(LedgerSteps, name)).parameters
+        have = inspect.signature(getattr(Ledger, name)).parameters
+        assert set(wanted) <= set(have), name
+        for parameter in wanted.values():
+            assert have[parameter.name].kind == parameter.kind, (name, parameter.name)
