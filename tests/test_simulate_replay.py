@@ -63,8 +63,7 @@ def replayed(scenario: Scenario, seed: int, folder: Path) -> tuple[dict[str, Any
     dynamics, world, outcome = simulated(scenario, seed)
     db = folder / "draad.db"
     with Ledger.create(db) as ledger:
-        done = replay(world, outcome, ledger, config=scenario.config,
-                      checkin_weeks=dynamics.checkin_weeks)  # fmt: skip
+        done = replay(world, outcome, ledger, config=scenario.config)
     result = CliRunner().invoke(
         main,
         ["evaluate", "--from", done.first_day.isoformat(), "--to", done.last_day.isoformat(),

@@ -115,19 +115,18 @@ def ledger_steps(
     programme: str | None = None,
     channel: str = "letter",
     source: str = "municipal register",
-    checkin_weeks: Sequence[int] = (),
 ) -> list[Step]:
     """The world and one policy's run of it as dated Ledger steps, in the order to apply them.
 
     `programme` names the outreach of people who never become a client (default: the most
-    common programme of the world's clients); `checkin_weeks` are the check-in moments (weeks
-    into a match), as the world's dynamics had them.
+    common programme of the world's clients). A check-in is recorded at each of the world's
+    check-in moments.
     """
     programme = programme or _main_programme(world)
     steps = _volunteer_steps(world)
     steps += _outreach_steps(world, programme, channel, source)
     steps += _round_steps(world, outcome)
-    steps += _match_steps(world, outcome, checkin_weeks)
+    steps += _match_steps(world, outcome)
     # Stable: steps of the same day and phase keep the order they were made in.
     return sorted(steps, key=lambda step: step.order)
 
@@ -138,11 +137,10 @@ def replay(
     ledger: LedgerSteps,
     *,
     config: MatchConfig | None = None,
-    checkin_weeks: Sequence[int] = (),
     programme: str | None = None,
 ) -> Replayed:
     """Write the run into `ledger` (new, or one without these ids), step by step."""
-    steps = ledger_steps(world, outcome, programme=programme, checkin_weeks=checkin_weeks)
+    steps = ledger_steps(world, outcome, programme=programme)
     round_id = None
     for step in steps:
         if step.method == "propose":
@@ -280,7 +278,7 @@ def _round_steps(world: World, outcome: Outcome) -> list[Step]:
     return out
 
 
-def _match_steps(world: World, outcome: Outcome, checkin_weeks: Sequence[int]) -> list[Step]:
+def _match_steps(world: World, outcome: Outcome) -> list[Step]:
     """Introduction and klik, check-ins, and the end of every match the run started."""
     out = []
     for week, i, j in outcome.started:
@@ -293,7 +291,7 @@ def _match_steps(world: World, outcome: Outcome, checkin_weeks: Sequence[int]) -
         # The klik a week later, or at once when the match ends before that.
         klik = world.date_of(week + 1) if end > week + 1 else start
         out.append(Step(klik, "confirm" if klik > start else "introduce", "confirm", (client,)))
-        for moment in checkin_weeks:
+        for moment in world.checkin_weeks:
             if week + moment < min(end, world.weeks):
                 out.append(Step(world.date_of(week + moment), "checkin", "checkin", (client,),
                                 {"outcome": "going-well"}))  # fmt: skip

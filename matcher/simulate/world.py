@@ -90,6 +90,8 @@ class World:
     funnel_weekly: dict[str, IntArray]
     # Why each client's match (whenever it starts) ends when it does: an index of END_KINDS.
     end_kind: IntArray
+    # The check-in moments of a match, in weeks from its start (the dynamics').
+    checkin_weeks: tuple[int, ...] = DEFAULT_CHECKIN_WEEKS
 
     def date_of(self, week: int) -> dt.date:
         return self.start + dt.timedelta(weeks=week)
@@ -256,4 +258,5 @@ def build_world(
         funnel_counts=_funnel_counts(arrivals, funnel_weekly),
         funnel_weekly=funnel_weekly,
         end_kind=end_kind,
+        checkin_weeks=dynamics.checkin_weeks,
     )
