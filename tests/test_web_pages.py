@@ -183,3 +183,34 @@ def test_the_server_answers_on_a_real_socket_and_stops(db: Path) -> None:
         assert httpx.get(f"{url}/").status_code == 401
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/", timeout=2)
+
+
+def test_the_round_page_shows_the_engines_bottleneck_groups(db: Path) -> None:
+    from matcher.bottleneck import sentence_of
+    from matcher.rounds.lookup import round_bottlenecks
+    from matcher.wording import bottleneck_summary
+
+    client = logged_in(make_app(db))
+    form = client.get("/round")
+    answer = client.post("/rounds", data={"csrf": csrf_of(form.text), "policy": "optimal",
+                                          "date": "2026-11-23"})  # fmt: skip
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    with Ledger(db) as ledger:
+        found = round_bottlenecks(ledger, 1)
+    groups = found.bottlenecks.groups
+    assert found.exact and groups  # the example round has a group with too few places
+    summary = bottleneck_summary(len(groups), found.bottlenecks.must_wait, "nl")
+    first = sentence_of(groups[0], "nl")
+    assert summary in page and first[1:] in page
+    assert 'href="/rounds/1/bottlenecks"' not in page  # the groups came with the proposal
+
+    # Another server (a restart) has not seen them: rebuilt on request, the same groups.
+    again = logged_in(make_app(db))
+    page = again.get("/rounds/1?lang=en").text
+    assert 'href="/rounds/1/bottlenecks"' in page and summary not in page
+    rebuilt = again.get("/rounds/1/bottlenecks")
+    assert rebuilt.status_code == 303 and rebuilt.headers["location"] == "/rounds/1#bottlenecks"
+    page = again.get("/rounds/1?lang=en").text
+    english = bottleneck_summary(len(groups), found.bottlenecks.must_wait, "en")
+    assert english in page and sentence_of(groups[0], "en")[1:] in page
