@@ -17,8 +17,9 @@ from matcher.errors import InputError, Problem
 from matcher.policies import POLICY_NAMES
 from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.rounds.lookup import latest_round_id, round_bottlenecks
+from matcher.web.explain_nl import explanation_nl
 from matcher.web.imports import import_file, preview
-from matcher.web.render import bars, language, page
+from matcher.web.render import bars, language, page, words
 from matcher.web.round_groups import RoundGroups
 from matcher.web.routing import form_date, ledger_for, make_router, settings_of, who
 from matcher.web.uploads import ACCEPTED_SUFFIXES, Uploads
@@ -200,5 +201,8 @@ def pin(
 def explain(request: Request, round_id: int, client_id: str) -> Response:
     with ledger_for(request) as ledger:
         found = ledger.explain(client_id, round_id=round_id)
+    lang = language(request)
+    # The same facts in the page's language: Dutch from the facts, English as `round explain`.
+    text = explanation_nl(found, words(lang)) if lang == "nl" else render_ledger_explanation(found)
     return page(request, "explain.html.j2", round_id=round_id, client_id=client_id,
-                text=render_ledger_explanation(found))  # fmt: skip
+                text=text)  # fmt: skip
