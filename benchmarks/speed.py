@@ -281,6 +281,7 @@ def time_cli(data_dir: Path, runs: int, max_rss_mb: float) -> dict[str, Any]:
         # Sampled twice a second over the process and its workers together.
         "peak_tree_rss_mb": max(tree_rss),
         "summary_timings": summary.get("timings"),
+        "candidate_pairs": summary.get("candidate_pairs"),
     }
 
 
@@ -310,6 +311,7 @@ def library_worker(size: Size, seed: int, runs: int) -> dict[str, Any]:
             started = time.perf_counter()
             result = matcher.match(clients, volunteers, round_date=ROUND_DATE)
             seconds.append(time.perf_counter() - started)
+        assert result is not None
         # Read the peak before (c) builds a second network.
         record["match"] = {
             "runs": runs,
@@ -464,10 +466,12 @@ def measure(
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
     print(f"[{size.name}] library in a fresh process …", file=sys.stderr, flush=True)
-    library = time_library(size, seed, min(runs, size.cli_runs), max_rss_mb)
-    record["n_edges"] = library.pop("n_edges")
-    record["free_places"] = library.pop("free_places")
-    record.update(library)
+    # A part stopped at the memory limit is recorded as such; the other is still measured.
+    try:
+        record.update(time_library(size, seed, min(runs, size.cli_runs), max_rss_mb))
+    except MemoryLimit as stopped:
+        print(f"[{size.name}] library worker {stopped}", file=sys.stderr, flush=True)
+        record["library_stopped"] = str(stopped)
     if cli and size.cli_runs:
         with tempfile.TemporaryDirectory(prefix=f"matcher-bench-{size.name}-") as tmp:
             # Timed apart from the round: drawing people and writing the files.
@@ -484,11 +488,16 @@ def measure(
             }
             del drawn
             print(f"[{size.name}] command line ×{size.cli_runs} …", file=sys.stderr, flush=True)
-            record["cli"] = time_cli(Path(tmp), min(runs, size.cli_runs), max_rss_mb)
-    if baseline and size.networkx:
+            try:
+                record["cli"] = time_cli(Path(tmp), min(runs, size.cli_runs), max_rss_mb)
+                record.setdefault("n_edges", record["cli"]["candidate_pairs"])
+            except MemoryLimit as stopped:
+                print(f"[{size.name}] command line {stopped}", file=sys.stderr, flush=True)
+                record["cli_stopped"] = str(stopped)
+    if baseline and size.networkx and "flow_solve" in record:
         print(f"[{size.name}] networkx baseline …", file=sys.stderr, flush=True)
         record["networkx"] = networkx_baseline(size, seed, record["flow_solve"]["objective_units"])
-    if "cli" in record:
+    if "cli" in record and "flow_solve" in record:
         record["cli_vs_solve"] = round(
             record["cli"]["median_s"] / record["flow_solve"]["best_s"], 2
         )
@@ -516,6 +525,7 @@ def targets_met(record: dict[str, Any]) -> dict[str, bool]:
 def growth(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """How end-to-end time grows with the allowed pairs, size to size (GROWTH order)."""
     by_size = {r["size"]: r for r in records if r["size"] in GROWTH and "cli" in r}
+    raw = {name: r["flow_solve"]["best_s"] for name, r in by_size.items() if "flow_solve" in r}
     rows: list[dict[str, Any]] = []
     for name in GROWTH:
         if name not in by_size:
@@ -526,14 +536,15 @@ def growth(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             "n_clients": r["n_clients"],
             "n_edges": r["n_edges"],
             "cli_s": r["cli"]["median_s"],
-            "raw_solve_s": r["flow_solve"]["best_s"],
+            "raw_solve_s": raw.get(name),
             "cli_s_per_million_pairs": round(r["cli"]["median_s"] / r["n_edges"] * 1e6, 3),
         }
         if rows:
             before = rows[-1]
             row["pairs_grew"] = round(row["n_edges"] / before["n_edges"], 2)
             row["cli_grew"] = round(row["cli_s"] / before["cli_s"], 2)
-            row["raw_solve_grew"] = round(row["raw_solve_s"] / before["raw_solve_s"], 2)
+            if row["raw_solve_s"] and before["raw_solve_s"]:
+                row["raw_solve_grew"] = round(row["raw_solve_s"] / before["raw_solve_s"], 2)
         rows.append(row)
     return rows
 
@@ -552,9 +563,13 @@ def growth_markdown(rows: Sequence[dict[str, Any]]) -> str:
         lines.append(
             f"| {row['size']} | {row['n_clients']:,} | {row['n_edges']:,} | {row['cli_s']:.1f} s "
             f"| {row['cli_s_per_million_pairs']:.2f} s | {grew[0]} | {grew[1]} "
-            f"| {row['raw_solve_s']:.1f} s | {grew[2]} |"
+            f"| {_seconds(row['raw_solve_s'])} | {grew[2]} |"
         )
     return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f} s"
 
 
 def _target(value: float | None, target: float | None, unit: str = "s") -> str:
@@ -575,10 +590,11 @@ def markdown(records: Sequence[dict[str, Any]]) -> str:
     ]
     for r in records:
         cli = r.get("cli")
+        edges_text = f"{r['n_edges']:,}" if "n_edges" in r else "—"
         cli_text = (
             f"{cli['best_s']:.2f} / {_target(cli['median_s'], r['targets']['cli_s'])}"
             if cli
-            else "—"
+            else r.get("cli_stopped", "—")
         )
         nx_record = r.get("networkx")
         nx_text = "—"
@@ -609,9 +625,10 @@ def markdown(records: Sequence[dict[str, Any]]) -> str:
         matched = f"{library['n_matched']:,}" if library else "—"
         lines.append(
             f"| {r['size']} | {r['n_clients']:,} × {r['n_volunteers']:,} | {r['n_towns']} "
-            f"| {r['n_edges']:,} | {cli_text} | {ratio_text} | {cli_rss} "
+            f"| {edges_text} | {cli_text} | {ratio_text} | {cli_rss} "
             f"| {library_text} | {library_rss} "
-            f"| {r['flow_solve']['best_s']:.2f} s | {r['parts_solve']['best_s']:.2f} s "
+            f"| {_seconds(r.get('flow_solve', {}).get('best_s'))} "
+            f"| {_seconds(r.get('parts_solve', {}).get('best_s'))} "
             f"| {nx_text} "
             f"| {matched} |"
         )
@@ -644,23 +661,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = 1 if args.quick else args.runs
     out = args.out or RESULTS / ("speed-quick.json" if args.quick else "speed.json")
 
-    records = []
-    for name in names:
-        try:
-            records.append(
-                measure(
-                    SIZES[name],
-                    args.seed,
-                    runs,
-                    cli=not args.no_cli,
-                    baseline=not args.no_networkx,
-                    max_rss_mb=args.max_rss_gb * 1024,
-                )
-            )
-        except MemoryLimit as stopped:
-            print(f"[{name}] {stopped}", file=sys.stderr, flush=True)
-            records.append({"size": name, "stopped": str(stopped)})
-    measured = [r for r in records if "stopped" not in r]
+    measured = [
+        measure(
+            SIZES[name],
+            args.seed,
+            runs,
+            cli=not args.no_cli,
+            baseline=not args.no_networkx,
+            max_rss_mb=args.max_rss_gb * 1024,
+        )
+        for name in names
+    ]
     report = {
         "benchmark": "speed",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -668,7 +679,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "round_date": ROUND_DATE.isoformat(),
         "versions": versions(),
         "machine": machine(),
-        "sizes": records,
+        "sizes": measured,
         "growth": growth(measured),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
