@@ -76,8 +76,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "weeks": "Weeks",
         "seed": "Seed",
         "hindsight": "Hindsight optimum",
-        "hindsight_exact": "solved exactly in every run",
-        "hindsight_mixed": "exact in {exact} of {runs} runs, LP bound in the rest",
+        "hindsight_exact": "proven optimal in every run",
+        "hindsight_mixed": (
+            "proven optimal in {exact} of {runs} runs; elsewhere a bound at most {gap} % above"
+            " the best solution found"
+        ),
         "hindsight_skipped": "not computed (--no-hindsight)",
         "results_table": "Results per policy (estimate [95 % interval])",
         "wait_over_weeks": "Weeks waited by clients still waiting, per risk tier",
@@ -257,8 +260,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "weeks": "Weken",
         "seed": "Seed",
         "hindsight": "Optimum achteraf",
-        "hindsight_exact": "in elke herhaling exact opgelost",
-        "hindsight_mixed": "exact in {exact} van {runs} herhalingen, elders de LP-grens",
+        "hindsight_exact": "in elke herhaling bewezen optimaal",
+        "hindsight_mixed": (
+            "bewezen optimaal in {exact} van {runs} herhalingen; elders een bovengrens, hoogstens"
+            " {gap} % boven de beste gevonden oplossing"
+        ),
         "hindsight_skipped": "niet berekend (--no-hindsight)",
         "results_table": "Resultaten per werkwijze (schatting [95 %-interval])",
         "wait_over_weeks": "Weken gewacht door wie nog wacht, per risiconiveau",
