@@ -32,9 +32,10 @@ from matcher.errors import SolverError
 # The widths δ tried, as shares of the LP optimum: most runs are settled by the first; a
 # small programme's MIP is cheap whole, and the last width keeps every variable.
 WIDTHS: Final = (1e-4, 3e-4, 1e-3, 1e-2, 1.0)
-# After the first width, a restricted MIP with more variables than this is not tried: its
-# root alone can take minutes, and a bound with its gap is then the answer.
-MAX_VARIABLES: Final = 4_000
+# A wider MIP is tried only while the narrower ones were solved within the node limit (a hard
+# one stays hard with more variables: its bound with the gap is then the answer), and only up
+# to this many variables.
+MAX_VARIABLES: Final = 20_000
 # Branch-and-bound nodes per restricted MIP: the work limit that replaces a time limit.
 NODE_LIMIT: Final = 50
 # HiGHS's own optimality tolerance (its default): a solution within this share of the bound
@@ -98,15 +99,18 @@ def max_packing(
         if restricted.x is None:
             # No solution: infeasible (forcing can do that) or none within the node limit.
             # Solutions outside are worth < U - δ; inside at most the MIP's dual bound.
-            inside = _upper_bound(restricted) if restricted.status != 2 else -np.inf
+            infeasible = restricted.status == 2
+            inside = -np.inf if infeasible else _upper_bound(restricted)
             bound = min(bound, max(lp_bound - delta, inside))
-            continue
+            if infeasible:
+                continue
+            break
         value = float(-restricted.fun)
         inside = _upper_bound(restricted)
         best_value = max(best_value, value)
         # Outside the restricted set every solution is worth < U - δ.
         bound = min(bound, max(inside, lp_bound - delta))
-        if Packing(best_value, bound).optimal:
+        if Packing(best_value, bound).optimal or restricted.status != 0:
             break
     return Packing(best_value, bound)
 
