@@ -153,6 +153,18 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "plan_lower_end": "lower end of the 95 % interval",
         "plan_upper_end": "upper end of the 95 % interval",
         "plan_chart": "{metric} against {key}, per policy (bars: 95 % interval)",
+        "plan_recruit": "Which profile to recruit",
+        "plan_recruit_intro": (
+            "The round's recruit suggestions, each simulated as one more volunteer from week 0"
+            " ({policy}), ranked by the change in {metric} against today's pool ({better} is"
+            " better): mean per run [95 % interval], the same worlds otherwise."
+        ),
+        "plan_rank": "rank",
+        "plan_profile": "one more volunteer",
+        "plan_reaches": "reaches (waiting in the round)",
+        "plan_change": "change",
+        "plan_higher": "higher",
+        "plan_lower": "lower",
         "m_matched_pct": "matched %",
         "m_high_risk_within_4_weeks_pct": "high-risk matched within 4 weeks %",
         "m_matches": "new couples",
@@ -339,6 +351,19 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "plan_lower_end": "ondergrens van het 95 %-interval",
         "plan_upper_end": "bovengrens van het 95 %-interval",
         "plan_chart": "{metric} tegen {key}, per beleid (strepen: 95 %-interval)",
+        "plan_recruit": "Welk profiel werven",
+        "plan_recruit_intro": (
+            "De wervingssuggesties van de ronde, elk gesimuleerd als één vrijwilliger meer vanaf"
+            " week 0 ({policy}), gerangschikt naar de verandering in {metric} tegenover de"
+            " huidige pool ({better} is beter): gemiddelde per herhaling [95 %-interval], verder"
+            " dezelfde werelden."
+        ),
+        "plan_rank": "plaats",
+        "plan_profile": "één vrijwilliger meer",
+        "plan_reaches": "bereikt (wachtend in de ronde)",
+        "plan_change": "verandering",
+        "plan_higher": "hoger",
+        "plan_lower": "lager",
         "m_matched_pct": "gekoppeld %",
         "m_high_risk_within_4_weeks_pct": "hoog risico binnen 4 weken gekoppeld %",
         "m_matches": "nieuwe koppelingen",
