@@ -3,26 +3,15 @@ the end at the cap, and the evaluation. Each writing method is one transaction."
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 from matcher.config import MatchConfig
 from matcher.rounds import aftercare, decisions, evaluate, outreach
-from matcher.rounds.db import Tx
-
-T = TypeVar("T")
+from matcher.rounds.ledger_file import LedgerFile
 
 
-class ProgrammeMethods:
-    """Mixed into Ledger, which supplies the transactions."""
-
-    def _write(self, command: str) -> contextlib.AbstractContextManager[Tx]:
-        raise NotImplementedError
-
-    def _read(self, work: Callable[[Tx], T]) -> T:
-        raise NotImplementedError
+class ProgrammeMethods(LedgerFile):
+    """The programme's commands of Ledger, in the transactions of LedgerFile."""
 
     # ------------------------------------------------------------------ before a client waits
 
@@ -62,7 +51,16 @@ class ProgrammeMethods:
         with self._write("outreach-close") as tx:
             return outreach.close(tx, client_id, reason=reason, on=on or dt.date.today())
 
+    def outreach_people(self, *, config: MatchConfig | None = None) -> tuple[outreach.Person, ...]:
+        """Everyone in outreach, by id, with the day their next call is due."""
+        lifecycle = (config or MatchConfig()).lifecycle
+        return self._read(lambda tx: outreach.people(tx, lifecycle))
+
     # ------------------------------------------------------------------ after the match
+
+    def match_course(self, client_id: str) -> aftercare.MatchCourse | None:
+        """The client's active match: its introduction, "klik" and check-ins so far."""
+        return self._read(lambda tx: aftercare.match_course(tx, client_id))
 
     def introduce(self, client_id: str, *, on: dt.date | None = None) -> str:
         with self._write("introduce") as tx:
