@@ -258,7 +258,7 @@ def matches_of(
     pop: Population, scores: PairScores, ci: IntArray, vi: IntArray, edge: IntArray
 ) -> tuple[Match, ...]:
     """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts."""
-    criteria = {name: scores.criteria[name][edge].tolist() for name in CRITERIA}
+    criteria = {name: values.tolist() for name, values in scores.criteria_at(edge).items()}
     facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
     return tuple(
         Match(
@@ -275,7 +275,7 @@ def matches_of(
                 ci.tolist(),
                 vi.tolist(),
                 scores.weight_units[edge].tolist(),
-                scores.priority[edge].tolist(),
+                scores.priority_at(edge).tolist(),
                 strict=True,
             )
         )

@@ -258,7 +258,8 @@ def capacity_units(
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
-    return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
+    # np.take gathers rows several times faster than fancy indexing, with the same values.
+    return great_circle_km(np.take(pop.c_xyz, ci, axis=0), np.take(pop.v_xyz, vi, axis=0))
 
 
 def can_visit(

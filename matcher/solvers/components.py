@@ -67,6 +67,11 @@ def bundles(
     return [part.astype(np.int64) for part in np.split(order, cuts)]
 
 
+def usable_cores() -> int:
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable is not None else (os.cpu_count() or 1)
+
+
 def worker_count(n_edges: int, workers: int | None) -> int:
     """How many processes solve the bundles: 1 for small rounds or when told so."""
     if workers is None:
@@ -76,8 +81,7 @@ def worker_count(n_edges: int, workers: int | None) -> int:
         elif n_edges < PARALLEL_FROM_EDGES:
             workers = 1
         else:
-            usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-            workers = len(usable) if usable is not None else (os.cpu_count() or 1)
+            workers = usable_cores()
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # a spawned worker would re-import everything and copy every array
     return max(1, workers)
