@@ -61,6 +61,9 @@ class Codebook:
 
 def shares(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> BoolArray:
     """Row-wise: do two mask rows have a bit in common?"""
+    if a.shape[-1] == 1:
+        # One word per row (up to 64 languages): no reduction over a length-1 axis.
+        return (a[..., 0] & b[..., 0]) != 0
     return np.any((a & b) != 0, axis=-1)
 
 
