@@ -98,7 +98,7 @@ def validate_records(
 
 def _excluded_pairs(pop: Population) -> frozenset[int]:
     """Excluded (client, volunteer) pairs as client_index * n_volunteers + volunteer_index."""
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    volunteer_index = pop.volunteer_index
     problems = []
     keys = set()
     for ci, client in enumerate(pop.clients):

@@ -119,8 +119,7 @@ def explain_client(
     (default: the policy that made `result`)."""
     round_policy = find_policy(policy or result.policy)
     pop = prepared.population
-    ids = [c.client_id for c in pop.clients]
-    ci = ids.index(client_id)
+    ci = pop.client_index[client_id]
     vi = np.arange(pop.n_volunteers)
     cis = np.full(pop.n_volunteers, ci)
     rules = prepared.candidates.rules
