@@ -98,6 +98,10 @@ class Explanation:
     removed: dict[str, tuple[str, ...]]
     # what would change the outcome, most actionable first
     changes: tuple[str, ...] = field(default=())
+    # the same as facts, for another language: ("extra-place", (volunteer, taken_by, verified)),
+    # ("extra-place-elsewhere", ()), ("only-rule", (rule code, volunteer)),
+    # ("more-only-rule", (rule code, how many more))
+    change_facts: tuple[tuple[str, tuple[object, ...]], ...] = field(default=())
     # ledger rounds: volunteer id -> who declined the pair (client, volunteer, coordinator)
     declined_by: Mapping[str, str] = field(default_factory=dict)
     # The tier the factors give, when the coordinator set another one at the intake.
@@ -160,6 +164,7 @@ def explain_client(
     match = result.match_for(client_id)
     unmatched = result.unmatched_for(client_id)
     changes: list[str] = []
+    change_facts: list[tuple[str, tuple[object, ...]]] = []
     if match is not None:
         outcome = f"matched to {match.volunteer_id} (weight {match.weight_text})"
     else:
@@ -171,14 +176,19 @@ def explain_client(
             place = f"one more free place at {option.volunteer_id} (now given to {others})"
             if not verify:
                 changes.append(f"{place} may match this client")
+                change_facts.append(("extra-place", (option.volunteer_id, option.taken_by, False)))
             elif _matched_with_extra_place(prepared, round_policy, ci, option.volunteer_id):
                 changes.append(f"{place} would match this client")
+                change_facts.append(("extra-place", (option.volunteer_id, option.taken_by, True)))
         if options and verify and not changes:
             changes.append(
                 "one more free place at any of these options would go to another waiting"
                 " client first"
             )
-        changes.extend(_near_misses(pop, ci, fails, codes, declined_by or {}))
+            change_facts.append(("extra-place-elsewhere", ()))
+        for line, fact in _near_misses(pop, ci, fails, codes, declined_by or {}):
+            changes.append(line)
+            change_facts.append(fact)
     return Explanation(
         client_id=client_id,
         risk_tier=vocab.RISK_TIERS[pop.c_tier[ci]],
@@ -187,6 +197,7 @@ def explain_client(
         options=tuple(options),
         removed=removed,
         changes=tuple(changes),
+        change_facts=tuple(change_facts),
         declined_by=dict(declined_by or {}),
         computed_risk_tier=overruled_tier(pop.clients[ci], prepared.config.triage),
         bottleneck=find_bottlenecks(prepared, result).group_of(client_id),
@@ -236,20 +247,23 @@ def _near_misses(
     fails: np.ndarray[Any, np.dtype[np.bool_]],
     codes: list[str],
     declined_by: Mapping[str, str],
-) -> list[str]:
-    """Volunteers that only one rule keeps from this client, grouped by that rule."""
+) -> list[tuple[str, tuple[str, tuple[object, ...]]]]:
+    """Volunteers that only one rule keeps from this client, grouped by that rule: each line
+    with its facts."""
     only_one = fails.sum(axis=0) == 1
-    lines = []
+    lines: list[tuple[str, tuple[str, tuple[object, ...]]]] = []
     for code in _ACTIONABLE_ORDER:
         if code not in codes:
             continue
         volunteers = np.flatnonzero(only_one & fails[codes.index(code)]).tolist()
         for v in volunteers[:_SHOWN_PER_RULE]:
             hint = blocking_hint(pop, code, ci, v, declined_by)
-            lines.append(f"{hint}: the only rule in the way ({code})")
+            fact = ("only-rule", (code, pop.volunteers[v].volunteer_id))
+            lines.append((f"{hint}: the only rule in the way ({code})", fact))
         if len(volunteers) > _SHOWN_PER_RULE:
             more = len(volunteers) - _SHOWN_PER_RULE
-            lines.append(f"… and {more} more volunteer(s) blocked only by {code}")
+            line = f"… and {more} more volunteer(s) blocked only by {code}"
+            lines.append((line, ("more-only-rule", (code, more))))
     return lines
 
 

@@ -264,10 +264,10 @@ def unmatched_detail(
         best = volunteer_name(unmatched.best_volunteer)
         if weights and unmatched.best_weight_units is not None:
             word = "gewicht" if nl else "weight"
-            best += f" ({word} {_weight(unmatched.best_weight_units, lang)})"
+            best += f" ({word} {weight_text(unmatched.best_weight_units, lang)})"
         shown = unmatched.taken_weight_units if weights else ()
         takers = ", ".join(
-            client_name(c) + (f" ({_weight(shown[k], lang)})" if k < len(shown) else "")
+            client_name(c) + (f" ({weight_text(shown[k], lang)})" if k < len(shown) else "")
             for k, c in enumerate(unmatched.taken_by)
         )
         policy = unmatched.policy
@@ -293,7 +293,8 @@ def unmatched_detail(
     return detail
 
 
-def _weight(units: int, lang: str) -> str:
+def weight_text(units: int, lang: str) -> str:
+    """An edge weight as the reader writes it: 0.834000 / 0,834000."""
     text = format_weight(units)
     return text.replace(".", ",") if lang == "nl" else text
 

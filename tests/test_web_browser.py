@@ -1,4 +1,5 @@
-"""A coordinator's two weekly rounds done only through the pages, in headless Chromium.
+"""A coordinator's two weekly rounds done only through the pages, in headless Chromium; and
+one person from the letter to the first check-in.
 
 The server listens on 127.0.0.1 on a free port and is stopped by the test. After each step
 the ledger is read with the library, not through the app. Screenshots: test-artifacts/web-*.
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from matcher.io import read_volunteers
 from matcher.io.workbook_out import Sheet, format_xlsx
 from matcher.rounds import Ledger
 from tests.browser_support import ARTIFACTS_DIR, PHONE, overflows_horizontally, save_artifacts
@@ -168,5 +170,89 @@ def test_two_weekly_rounds_through_the_pages(browser: Browser, tmp_path: Path) -
         phone.goto(f"{base}/rounds/2")
         assert not overflows_horizontally(phone)
         save_artifacts(phone, "web-round-2-phone")
+        assert problems == []
+        context.close()
+
+
+def test_a_person_from_letter_to_check_in_through_the_pages(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Outreach → intake → round → introduction → klik → check-in, only through the pages."""
+    db = make_ledger(tmp_path / "matcher.db", people=False)
+    with _ledger(db) as ledger:
+        ledger.import_volunteers(read_volunteers(EXAMPLES / "volunteers.csv"))
+    with serving(make_app(db)) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        problems = _watch(page, base)
+        page.goto(f"{base}/login?token={TOKEN}")
+
+        # A letter on 1 October (before K001 starts waiting in the example sheet), then a call.
+        page.goto(f"{base}/outreach")
+        add = page.locator("form#outreach-add")
+        add.locator("input[name=client_id]").fill("K001")
+        add.locator("input[name=programme]").fill("zwolle-partnerverlies")
+        add.locator("select[name=by]").select_option("letter")
+        add.locator("input[name=source]").fill("gemeente")
+        add.locator("input[name=date]").fill("2026-10-01")
+        add.locator("button[type=submit]").click()
+        page.wait_for_url(f"{base}/outreach")
+        with _ledger(db) as ledger:
+            (person,) = ledger.outreach_people()
+        assert (person.state, person.next_call_on) == ("approached", dt.date(2026, 10, 8))
+        row = page.locator("tr[data-client='K001']")
+        row.locator("select[name=outcome]").select_option("appointment")
+        row.locator("form.contact input[name=date]").fill("2026-10-08")
+        row.locator("form.contact button[type=submit]").click()
+        page.wait_for_url(f"{base}/outreach")
+        save_artifacts(page, "web-outreach")
+        with _ledger(db) as ledger:
+            assert ledger.outreach_people()[0].state == "appointment"
+
+        # The intake is the import of the clients' sheet; then a round, accepted.
+        _import(page, base, "clients", _workbook("clients", tmp_path))
+        with _ledger(db) as ledger:
+            assert ledger.outreach_people()[0].state == "intake"
+        page.goto(f"{base}/round")
+        page.click("form[action='/rounds'] button[type=submit]")
+        page.wait_for_url(f"{base}/rounds/1")
+        assert page.locator("#bottlenecks").count() == 1
+        page.click("button[form=accept]")
+        page.wait_for_url(f"{base}/rounds/1")
+        with _ledger(db) as ledger:
+            course = ledger.match_course("K001")
+        assert course is not None and course.introduced_on is None
+
+        # The introduction, the klik and a check-in on the client's page.
+        page.goto(f"{base}/clients/K001")
+        page.click("form#introduce button[type=submit]")
+        page.wait_for_url(f"{base}/clients/K001")
+        with _ledger(db) as ledger:
+            course = ledger.match_course("K001")
+        assert course is not None and course.introduced_on == dt.date.today()
+        page.click("form#confirm button[type=submit]")
+        page.wait_for_url(f"{base}/clients/K001")
+        with _ledger(db) as ledger:
+            course = ledger.match_course("K001")
+        assert course is not None and course.confirmed_on == dt.date.today()
+        checkin = page.locator("form#checkin")
+        checkin.locator("select[name=outcome]").select_option("going-well")
+        checkin.locator("textarea[name=note]").fill("fijne eerste weken")
+        checkin.locator("button[type=submit]").click()
+        page.wait_for_url(f"{base}/clients/K001")
+        save_artifacts(page, "web-course")
+        with _ledger(db) as ledger:
+            course = ledger.match_course("K001")
+            kinds = [e.kind for e in ledger.history(client_id="K001")]
+        assert course is not None
+        assert [(c.outcome, c.note) for c in course.checkins] == [
+            ("going-well", "fijne eerste weken")
+        ]
+        assert kinds[-3:] == ["introduce", "confirm", "checkin"]
+
+        # The evaluation counts the person from letter to couple.
+        page.goto(f"{base}/evaluation")
+        approached = page.locator("#funnel-table tbody tr").first.locator("td").nth(1)
+        assert approached.inner_text() == "1"
         assert problems == []
         context.close()

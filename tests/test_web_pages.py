@@ -183,3 +183,68 @@ def test_the_server_answers_on_a_real_socket_and_stops(db: Path) -> None:
         assert httpx.get(f"{url}/").status_code == 401
     with pytest.raises(httpx.TransportError):
         httpx.get(f"{url}/", timeout=2)
+
+
+def test_the_round_page_shows_the_engines_bottleneck_groups(db: Path) -> None:
+    from matcher.bottleneck import sentence_of
+    from matcher.rounds.lookup import round_bottlenecks
+    from matcher.wording import bottleneck_summary
+
+    client = logged_in(make_app(db))
+    form = client.get("/round")
+    answer = client.post("/rounds", data={"csrf": csrf_of(form.text), "policy": "optimal",
+                                          "date": "2026-11-23"})  # fmt: skip
+    assert answer.status_code == 303
+    page = client.get(answer.headers["location"]).text
+    with Ledger(db) as ledger:
+        found = round_bottlenecks(ledger, 1)
+    groups = found.bottlenecks.groups
+    assert found.exact and groups  # the example round has a group with too few places
+    summary = bottleneck_summary(len(groups), found.bottlenecks.must_wait, "nl")
+    first = sentence_of(groups[0], "nl")
+    assert summary in page and first[1:] in page
+    assert 'href="/rounds/1/bottlenecks"' not in page  # the groups came with the proposal
+
+    # Another server (a restart) has not seen them: rebuilt on request, the same groups.
+    again = logged_in(make_app(db))
+    page = again.get("/rounds/1?lang=en").text
+    assert 'href="/rounds/1/bottlenecks"' in page and summary not in page
+    rebuilt = again.get("/rounds/1/bottlenecks")
+    assert rebuilt.status_code == 303 and rebuilt.headers["location"] == "/rounds/1#bottlenecks"
+    page = again.get("/rounds/1?lang=en").text
+    english = bottleneck_summary(len(groups), found.bottlenecks.must_wait, "en")
+    assert english in page and sentence_of(groups[0], "en")[1:] in page
+
+
+def test_waarom_says_the_explanations_facts_in_dutch(db: Path) -> None:
+    import html
+
+    from matcher.bottleneck import sentence_of
+    from matcher.rounds.explain_round import render_ledger_explanation
+    from matcher.wording import REASON_LABELS, unmatched_detail
+
+    client = logged_in(make_app(db))
+    form = client.get("/round")
+    client.post("/rounds", data={"csrf": csrf_of(form.text), "policy": "optimal",
+                                 "date": "2026-11-23"})  # fmt: skip
+    with Ledger(db) as ledger:
+        waiting = ledger.round(1).waiting
+        found = {u.client_id: ledger.explain(u.client_id, round_id=1) for u in waiting}
+    assert waiting
+    for cid, explained in found.items():
+        assert explained.unmatched is not None and explained.explanation is not None
+        ex = explained.explanation
+        # Every change the engine found is kept as facts too, one for one.
+        assert len(ex.change_facts) == len(ex.changes)
+        dutch = html.unescape(client.get(f"/rounds/1/explain/{cid}").text)
+        label = REASON_LABELS["nl"][explained.unmatched.reason]
+        detail = unmatched_detail(explained.unmatched, "nl", weights=True)
+        assert f"uitkomst: wacht: {label}: {detail}" in dutch
+        assert "outcome:" not in dutch and "removed by hard rules" not in dutch
+        if ex.bottleneck is not None:
+            assert sentence_of(ex.bottleneck, "nl", client=cid) in dutch
+        said = dutch.split("wat de uitkomst zou veranderen:")
+        changes = said[1].split("in het grootboek:")[0] if len(said) > 1 else ""
+        assert changes.count("\n  - ") >= len(ex.change_facts)
+        english = html.unescape(client.get(f"/rounds/1/explain/{cid}?lang=en").text)
+        assert render_ledger_explanation(explained) in english

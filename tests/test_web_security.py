@@ -55,7 +55,17 @@ def _ledger_rows(db: Path) -> list[Any]:
     with sqlite3.connect(db) as conn:
         return [
             conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("clients", "volunteers", "rounds", "proposals", "matches", "events")
+            for table in (
+                "clients",
+                "volunteers",
+                "rounds",
+                "proposals",
+                "matches",
+                "events",
+                "outreach",
+                "contact_attempts",
+                "checkins",
+            )
         ]
 
 

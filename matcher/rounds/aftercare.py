@@ -129,3 +129,52 @@ def complete_at_cap(tx: Tx, on: dt.date, lifecycle: Lifecycle) -> list[decisions
     """End every active match past its programme's max_match_weeks as `completed`."""
     past = due(tx, on, lifecycle).past_end
     return [decisions.end_match(tx, item.client_id, reason="completed", on=on) for item in past]
+
+
+@dataclass(frozen=True)
+class HeldCheckIn:
+    number: int
+    checked_on: dt.date
+    outcome: str
+    note: str  # personal text: shown to the coordinator, erased by `forget`
+
+
+@dataclass(frozen=True)
+class MatchCourse:
+    """A client's active match after acceptance: introduction, "klik" and check-ins so far."""
+
+    client_id: str
+    volunteer_id: str
+    started_on: dt.date
+    introduced_on: dt.date | None
+    confirmed_on: dt.date | None
+    checkins: tuple[HeldCheckIn, ...]
+
+
+def match_course(tx: Tx, client_id: str) -> MatchCourse | None:
+    """The client's active match and its course; None when the client has none."""
+    require_client(tx, client_id)
+    row = tx.one(
+        "SELECT match_id, volunteer_id, started_on, introduced_on, confirmed_on FROM matches"
+        " WHERE client_id = ? AND ended_on IS NULL",
+        (client_id,),
+    )
+    if row is None:
+        return None
+    key = str(row["match_id"])
+    held = tx.all(
+        "SELECT checked_on, outcome, note FROM checkins WHERE match_id = ?"
+        " ORDER BY checked_on, checkin_id",
+        (row["match_id"],),
+    )
+    return MatchCourse(
+        client_id=client_id,
+        volunteer_id=str(row["volunteer_id"]),
+        started_on=_started(tx, row),
+        introduced_on=stored.optional_date(tx, "matches", key, "introduced_on", row[3]),
+        confirmed_on=stored.optional_date(tx, "matches", key, "confirmed_on", row[4]),
+        checkins=tuple(
+            HeldCheckIn(n, stored.date(tx, "checkins", key, "checked_on", day), outcome, note)
+            for n, (day, outcome, note) in enumerate(held, start=1)
+        ),
+    )

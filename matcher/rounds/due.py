@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from matcher.lifecycle import Lifecycle
-from matcher.rounds import stored
+from matcher.rounds import outreach, stored
 from matcher.rounds.db import Tx
 
 WEEK_DAYS = 7
@@ -56,34 +56,18 @@ def _outreach_due(
     tx: Tx, week_end: dt.date, lifecycle: Lifecycle
 ) -> tuple[tuple[DueItem, ...], tuple[DueItem, ...], tuple[DueItem, ...]]:
     calls, to_close, intakes = [], [], []
-    rows = tx.all(
-        "SELECT o.client_id, o.state, o.approached_on, o.appointment_on,"
-        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id) AS calls,"
-        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id"
-        "  AND a.outcome = 'not-reached') AS unreached,"
-        " (SELECT max(contacted_on) FROM contact_attempts a WHERE a.client_id = o.client_id)"
-        "  AS last_call"
-        " FROM outreach o WHERE o.state IN ('approached', 'reached', 'appointment')"
-        " ORDER BY o.client_id"
-    )
-    for row in rows:
-        cid = row["client_id"]
-        if row["state"] == "appointment":
-            day = _day(tx, "outreach", cid, "appointment_on", row["appointment_on"])
+    for person in outreach.people(tx, lifecycle):
+        cid = person.client_id
+        if person.state == "appointment":
+            day = person.appointment_on or person.approached_on
             intakes.append(DueItem(cid, day, "intake to record (appointment made)"))
+        elif person.state not in outreach.CALLING:
             continue
-        if row["unreached"] >= lifecycle.max_attempts:
-            day = _day(tx, "contact_attempts", cid, "contacted_on", row["last_call"])
-            to_close.append(DueItem(cid, day, f"not reached in {row['unreached']} calls"))
-            continue
-        if row["last_call"] is None:
-            start = _day(tx, "outreach", cid, "approached_on", row["approached_on"])
-            next_on = start + dt.timedelta(days=lifecycle.first_call_days)
-        else:
-            last = _day(tx, "contact_attempts", cid, "contacted_on", row["last_call"])
-            next_on = last + dt.timedelta(days=lifecycle.days_between_attempts)
-        if next_on <= week_end:
-            calls.append(DueItem(cid, next_on, f"call {row['calls'] + 1}"))
+        elif person.next_call_on is None:  # called max_attempts times without reaching them
+            day = person.last_call_on or person.approached_on
+            to_close.append(DueItem(cid, day, f"not reached in {person.unreached} calls"))
+        elif person.next_call_on <= week_end:
+            calls.append(DueItem(cid, person.next_call_on, f"call {person.calls + 1}"))
     return tuple(calls), tuple(to_close), tuple(intakes)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from matcher.config import MatchConfig, config_from_dict
 from matcher.engine import Prepared, solve
 from matcher.explain import Explanation, explain_client, render_explanation
+from matcher.result import Unmatched
 from matcher.rounds.db import LedgerError, Tx
 from matcher.rounds.gather import Decline, RoundInputs, gather_round
 from matcher.rounds.state import require_client, require_round
@@ -32,6 +33,23 @@ class FullVolunteer:
 
 
 @dataclass(frozen=True)
+class StoredOutcome:
+    """What a stored round holds for the client: a proposal, or why it left them waiting."""
+
+    volunteer_id: str | None  # None: left waiting
+    pinned: bool = False
+    decision: str | None = None  # accepted, declined, superseded; None: undecided
+    reason: str | None = None  # left waiting: the reason code
+
+    def text(self) -> str:
+        if self.volunteer_id is None:
+            return f"left waiting ({self.reason})"
+        pinned = " (pinned)" if self.pinned else ""
+        decided = f", {self.decision} since" if self.decision else ", undecided"
+        return f"proposed {self.volunteer_id}{pinned}{decided}"
+
+
+@dataclass(frozen=True)
 class LedgerExplanation:
     client_id: str
     state: str  # the client's state in the ledger now: waiting, matched, closed
@@ -46,6 +64,11 @@ class LedgerExplanation:
     full: tuple[FullVolunteer, ...]
     explanation: Explanation | None  # None when the engine did not choose for the client
     prepared: Prepared | None
+    # The same as facts (for another language): the stored outcome, and the engine's outcome
+    # in the rebuilt round: the volunteer and weight, or the waiting client's facts.
+    stored: StoredOutcome | None = None
+    matched: tuple[str, int] | None = None
+    unmatched: Unmatched | None = None
 
 
 def explain_in_ledger(
@@ -58,14 +81,14 @@ def explain_in_ledger(
     top: int = 5,
 ) -> LedgerExplanation:
     state = require_client(tx, client_id)["state"]
-    same_inputs = stored_outcome = None
+    same_inputs = stored = None
     if round_id is not None:
         row = require_round(tx, round_id)
         config = config_from_dict(json.loads(row["config"]), source=f"round {round_id}")
         round_date = dt.date.fromisoformat(row["round_date"])
         inputs = gather_round(tx, config, round_date, as_of_round=round_id)
         same_inputs = inputs.inputs_hash == row["inputs_hash"]
-        stored_outcome = _stored_outcome(tx, round_id, client_id)
+        stored = _stored_outcome(tx, round_id, client_id)
     else:
         inputs = gather_round(tx, config, round_date)
     in_engine = any(c.client_id == client_id for c in inputs.clients)
@@ -75,12 +98,15 @@ def explain_in_ledger(
             f" {round_date}); `matcher history --client {client_id}` shows why"
         )
     declines = inputs.declines.get(client_id, ())
-    explanation = prepared = None
+    explanation = prepared = matched = unmatched = None
     if in_engine:
         prepared = inputs.prepared
         result = inputs.with_paused_reasons(solve(prepared))
         declined_by = {d.volunteer_id: d.declined_by for d in declines}
         explanation = explain_client(prepared, result, client_id, top=top, declined_by=declined_by)
+        match = result.match_for(client_id)
+        matched = None if match is None else (match.volunteer_id, match.weight_units)
+        unmatched = result.unmatched_for(client_id)
     programme = _programme(tx, client_id)
     return LedgerExplanation(
         client_id=client_id,
@@ -88,7 +114,7 @@ def explain_in_ledger(
         round_id=round_id,
         round_date=round_date,
         same_inputs=same_inputs,
-        stored_outcome=stored_outcome,
+        stored_outcome=None if stored is None else stored.text(),
         active_match=_active_match(tx, client_id) if round_id is None else None,
         pinned_to=inputs.pins.get(client_id),
         declines=declines,
@@ -101,6 +127,9 @@ def explain_in_ledger(
         full=_full_volunteers(inputs, programme) if in_engine else (),
         explanation=explanation,
         prepared=prepared,
+        stored=stored,
+        matched=matched,
+        unmatched=unmatched,
     )
 
 
@@ -111,19 +140,17 @@ def _programme(tx: Tx, client_id: str) -> str:
     return str(row[0])
 
 
-def _stored_outcome(tx: Tx, round_id: int, client_id: str) -> str | None:
+def _stored_outcome(tx: Tx, round_id: int, client_id: str) -> StoredOutcome | None:
     pair = tx.one(
         "SELECT volunteer_id, pinned, decision FROM proposals WHERE round_id = ? AND client_id = ?",
         (round_id, client_id),
     )
     if pair is not None:
-        pinned = " (pinned)" if pair["pinned"] else ""
-        decided = f", {pair['decision']} since" if pair["decision"] else ", undecided"
-        return f"proposed {pair['volunteer_id']}{pinned}{decided}"
+        return StoredOutcome(pair["volunteer_id"], bool(pair["pinned"]), pair["decision"])
     waiting = tx.one(
         "SELECT reason FROM unmatched WHERE round_id = ? AND client_id = ?", (round_id, client_id)
     )
-    return None if waiting is None else f"left waiting ({waiting['reason']})"
+    return None if waiting is None else StoredOutcome(None, reason=waiting["reason"])
 
 
 def _active_match(tx: Tx, client_id: str) -> tuple[str, dt.date] | None:

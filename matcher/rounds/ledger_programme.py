@@ -62,7 +62,16 @@ class ProgrammeMethods:
         with self._write("outreach-close") as tx:
             return outreach.close(tx, client_id, reason=reason, on=on or dt.date.today())
 
+    def outreach_people(self, *, config: MatchConfig | None = None) -> tuple[outreach.Person, ...]:
+        """Everyone in outreach, by id, with the day their next call is due."""
+        lifecycle = (config or MatchConfig()).lifecycle
+        return self._read(lambda tx: outreach.people(tx, lifecycle))
+
     # ------------------------------------------------------------------ after the match
+
+    def match_course(self, client_id: str) -> aftercare.MatchCourse | None:
+        """The client's active match: its introduction, "klik" and check-ins so far."""
+        return self._read(lambda tx: aftercare.match_course(tx, client_id))
 
     def introduce(self, client_id: str, *, on: dt.date | None = None) -> str:
         with self._write("introduce") as tx:

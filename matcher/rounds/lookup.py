@@ -1,4 +1,5 @@
-"""One person's record as the ledger keeps it, for the web app's client and volunteer pages."""
+"""One person's record as the ledger keeps it, for the web app's client and volunteer pages;
+the people and the bottleneck groups of a stored round."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig, config_from_dict
+from matcher.engine import solve
 from matcher.models import Client, Volunteer
 from matcher.rounds import stored
 from matcher.rounds.db import Tx
@@ -91,6 +94,34 @@ def round_people(ledger: Ledger, round_id: int) -> RoundPeople:
                 *inputs.volunteers,
                 *(inputs.all_volunteers[v] for v in sorted(pinned - present)),
             ),
+            exact=inputs.inputs_hash == row["inputs_hash"],
+        )
+
+    return ledger._read(work)
+
+
+@dataclass(frozen=True)
+class RoundBottlenecks:
+    """A stored round's bottleneck groups, from the engine on the round rebuilt as it was."""
+
+    round_id: int
+    bottlenecks: Bottlenecks
+    exact: bool  # the rebuild hashes as the stored round: these are the round's own groups
+
+
+def round_bottlenecks(ledger: Ledger, round_id: int) -> RoundBottlenecks:
+    """The groups `round propose` found, for a round read back from the ledger (which stores
+    no groups): the round rebuilt as `round explain` rebuilds it, solved and grouped again."""
+
+    def work(tx: Tx) -> RoundBottlenecks:
+        row = require_round(tx, round_id)
+        config = config_from_dict(json.loads(row["config"]), source=f"round {round_id}")
+        day = stored.date(tx, "rounds", str(round_id), "round_date", row["round_date"])
+        inputs = gather_round(tx, config, day, as_of_round=round_id)
+        result = inputs.with_paused_reasons(solve(inputs.prepared))
+        return RoundBottlenecks(
+            round_id=round_id,
+            bottlenecks=find_bottlenecks(inputs.prepared, result),
             exact=inputs.inputs_hash == row["inputs_hash"],
         )
 

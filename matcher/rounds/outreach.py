@@ -203,3 +203,73 @@ def record_intakes(tx: Tx, intakes: Collection[tuple[str, str]]) -> list[EventRo
         ("intake", None, cid, None, f"intake {day}: from outreach to the waiting list")
         for cid, day in found
     ]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone in outreach, as the ledger keeps them (for the outreach list)."""
+
+    client_id: str
+    programme: str
+    channel: str  # letter or referral
+    source: str
+    approached_on: dt.date
+    state: str  # approached, reached, appointment, intake, closed
+    calls: int
+    unreached: int  # calls that did not reach the person
+    last_call_on: dt.date | None
+    # Still being called: the day the next call is due (the first call waits for the letter).
+    # None once reached for an appointment, closed, or after max_attempts calls unanswered.
+    next_call_on: dt.date | None
+    appointment_on: dt.date | None
+    intake_on: dt.date | None
+    closed_on: dt.date | None
+    close_reason: str | None
+
+
+def people(tx: Tx, lifecycle: Lifecycle) -> tuple[Person, ...]:
+    """Everyone in outreach, by id, with the day their next call is due."""
+    rows = tx.all(
+        "SELECT o.*,"
+        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id) AS calls,"
+        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id"
+        "  AND a.outcome = 'not-reached') AS unreached,"
+        " (SELECT max(contacted_on) FROM contact_attempts a WHERE a.client_id = o.client_id)"
+        "  AS last_call"
+        " FROM outreach o ORDER BY o.client_id"
+    )
+    found = []
+    for row in rows:
+        key = stored.show_key(("client_id", row["client_id"]))
+
+        def day(column: str, row: sqlite3.Row = row, key: str = key) -> dt.date | None:
+            return stored.optional_date(tx, "outreach", key, column, row[column])
+
+        last = stored.optional_date(tx, "contact_attempts", key, "contacted_on", row["last_call"])
+        approached = _day(tx, row, "approached_on")
+        next_on = None
+        if row["state"] in CALLING and row["unreached"] < lifecycle.max_attempts:
+            next_on = (
+                approached + dt.timedelta(days=lifecycle.first_call_days)
+                if last is None
+                else last + dt.timedelta(days=lifecycle.days_between_attempts)
+            )
+        found.append(
+            Person(
+                client_id=row["client_id"],
+                programme=row["programme"],
+                channel=row["channel"],
+                source=row["source"],
+                approached_on=approached,
+                state=row["state"],
+                calls=int(row["calls"]),
+                unreached=int(row["unreached"]),
+                last_call_on=last,
+                next_call_on=next_on,
+                appointment_on=day("appointment_on"),
+                intake_on=day("intake_on"),
+                closed_on=day("closed_on"),
+                close_reason=row["close_reason"],
+            )
+        )
+    return tuple(found)

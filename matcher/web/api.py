@@ -122,6 +122,8 @@ def propose(
         proposal = ledger.propose(
             settings_of(request).config, policy=body.policy, round_date=body.date
         )
+    if proposal.bottlenecks is not None:  # for the Koppelronde page
+        request.app.state.round_groups.put(proposal.round_id, proposal.bottlenecks)
     return m.RoundOut.of(proposal, lang)
 
 

@@ -7,36 +7,32 @@ adds no computation, and a field the library gains shows here only when it is ad
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from matcher.errors import Problem
-from matcher.facts import reasons_to_json
-from matcher.result import Unmatched
 from matcher.rounds import (
     ActiveMatch,
     Decline,
     EndedMatch,
     Event,
     ImportSummary,
-    ProposedPair,
-    RoundProposal,
     Status,
     WaitingClient,
 )
+from matcher.rounds.due import Due, DueItem
 from matcher.rounds.state import Load
-from matcher.wording import unmatched_detail
+from matcher.web.model_base import _Model
+from matcher.web.round_models import BottleneckOut, PairOut, RoundOut, UnmatchedOut
+
+__all__ = ["BottleneckOut", "PairOut", "RoundOut", "UnmatchedOut", "_Model"]
 
 Language = Literal["nl", "en"]
 DeclinedBy = Literal["client", "volunteer", "coordinator"]
 EndReason = Literal[
     "completed", "client-stopped", "volunteer-stopped", "moved", "referred", "deceased", "other"
 ]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # ------------------------------------------------------------------------------------ errors
@@ -68,7 +64,7 @@ class ErrorOut(_Model):
     status: int
     code: str  # bad-input, unauthorised, forbidden, not-found, busy, conflict, invalid-request
     message: str
-    problems: list[ProblemOut] = []
+    problems: list[ProblemOut] = Field(default_factory=list)
 
 
 class ErrorResponse(_Model):
@@ -86,7 +82,7 @@ class ProposeRequest(_Model):
 class AcceptRequest(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    only: list[str] = []
+    only: list[str] = Field(default_factory=list)
     except_: list[str] = Field(default=[], alias="except")
     date: dt.date | None = None
 
@@ -125,7 +121,8 @@ class ImportOut(_Model):
     updated: int
     unchanged: int
     notes: list[str]
-    refused: list[ProblemOut] = []  # only_valid: the rows left out, with their problems
+    # only_valid: the rows left out, with their problems
+    refused: list[ProblemOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> ImportOut:
@@ -194,6 +191,33 @@ class LoadOut(_Model):
         )
 
 
+class DueItemOut(_Model):
+    client_id: str
+    due_on: dt.date
+    what: str
+    volunteer_id: str | None
+
+    @classmethod
+    def of(cls, item: DueItem) -> DueItemOut:
+        return cls(**vars(item))
+
+
+class DueOut(_Model):
+    """What `matcher status` says is due this week (the status day and the six after)."""
+
+    calls: list[DueItemOut]
+    to_close: list[DueItemOut]
+    intakes: list[DueItemOut]
+    introductions: list[DueItemOut]
+    checkins: list[DueItemOut]
+    ending: list[DueItemOut]
+    past_end: list[DueItemOut]
+
+    @classmethod
+    def of(cls, due: Due) -> DueOut:
+        return cls(**{name: [DueItemOut.of(i) for i in items] for name, items in vars(due).items()})
+
+
 class StatusOut(_Model):
     on: dt.date
     n_waiting: int
@@ -204,6 +228,7 @@ class StatusOut(_Model):
     flags: list[str]
     undecided: dict[str, int]  # round id -> proposals not yet decided
     closed_clients: int
+    due: DueOut  # what is due this week, as `matcher status` says
 
     @classmethod
     def of(cls, status: Status) -> StatusOut:
@@ -217,83 +242,7 @@ class StatusOut(_Model):
             flags=list(status.flags),
             undecided={str(k): v for k, v in status.undecided.items()},
             closed_clients=status.closed_clients,
-        )
-
-
-class PairOut(_Model):
-    client_id: str
-    volunteer_id: str
-    weight_units: int
-    risk_tier: str
-    scores: dict[str, float]
-    pinned: bool
-    decision: str | None
-    facts: dict[str, Any] | None  # distance, contact, shared slots, … (None: an old round)
-    reasons: list[Any]  # why the pair fits, as facts: [kind, values]
-    why: str  # the reasons in words, in the asked language
-
-    @classmethod
-    def of(cls, pair: ProposedPair, lang: str) -> PairOut:
-        return cls(
-            client_id=pair.client_id,
-            volunteer_id=pair.volunteer_id,
-            weight_units=pair.weight_units,
-            risk_tier=pair.risk_tier,
-            scores=pair.scores,
-            pinned=pair.pinned,
-            decision=pair.decision,
-            facts=None if pair.facts is None else pair.facts.to_dict(),
-            reasons=reasons_to_json(pair.reasons),
-            why=pair.why(lang),
-        )
-
-
-class UnmatchedOut(_Model):
-    client_id: str
-    risk_tier: str
-    reason: str
-    facts: dict[str, Any]  # options left after each rule, the best volunteer, …
-    detail: str  # why, in words, in the asked language
-
-    @classmethod
-    def of(cls, unmatched: Unmatched, lang: str) -> UnmatchedOut:
-        found = unmatched.to_dict()
-        return cls(
-            client_id=unmatched.client_id,
-            risk_tier=unmatched.risk_tier,
-            reason=unmatched.reason,
-            facts={k: v for k, v in found.items() if k not in ("client_id", "risk_tier", "reason")},
-            detail=unmatched_detail(unmatched, lang, weights=True),
-        )
-
-
-class RoundOut(_Model):
-    round_id: int
-    round_date: dt.date
-    policy: str
-    status: str
-    objective_units: int
-    inputs_hash: str
-    n_waiting: int
-    n_volunteers: int
-    superseded: int
-    pairs: list[PairOut]
-    waiting: list[UnmatchedOut]
-
-    @classmethod
-    def of(cls, proposal: RoundProposal, lang: str = "en") -> RoundOut:
-        return cls(
-            round_id=proposal.round_id,
-            round_date=proposal.round_date,
-            policy=proposal.policy,
-            status=proposal.status,
-            objective_units=proposal.objective_units,
-            inputs_hash=proposal.inputs_hash,
-            n_waiting=proposal.n_waiting,
-            n_volunteers=proposal.n_volunteers,
-            superseded=proposal.superseded,
-            pairs=[PairOut.of(p, lang) for p in proposal.pairs],
-            waiting=[UnmatchedOut.of(u, lang) for u in proposal.waiting],
+            due=DueOut.of(status.due),
         )
 
 

@@ -18,7 +18,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matcher.errors import MatcherError
-from matcher.web import api, auth_pages, errors, pages, people_pages, report_pages
+from matcher.web import (
+    api,
+    auth_pages,
+    errors,
+    pages,
+    people_pages,
+    programme_api,
+    programme_pages,
+    report_pages,
+)
+from matcher.web.round_groups import RoundGroups
 from matcher.web.routing import API_PREFIX
 from matcher.web.security import (
     Guard,
@@ -52,13 +62,15 @@ def build_app(settings: WebSettings) -> Any:
     app.state.settings = settings
     app.state.sessions = sessions
     app.state.uploads = uploads
+    app.state.round_groups = RoundGroups()
     app.add_exception_handler(MatcherError, errors.matcher_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(StarletteHTTPException, errors.http_error)
 
     # The routes themselves, not include_router: FastAPI then lists them in app.routes, where
     # the security tests enumerate them.
-    for module in (api, auth_pages, pages, people_pages, report_pages):
+    for module in (api, programme_api, auth_pages, pages, people_pages, programme_pages,
+                   report_pages):  # fmt: skip
         app.router.routes.extend(module.router.routes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -6,7 +6,6 @@ transaction, and the browser is sent back to the page that shows the result.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Annotated
 
@@ -17,22 +16,15 @@ from fastapi.responses import RedirectResponse, Response
 from matcher.errors import InputError, Problem
 from matcher.policies import POLICY_NAMES
 from matcher.rounds.explain_round import render_ledger_explanation
-from matcher.rounds.lookup import latest_round_id
+from matcher.rounds.lookup import latest_round_id, round_bottlenecks
+from matcher.web.explain_nl import explanation_nl
 from matcher.web.imports import import_file, preview
-from matcher.web.render import bars, page
-from matcher.web.routing import ledger_for, make_router, settings_of, who
+from matcher.web.render import bars, language, page, words
+from matcher.web.round_groups import RoundGroups
+from matcher.web.routing import form_date, ledger_for, make_router, settings_of, who
 from matcher.web.uploads import ACCEPTED_SUFFIXES, Uploads
 
 router = make_router(include_in_schema=False)
-
-
-def _day(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError([Problem("form", None, "date", "must be a date", text)]) from None
 
 
 def _back(to: str) -> Response:
@@ -128,13 +120,29 @@ def latest_round(request: Request) -> Response:
                 policy=settings_of(request).config.policy)  # fmt: skip
 
 
+def _groups(request: Request) -> RoundGroups:
+    found: RoundGroups = request.app.state.round_groups
+    return found
+
+
 @router.get("/rounds/{round_id}")
 def show_round(request: Request, round_id: int) -> Response:
     with ledger_for(request) as ledger:
         proposal = ledger.round(round_id)
         latest = latest_round_id(ledger)
+    groups = _groups(request).said(round_id, language(request))
     return page(request, "round.html.j2", proposal=proposal, policies=POLICY_NAMES, bars=bars,
-                policy=proposal.policy, is_latest=latest == round_id)  # fmt: skip
+                policy=proposal.policy, is_latest=latest == round_id,
+                groups=groups)  # fmt: skip
+
+
+@router.get("/rounds/{round_id}/bottlenecks")
+def find_groups(request: Request, round_id: int) -> Response:
+    """The round rebuilt and grouped again (a full solve: only when asked for)."""
+    with ledger_for(request) as ledger:
+        found = round_bottlenecks(ledger, round_id)
+    _groups(request).put(round_id, found.bottlenecks, exact=found.exact)
+    return _back(f"/rounds/{round_id}#bottlenecks")
 
 
 @router.post("/rounds")
@@ -145,7 +153,9 @@ def propose(
 ) -> Response:
     with ledger_for(request) as ledger:
         proposal = ledger.propose(settings_of(request).config, policy=policy,
-                                  round_date=_day(date))  # fmt: skip
+                                  round_date=form_date(date))  # fmt: skip
+    if proposal.bottlenecks is not None:
+        _groups(request).put(proposal.round_id, proposal.bottlenecks)
     return _back(f"/rounds/{proposal.round_id}")
 
 
@@ -191,5 +201,8 @@ def pin(
 def explain(request: Request, round_id: int, client_id: str) -> Response:
     with ledger_for(request) as ledger:
         found = ledger.explain(client_id, round_id=round_id)
+    lang = language(request)
+    # The same facts in the page's language: Dutch from the facts, English as `round explain`.
+    text = explanation_nl(found, words(lang)) if lang == "nl" else render_ledger_explanation(found)
     return page(request, "explain.html.j2", round_id=round_id, client_id=client_id,
-                text=render_ledger_explanation(found))  # fmt: skip
+                text=text)  # fmt: skip

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from matcher.errors import InputError, Problem
 from matcher.rounds import END_REASONS
+from matcher.rounds.aftercare import CHECKIN_OUTCOMES
 from matcher.rounds.lookup import client_record, volunteer_record
 from matcher.web.render import page
 from matcher.web.routing import ledger_for, make_router, settings_of
@@ -39,9 +40,18 @@ def client_page(request: Request, client_id: str) -> Response:
         found = client_record(ledger, client_id)
         events = ledger.history(client_id=client_id)
         status = ledger.status(config=settings_of(request).config, limit=0)
+        course = ledger.match_course(client_id)
     active = next((a for a in status.active if a.client_id == client_id), None)
+    # What `matcher status` says is due for this client this week (introduction, check-in, end).
+    due = [
+        (group, item)
+        for group, items in vars(status.due).items()
+        for item in items
+        if item.client_id == client_id
+    ]
     return page(request, "client.html.j2", record=found, fields=_fields(found.client),
-                events=events, active=active, end_reasons=END_REASONS)  # fmt: skip
+                events=events, active=active, end_reasons=END_REASONS, course=course,
+                checkin_outcomes=CHECKIN_OUTCOMES, due=due)  # fmt: skip
 
 
 @router.post("/clients/{client_id}/end")

@@ -16,6 +16,7 @@ from matcher.scoring import CRITERIA
 from matcher.vocab import RISK_TIERS
 from matcher.web.security import CSRF_FIELD, Principal
 from matcher.web.texts import WORDS
+from matcher.web.texts_programme import PROGRAMME_WORDS
 from matcher.wording import LANGUAGES, REASON_LABELS, unmatched_detail
 
 
@@ -34,6 +35,7 @@ def words(lang: str) -> dict[str, str]:
     report = report_texts(lang)
     found = {name: report[name] for name in (*CRITERIA, *RISK_TIERS)}
     found.update(WORDS[lang])
+    found.update(PROGRAMME_WORDS[lang])
     return found
 
 

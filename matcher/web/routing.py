@@ -5,12 +5,14 @@ router whose routes check who may change what (a coordinator, and from a browser
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hmac
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 
+from matcher.errors import InputError, Problem
 from matcher.rounds import Ledger
 from matcher.web.render import principal
 from matcher.web.security import CSRF_FIELD, CSRF_HEADER, SAFE_METHODS, VIEWER_MAY_POST, Principal
@@ -59,6 +61,16 @@ async def check_change_allowed(request: Request) -> None:
         offered = value if isinstance(value, str) else None
     if not offered or not found.csrf or not hmac.compare_digest(offered, found.csrf):
         raise HTTPException(403, "the form is out of date (CSRF token): reload the page")
+
+
+def form_date(text: str | None, column: str = "date") -> dt.date | None:
+    """A form's optional date field (an empty field: today, as the ledger takes it)."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError([Problem("form", None, column, "must be a date", text)]) from None
 
 
 def make_router(**options: Any) -> APIRouter:

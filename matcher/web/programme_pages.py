@@ -1,0 +1,200 @@
+"""Werving (outreach), the course of a match, and Evaluatie: the programme around a match.
+
+Plain forms, one Ledger call each (the calls `matcher outreach`, `introduce`, `confirm`,
+`checkin`, `complete` and `evaluate` make); the browser is sent back to the page that shows
+the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from matcher.io.workbook_out import format_xlsx
+from matcher.report import evaluation_report
+from matcher.report.evaluation import evaluation_view
+from matcher.report.evaluation_text import evaluation_sheets
+from matcher.report.evaluation_texts import evaluation_texts
+from matcher.rounds.evaluate import Evaluation
+from matcher.rounds.outreach import CHANNELS, OUTCOMES
+from matcher.web.render import language, page
+from matcher.web.routing import form_date, ledger_for, make_router, settings_of
+
+router = make_router(include_in_schema=False)
+
+
+def _back(to: str) -> Response:
+    return RedirectResponse(to, status_code=303)
+
+
+# ------------------------------------------------------------------------------------ outreach
+
+
+@router.get("/outreach")
+def outreach_page(request: Request) -> Response:
+    settings = settings_of(request)
+    with ledger_for(request) as ledger:
+        people = ledger.outreach_people(config=settings.config)
+    still_open = [p for p in people if p.state not in ("intake", "closed")]
+    done = [p for p in people if p.state in ("intake", "closed")]
+    return page(request, "outreach.html.j2", still_open=still_open, done=done,
+                channels=CHANNELS, outcomes=OUTCOMES, today=dt.date.today(),
+                max_attempts=settings.config.lifecycle.max_attempts)  # fmt: skip
+
+
+@router.post("/outreach")
+def outreach_add(
+    request: Request,
+    client_id: Annotated[str, Form(min_length=1, max_length=200)],
+    programme: Annotated[str, Form(min_length=1)],
+    by: Annotated[str, Form()],
+    source: Annotated[str, Form(max_length=200)] = "",
+    date: Annotated[str | None, Form()] = None,
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.outreach_add(client_id, programme=programme, by=by, source=source,
+                            on=form_date(date))  # fmt: skip
+    return _back("/outreach")
+
+
+@router.post("/outreach/{client_id}/contact")
+def outreach_contact(
+    request: Request,
+    client_id: str,
+    outcome: Annotated[str, Form()],
+    date: Annotated[str | None, Form()] = None,
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.outreach_contact(client_id, outcome=outcome, on=form_date(date),
+                                config=settings_of(request).config)  # fmt: skip
+    return _back("/outreach")
+
+
+@router.post("/outreach/{client_id}/close")
+def outreach_close(
+    request: Request,
+    client_id: str,
+    reason: Annotated[str, Form(min_length=1, max_length=200)],
+    date: Annotated[str | None, Form()] = None,
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.outreach_close(client_id, reason=reason, on=form_date(date))
+    return _back("/outreach")
+
+
+# ------------------------------------------------------------------------- the course of a match
+
+
+@router.post("/clients/{client_id}/introduce")
+def introduce(
+    request: Request, client_id: str, date: Annotated[str | None, Form()] = None
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.introduce(client_id, on=form_date(date))
+    return _back(f"/clients/{client_id}")
+
+
+@router.post("/clients/{client_id}/confirm")
+def confirm(
+    request: Request, client_id: str, date: Annotated[str | None, Form()] = None
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.confirm(client_id, on=form_date(date))
+    return _back(f"/clients/{client_id}")
+
+
+@router.post("/clients/{client_id}/checkin")
+def checkin(
+    request: Request,
+    client_id: str,
+    outcome: Annotated[str, Form()],
+    note: Annotated[str, Form(max_length=2000)] = "",
+    end_reason: Annotated[str, Form()] = "completed",
+    date: Annotated[str | None, Form()] = None,
+) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.checkin(client_id, outcome=outcome, note=note, on=form_date(date),
+                       end_reason=end_reason)  # fmt: skip
+    return _back(f"/clients/{client_id}")
+
+
+@router.post("/matches/complete")
+def complete(request: Request, date: Annotated[str | None, Form()] = None) -> Response:
+    with ledger_for(request) as ledger:
+        ledger.complete_at_cap(on=form_date(date), config=settings_of(request).config)
+    return _back("/")
+
+
+# ----------------------------------------------------------------------------------- evaluation
+
+Period = tuple[dt.date | None, dt.date | None, str | None]
+
+
+def _evaluation(request: Request, period: Period) -> Evaluation:
+    start, end, programme = period
+    with ledger_for(request) as ledger:
+        return ledger.evaluate(start=start, end=end, programme=programme or None,
+                               config=settings_of(request).config)  # fmt: skip
+
+
+def _period(
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    programme: str | None = None,
+) -> Period:
+    return form_date(start, "from"), form_date(end, "to"), programme or None
+
+
+@router.get("/evaluation")
+def evaluation_page(
+    request: Request,
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    programme: str | None = None,
+) -> Response:
+    period = _period(start, end, programme)
+    found = _evaluation(request, period)
+    view = evaluation_view(found, lang=language(request), k=None)
+    return page(request, "evaluation.html.j2", view=view, start=start or "", end=end or "",
+                programme=programme or "", query=request.url.query)  # fmt: skip
+
+
+def _download(data: bytes, name: str, media_type: str) -> Response:
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type=media_type, headers=headers)
+
+
+@router.get("/evaluation/report.html")
+def evaluation_file(
+    request: Request,
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    programme: str | None = None,
+    pseudonymise: bool = False,
+) -> Response:
+    """The same HTML as `matcher evaluate --report` (a download: its own style runs there)."""
+    found = _evaluation(request, _period(start, end, programme))
+    k = settings_of(request).config.report.min_group_size
+    html = evaluation_report(found, lang=language(request), pseudonymise=pseudonymise,
+                             min_group_size=k)  # fmt: skip
+    return _download(html.encode(), "evaluation.html", "text/html")
+
+
+@router.get("/evaluation/figures.xlsx")
+def evaluation_book(
+    request: Request,
+    start: Annotated[str | None, Query(alias="from")] = None,
+    end: Annotated[str | None, Query(alias="to")] = None,
+    programme: str | None = None,
+    pseudonymise: bool = False,
+) -> Response:
+    """The same workbook as `matcher evaluate --xlsx`."""
+    found = _evaluation(request, _period(start, end, programme))
+    k = settings_of(request).config.report.min_group_size
+    sheets = evaluation_sheets(found, evaluation_texts(language(request)),
+                               k if pseudonymise else None)  # fmt: skip
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return _download(format_xlsx(sheets), "evaluation.xlsx", media)
