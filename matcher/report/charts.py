@@ -174,12 +174,15 @@ def map_plot(data: MapData, labels: Mapping[str, str], *, alt: str | None = None
 @_styled
 def volunteer_loads(
     names: Sequence[str],
-    taken: Sequence[int],
-    proposed: Sequence[int],
-    capacity: Sequence[int],
+    taken: Sequence[float],
+    proposed: Sequence[float],
+    capacity: Sequence[float],
     labels: Mapping[str, str],
+    *,
+    unit: str = "places",
 ) -> Chart:
-    """One bar per volunteer: places taken before, proposed now, still free."""
+    """One bar per volunteer: places (or hours, `unit="hours"`) taken before, proposed now,
+    still free."""
     fig = _figure(6.0, 0.6 + 0.22 * len(names))
     ax = fig.add_subplot()
     y = np.arange(len(names))
@@ -191,25 +194,36 @@ def volunteer_loads(
             linewidth=0.6, label=labels["free"])  # fmt: skip
     ax.set_yticks(y, names, fontsize=7)
     ax.invert_yaxis()
-    ax.set_xlabel(labels["places"])
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(labels[unit])
+    if unit == "places":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
-    alt = f"{len(names)} {labels['volunteers_label']}: {int(proposed_a.sum())}"
-    alt += f" {labels['proposed_load']}, {int(free.sum())} {labels['free']}"
+    alt = f"{len(names)} {labels['volunteers_label']}: {_amount(proposed_a.sum(), unit)}"
+    alt += f" {labels['proposed_load']}, {_amount(free.sum(), unit)} {labels['free']}"
+    if unit != "places":
+        alt += f" ({labels[unit]})"
     return _render(fig, alt)
 
 
+def _amount(value: float, unit: str) -> str:
+    return str(int(value)) if unit == "places" else f"{float(value):g}"
+
+
 @_styled
-def free_places_histogram(free_after: Sequence[int], labels: Mapping[str, str]) -> Chart:
-    """For pools too large for a bar each: how many volunteers have 0, 1, 2 … places left."""
+def free_places_histogram(
+    free_after: Sequence[float], labels: Mapping[str, str], *, unit: str = "places"
+) -> Chart:
+    """For pools too large for a bar each: how many volunteers have 0, 1, 2 … places left, or
+    (`unit="hours"`) 0, 1, 2 … whole hours a week left."""
     fig = _figure(6.0, 2.6)
     ax = fig.add_subplot()
-    counts = np.bincount(np.asarray(free_after, dtype=np.int64))
+    counts = np.bincount(np.floor(np.asarray(free_after, dtype=float)).astype(np.int64))
     ax.bar(np.arange(len(counts)), counts, color=BLUE)
-    ax.set_xlabel(labels["free_places"])
+    ax.set_xlabel(labels["free_places" if unit == "places" else "free_hours"])
     ax.set_ylabel(labels["volunteers_label"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(labels["volunteers_by_places"], loc="left")
+    ax.set_title(labels["volunteers_by_places" if unit == "places" else "volunteers_by_hours"],
+                 loc="left")  # fmt: skip
     alt = ", ".join(f"{n} × {k}" for k, n in enumerate(counts.tolist()) if n)
     return _render(fig, alt)
 

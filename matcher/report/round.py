@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from matcher.models import Client
+from matcher.population import capacity_units
 from matcher.report import charts
 from matcher.report.bottlenecks import bottleneck_view
 from matcher.report.privacy import count_text, shareable_recruits
@@ -176,12 +177,16 @@ def _facts(
     high_matched = sum(p.risk_tier == "high" for p in data.pairs)
     places = sum(v.capacity - v.active_clients for v in data.volunteers)
     proposed_new = sum(p.client_id not in data.pinned for p in data.pairs)
+    free = (t["free_places"], str(max(places - proposed_new, 0)))
+    if _counts_hours(data):
+        left = sum(_hours_left(data).values())
+        free = (t["free_hours"], _number(left, lang))
     return [
         (t["round_date"], data.round_date.isoformat()),
         (t["matched"], f"{count_text(len(data.pairs), k)} {t['of']} {count_text(n_clients, k)}"),
         (t["high_matched"], f"{count_text(high_matched, k)} {t['of']} {count_text(high_total, k)}"),
         (t["volunteers"], str(len(data.volunteers))),
-        (t["free_places"], str(max(places - proposed_new, 0))),
+        free,
         (t["policy"], data.policy),
         (t["status"], data.status),
         (t["objective"], _weight(data.objective_units, lang)),
@@ -298,8 +303,21 @@ def _tier_chart(data: RoundInput, t: Mapping[str, str], k: int | None) -> charts
 
 
 def _loads(data: RoundInput, names: Pseudonyms, t: Mapping[str, str]) -> charts.Chart:
-    proposed = Counter(p.volunteer_id for p in data.pairs if p.client_id not in data.pinned)
     pool = sorted(data.volunteers, key=lambda v: v.volunteer_id)
+    if _counts_hours(data):
+        proposed_hours = _proposed_hours(data)
+        left = _hours_left(data)
+        if len(pool) <= LOAD_BARS_UP_TO:
+            return charts.volunteer_loads(
+                [names.volunteer(v.volunteer_id) for v in pool],
+                [v.hours_taken for v in pool],
+                [proposed_hours[v.volunteer_id] for v in pool],
+                [v.hours_given for v in pool],
+                t,
+                unit="hours",
+            )
+        return charts.free_places_histogram([left[v.volunteer_id] for v in pool], t, unit="hours")
+    proposed = Counter(p.volunteer_id for p in data.pairs if p.client_id not in data.pinned)
     if len(pool) <= LOAD_BARS_UP_TO:
         return charts.volunteer_loads(
             [names.volunteer(v.volunteer_id) for v in pool],
@@ -310,3 +328,32 @@ def _loads(data: RoundInput, names: Pseudonyms, t: Mapping[str, str]) -> charts.
         )
     free_after = [max(v.capacity - v.active_clients - proposed[v.volunteer_id], 0) for v in pool]
     return charts.free_places_histogram(free_after, t)
+
+
+def _counts_hours(data: RoundInput) -> bool:
+    """Whether the engine counted this round's capacity in hours (someone gave hours)."""
+    return capacity_units(data.clients, data.volunteers)[0]
+
+
+def _proposed_hours(data: RoundInput) -> defaultdict[str, float]:
+    """Hours a week the round's new proposals take from each volunteer: each client's own
+    need (a pinned pair's hours are already taken in the volunteer's record)."""
+    needs = {c.client_id: c.hours_needed for c in data.clients}
+    hours: defaultdict[str, float] = defaultdict(float)
+    for p in data.pairs:
+        if p.client_id not in data.pinned:
+            hours[p.volunteer_id] += needs[p.client_id]
+    return hours
+
+
+def _hours_left(data: RoundInput) -> dict[str, float]:
+    proposed = _proposed_hours(data)
+    return {
+        v.volunteer_id: max(v.hours_given - v.hours_taken - proposed[v.volunteer_id], 0.0)
+        for v in data.volunteers
+    }
+
+
+def _number(value: float, lang: str) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "nl" else text

@@ -22,7 +22,7 @@ from matcher import vocab
 from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.config_toml import DEFAULT_TOML
 from matcher.io import neutralise_cell, write_atomic
-from matcher.models import Client, Volunteer
+from matcher.models import HOURS_FIELDS, Client, Volunteer
 from matcher.scenarios.geography import Geography, build_geography
 from matcher.scenarios.people import draw_clients, draw_volunteers, language_codes
 from matcher.scenarios.spec import Scenario
@@ -30,15 +30,8 @@ from matcher.scenarios.toml import render_toml
 
 # Scenario people live at drawn coordinates: the lookup columns (matcher.locations) stay out.
 # Their risk tier is the triage's, from the drawn factors: no coordinator's own tier.
-# Scenarios count capacity in places, so the hours columns stay out too.
-_NOT_DRAWN = (
-    "postcode",
-    "place",
-    "location_source",
-    "risk_tier",
-    "hours_per_week",
-    "active_hours",
-)
+# The hours columns are drawn only by a scenario that gives hours (then they come last).
+_NOT_DRAWN = ("postcode", "place", "location_source", "risk_tier", *HOURS_FIELDS)
 CLIENT_COLUMNS = tuple(name for name in Client.model_fields if name not in _NOT_DRAWN)
 VOLUNTEER_COLUMNS = tuple(name for name in Volunteer.model_fields if name not in _NOT_DRAWN)
 Row = dict[str, str]
@@ -58,6 +51,14 @@ class GeneratedRound:
     geography: Geography
     clients: dict[str, Column]
     volunteers: dict[str, Column]
+
+    @property
+    def client_header(self) -> tuple[str, ...]:
+        return CLIENT_COLUMNS + tuple(name for name in HOURS_FIELDS if name in self.clients)
+
+    @property
+    def volunteer_header(self) -> tuple[str, ...]:
+        return VOLUNTEER_COLUMNS + tuple(name for name in HOURS_FIELDS if name in self.volunteers)
 
     @property
     def n_clients(self) -> int:
@@ -99,8 +100,8 @@ def generate(
     """Clients and volunteers of one round, as the models `matcher.match` takes."""
     drawn = generate_round(scenario, seed, round_date=round_date)
     return (
-        _models(Client, CLIENT_COLUMNS, drawn.clients),
-        _models(Volunteer, VOLUNTEER_COLUMNS, drawn.volunteers),
+        _models(Client, drawn.client_header, drawn.clients),
+        _models(Volunteer, drawn.volunteer_header, drawn.volunteers),
     )
 
 
@@ -109,7 +110,10 @@ def generate_rows(
 ) -> tuple[list[Row], list[Row]]:
     """Client and volunteer rows as `matcher match` reads them from CSV (column → cell text)."""
     drawn = generate_round(scenario, seed, round_date=round_date)
-    return _rows(CLIENT_COLUMNS, drawn.clients), _rows(VOLUNTEER_COLUMNS, drawn.volunteers)
+    return (
+        _rows(drawn.client_header, drawn.clients),
+        _rows(drawn.volunteer_header, drawn.volunteers),
+    )
 
 
 def write_round(drawn: GeneratedRound, out_dir: str | Path) -> tuple[Path, Path, Path]:
@@ -119,8 +123,8 @@ def write_round(drawn: GeneratedRound, out_dir: str | Path) -> tuple[Path, Path,
     paths = (out / "clients.csv", out / "volunteers.csv", out / "matcher.toml")
     write_atomic(
         {
-            paths[0]: csv_text(CLIENT_COLUMNS, drawn.clients),
-            paths[1]: csv_text(VOLUNTEER_COLUMNS, drawn.volunteers),
+            paths[0]: csv_text(drawn.client_header, drawn.clients),
+            paths[1]: csv_text(drawn.volunteer_header, drawn.volunteers),
             paths[2]: config_text(drawn),
         }
     )
@@ -167,7 +171,7 @@ def _client_columns(
     n = len(a["programme"])
     no_location = np.isnan(a["lat"])
     excluded = [() if v < 0 else (volunteer_ids[v],) for v in a["excluded"].tolist()]
-    return {
+    columns = {
         "client_id": _plain(_ids("c", n)),
         "programme": _words(geo.programme_names, a["programme"]),
         "age": _integers(a["age"]),
@@ -187,6 +191,7 @@ def _client_columns(
         "waiting_since": _dates(a["waiting_days"], round_date),
         "excluded_volunteers": Column(excluded, ["|".join(ids) for ids in excluded]),
     }
+    return columns | _hours_columns(a)
 
 
 def _volunteer_columns(
@@ -194,7 +199,7 @@ def _volunteer_columns(
 ) -> dict[str, Column]:
     no_location = np.isnan(a["lat"])
     travel = a["max_travel_km"].tolist()
-    return {
+    columns = {
         "volunteer_id": _plain(volunteer_ids),
         "programmes": _programme_pairs(geo.programme_names, a["programme"], a["second_programme"]),
         "age": _integers(a["age"]),
@@ -212,6 +217,17 @@ def _volunteer_columns(
         "skills": _sets(a["skills"], vocab.NEEDS),
         "contact": _words(vocab.CONTACT_MODES, a["contact"]),
     }
+    return columns | _hours_columns(a)
+
+
+def _hours_columns(a: dict[str, np.ndarray]) -> dict[str, Column]:
+    """The drawn hours (NaN: not given, a programme without hours), if any were drawn."""
+    out = {}
+    for name in HOURS_FIELDS:
+        if name in a:
+            values = [None if h != h else float(h) for h in a[name].tolist()]
+            out[name] = Column(values, ["" if h is None else f"{h:g}" for h in values])
+    return out
 
 
 def _ids(prefix: str, n: int) -> list[str]:

@@ -81,6 +81,46 @@ def _capacity_mix(value: dict[str, float]) -> dict[str, float]:
 
 
 CapacityMix = Annotated[dict[str, float], AfterValidator(_capacity_mix)]
+# The hours a week of a match (clients) or given (volunteers): at most these, like the input.
+MAX_CLIENT_HOURS, MAX_VOLUNTEER_HOURS = 40.0, 80.0
+
+
+def _hours_mix(
+    most: float, *, zero_allowed: bool
+) -> Callable[[dict[str, float]], dict[str, float]]:
+    lowest = "0" if zero_allowed else "0.25"
+
+    def check(value: dict[str, float]) -> dict[str, float]:
+        checked: dict[float, float] = {}
+        for key, share in value.items():
+            try:
+                hours = float(key)
+            except ValueError:
+                hours = float("nan")
+            whole_quarters = hours == hours and (hours * 4).is_integer()
+            if not whole_quarters or not (0 <= hours <= most) or (hours == 0 and not zero_allowed):
+                raise ValueError(
+                    f"hours {key!r} must be a number of hours from {lowest} to {most:g}"
+                    " in whole quarters (0.25)"
+                )
+            if not 0 <= share <= 1:
+                raise ValueError(f"share of {key} hours must be between 0 and 1 (got {share:g})")
+            checked[hours] = checked.get(hours, 0.0) + share
+        total = sum(checked.values())
+        if abs(total - 1) > SUM_TOLERANCE:
+            raise ValueError(f"shares must add up to 1 (got {total:g})")
+        return {f"{hours:g}": checked[hours] for hours in sorted(checked)}
+
+    return check
+
+
+# Absent: capacity is counted in places (the default); given, in hours.
+ClientHoursMix = Annotated[
+    dict[str, float], AfterValidator(_hours_mix(MAX_CLIENT_HOURS, zero_allowed=False))
+]
+VolunteerHoursMix = Annotated[
+    dict[str, float], AfterValidator(_hours_mix(MAX_VOLUNTEER_HOURS, zero_allowed=True))
+]
 
 
 class Range(BaseModel):

@@ -85,7 +85,14 @@ def _by_programme(
         draw_one(kind, int(count), p)
         for kind, (p, count) in enumerate(zip(programmes, counts, strict=True))
     ]
-    joined = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    # A column only some programmes draw (their hours) is "not given" (NaN) for the others.
+    keys = dict.fromkeys(key for part in parts for key in part)
+    joined = {
+        key: np.concatenate(
+            [part.get(key, np.full(len(part["programme"]), np.nan)) for part in parts]
+        )
+        for key in keys
+    }
     order = rng.permutation(n)
     return {key: column[order] for key, column in joined.items()}
 
@@ -139,7 +146,7 @@ def _volunteers(
     capacities = np.array([int(places) for places in params.capacity], dtype=np.int64)
     capacity = capacities[quota_categories(list(params.capacity.values()), n, rng)]
     lo, hi = params.max_travel_km.min, params.max_travel_km.max
-    return people | {
+    drawn = people | {
         "second_programme": second,
         "lived_experience": quota_columns(
             _shares(params.lived_experience, vocab.LOSS_TYPES), n, rng
@@ -152,6 +159,15 @@ def _volunteers(
         "max_travel_km": np.rint(rng.uniform(lo, hi, n) * 2) / 2,
         "skills": _words(params.skills, n, rng),
     }
+    if params.hours_per_week is not None:
+        # Drawn only when given, so scenarios without hours keep every other draw. Current
+        # clients take an hour each (as a client without hours does), within the hours given.
+        hours = _hours(params.hours_per_week, n, rng)
+        drawn |= {
+            "hours_per_week": hours,
+            "active_hours": np.minimum(hours, drawn["active_clients"]),
+        }
+    return drawn
 
 
 def _clients(
@@ -173,7 +189,7 @@ def _clients(
     wants_gender = quota_columns(np.array([params.preferred_gender]), n, rng)[:, 0]
     prefers_man = quota_of(wants_gender & (people["gender"] == MALE), MEN_PREFERRING_MEN, rng)
     preferred = np.where(wants_gender, np.where(prefers_man, 1, 0), -1)
-    return people | {
+    drawn = people | {
         "loss_type": loss,
         "loss_days": np.where(no_loss, -1, loss_days),
         "hindering_factors": quota_columns(
@@ -187,6 +203,14 @@ def _clients(
         "waiting_days": waiting_days,
         "declined": quota_columns(np.array([params.declined_introduction]), n, rng)[:, 0],
     }
+    if params.hours_per_week is not None:
+        drawn["hours_per_week"] = _hours(params.hours_per_week, n, rng)
+    return drawn
+
+
+def _hours(mix: dict[str, float], n: int, rng: np.random.Generator) -> FloatArray:
+    values = np.array([float(hours) for hours in mix])
+    return values[quota_categories(list(mix.values()), n, rng)]
 
 
 def _declined_volunteer(clients: Arrays, volunteers: Arrays, rng: np.random.Generator) -> IntArray:

@@ -58,7 +58,13 @@ def describe(scenario: Scenario) -> str:
     lines += textwrap.wrap(
         f"matches last ~{dynamics.match_weeks:g} weeks, {dynamics.ends_early:.0%} end early; "
         f"{dynamics.introductions_declined:.0%} of introductions declined; "
-        f"{dynamics.volunteer_churn_per_year:.0%} of volunteers stop within a year",
+        f"{dynamics.volunteer_churn_per_year:.0%} of volunteers stop within a year"
+        + (f"; at most {dynamics.max_match_weeks} weeks" if dynamics.max_match_weeks else "")
+        + (
+            f"; {dynamics.checkin_dropout:.0%} of running matches end at each check-in"
+            if dynamics.checkin_dropout
+            else ""
+        ),
         WIDTH,
         initial_indent="  ",
         subsequent_indent="  ",
@@ -113,7 +119,14 @@ def _clients(p: ClientParams) -> list[str]:
         f"gender preference {p.preferred_gender:.0%}",
         f"waiting {p.waiting_weeks.min:g}–{p.waiting_weeks.max:g} weeks",
         f"declined an introduction before {p.declined_introduction:.0%}",
+        *_hours("a match takes", p.hours_per_week),
     ]
+
+
+def _hours(what: str, mix: dict[str, float] | None) -> list[str]:
+    if mix is None:
+        return []
+    return [f"{what} " + ", ".join(f"{h} h {share:.0%}" for h, share in mix.items()) + " a week"]
 
 
 def _volunteers(p: VolunteerParams, count: int) -> list[str]:
@@ -131,6 +144,7 @@ def _volunteers(p: VolunteerParams, count: int) -> list[str]:
         f"languages {_languages(p.languages)}",
         f"contact {_shares(p.contact)}",
         f"also a second programme {p.second_programme:.0%}",
+        *_hours("gives", p.hours_per_week),
     ]
 
 

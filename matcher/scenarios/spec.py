@@ -22,11 +22,13 @@ from matcher.scenarios.params import (
     Age,
     Availability,
     CapacityMix,
+    ClientHoursMix,
     CountRange,
     DayParts,
     Languages,
     Range,
     Share,
+    VolunteerHoursMix,
     Words,
     mix,
     prevalence,
@@ -110,6 +112,8 @@ class ClientParams(BaseModel):
     waiting_weeks: Range = Range(min=0, max=30)
     # Share who already declined one volunteer after an introductory meeting (never again).
     declined_introduction: Share = 0.01
+    # Hours a week a match takes, {hours = share}; absent: capacity is counted in places.
+    hours_per_week: ClientHoursMix | None = None
 
 
 class VolunteerParams(BaseModel):
@@ -150,6 +154,8 @@ class VolunteerParams(BaseModel):
     }
     phone_without_address: Share = 0.5
     second_programme: Share = 0.35  # also serve another programme of the same organisation
+    # Hours a week for clients, {hours = share}; absent: capacity is counted in places.
+    hours_per_week: VolunteerHoursMix | None = None
 
 
 class Clients(ClientParams):
@@ -248,6 +254,9 @@ class Dynamics(BaseModel):
     ends_early: Share = 0.45  # nearly half of mentoring matches end early (DOMAIN.md)
     introductions_declined: Share = 0.10  # either side says no after the first meeting
     volunteer_churn_per_year: Share = 0.20  # volunteers who stop within a year
+    # At each check-in moment ([lifecycle] checkin_weeks) this share of the matches still
+    # running ends there (the pair does not go on). 0: check-ins end no match.
+    checkin_dropout: Share = 0.0
 
 
 @dataclass(frozen=True)

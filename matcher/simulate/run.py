@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from matcher.arrays import IntArray
 from matcher.config import MatchConfig
 from matcher.engine import Prepared, assignment_problem, prepare
-from matcher.models import Volunteer
+from matcher.models import DEFAULT_CLIENT_HOURS, Volunteer
 from matcher.policies import FutureSample, get_policy
 from matcher.scoring import CRITERIA
 from matcher.simulate.world import World
@@ -32,6 +33,10 @@ class Outcome:
     travel_km: dict[int, float] = field(default_factory=dict)
     volunteer_weeks_loaded: dict[int, int] = field(default_factory=dict)  # client-weeks carried
     declined: int = 0
+    # Every match and decline in the order made: (week, client, volunteer); a match lasts
+    # the client's duration_weeks, or until its volunteer stops (matcher.simulate.replay).
+    started: list[tuple[int, int, int]] = field(default_factory=list)
+    declines: list[tuple[int, int, int]] = field(default_factory=list)
     round_seconds: list[float] = field(default_factory=list)
     trace: list[dict[str, float]] = field(default_factory=list)
 
@@ -61,19 +66,7 @@ def run_policy(
         active = [m for m in active if m[2] > week and world.leave_week[m[1]] > week]
         waiting |= set(np.flatnonzero(world.arrival_week == week).tolist())
         present = np.flatnonzero((world.join_week <= week) & (world.leave_week > week))
-        load = np.zeros(len(world.volunteers), dtype=np.int64)
-        for _, j, _ in active:
-            load[j] += 1
-        volunteers = [
-            world.volunteers[j].model_copy(
-                update={
-                    "active_clients": min(
-                        world.volunteers[j].capacity, int(load[j]) + world.initial_load(j, week)
-                    )
-                }
-            )
-            for j in present.tolist()
-        ]
+        volunteers = _loaded(world, active, present, week)
         present_ids = {v.volunteer_id for v in volunteers}
         clients = [
             world.clients[i].model_copy(
@@ -94,12 +87,14 @@ def run_policy(
             if world.declines(client.client_id, volunteer.volunteer_id):
                 excluded.setdefault(i, set()).add(volunteer.volunteer_id)
                 outcome.declined += 1
+                outcome.declines.append((week, i, j))
                 declined_now += 1
                 continue
             matched_now += 1
             waiting.discard(i)
             end = week + int(world.duration_weeks[i])
             active.append((i, j, end))
+            outcome.started.append((week, i, j))
             _record(outcome, prepared, k, i, week, world, config, weekly_discount)
         outcome.trace.append(
             {
@@ -114,6 +109,33 @@ def run_policy(
         for _, j, _ in active:
             outcome.volunteer_weeks_loaded[j] = outcome.volunteer_weeks_loaded.get(j, 0) + 1
     return outcome
+
+
+def _loaded(
+    world: World, active: list[tuple[int, int, int]], present: IntArray, week: int
+) -> list[Volunteer]:
+    """The present volunteers with this week's load: the matches the run made and those the
+    volunteer had at the start, still going. A volunteer who counts in hours carries the
+    hours of its clients (each match from the start takes one hour, as an unnamed client
+    does), never more than it gives."""
+    load = np.zeros(len(world.volunteers), dtype=np.int64)
+    hours = np.zeros(len(world.volunteers))
+    for i, j, _ in active:
+        load[j] += 1
+        hours[j] += world.clients[i].hours_needed
+    out = []
+    for j in present.tolist():
+        volunteer = world.volunteers[j]
+        before = world.initial_load(j, week)
+        update: dict[str, float | int] = {
+            "active_clients": min(volunteer.capacity, int(load[j]) + before)
+        }
+        if volunteer.hours_per_week is not None:
+            update["active_hours"] = min(
+                volunteer.hours_per_week, float(hours[j]) + before * DEFAULT_CLIENT_HOURS
+            )
+        out.append(volunteer.model_copy(update=update))
+    return out
 
 
 def _pair(

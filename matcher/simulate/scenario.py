@@ -22,7 +22,8 @@ def dynamics_of(scenario: Scenario) -> Dynamics:
     The round's waiting list starts the year; volunteers who stop are replaced at the same
     rate on average (a programme that keeps recruiting); an early end comes after about a
     quarter of a full match; a cap shortens every match longer than it; with a funnel and no
-    given weekly arrivals, each week's approached people pass its stages by chance.
+    given weekly arrivals, each week's approached people pass its stages by chance; at each
+    check-in moment of the programme's course a share of the running matches may end.
     """
     flows = scenario.dynamics
     stages = scenario.funnel
@@ -33,6 +34,13 @@ def dynamics_of(scenario: Scenario) -> Dynamics:
         else None
     )
     churn = 1 - (1 - flows.volunteer_churn_per_year) ** (1 / WEEKS_PER_YEAR)
+    lifecycle = scenario.config.lifecycle
+    # One programme: its own course; several: the course every programme has by default.
+    checkins = (
+        lifecycle.course(scenario.programmes[0].name).checkin_weeks
+        if len(scenario.programmes) == 1
+        else lifecycle.checkin_weeks
+    )
     return Dynamics(
         weekly_arrivals=scenario.weekly_arrivals or 0.0,
         initial_waiting=scenario.clients.count,
@@ -45,6 +53,8 @@ def dynamics_of(scenario: Scenario) -> Dynamics:
         weekly_recruits=scenario.volunteers.count * churn,
         max_match_weeks=flows.max_match_weeks,
         funnel=funnel,
+        checkin_weeks=checkins,
+        checkin_dropout=flows.checkin_dropout,
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matcher.arrays import IntArray
+from matcher.lifecycle import DEFAULT_CHECKIN_WEEKS
 from matcher.models import Client, Volunteer
 
 # People are drawn this many at a time, each block with its own seed (see the module's doc).
@@ -46,6 +47,10 @@ class Dynamics:
     # Outreach before the waiting list: approached per week, then the shares reached, given an
     # intake, and wanting a volunteer. Without it, arrivals are Poisson(weekly_arrivals).
     funnel: Funnel | None = None
+    # At each check-in moment (weeks into a match) this share of the matches still running
+    # ends there: the evaluation is where a pair that does not work says so.
+    checkin_weeks: tuple[int, ...] = DEFAULT_CHECKIN_WEEKS
+    checkin_dropout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Funnel:
 
 # The funnel's stages as a run counts them; the last is the clients who join the waiting list.
 FUNNEL_STAGES = ("approached", "reached", "intake", "arrivals")
+# How a match's drawn length ends it (World.end_kind): it ran its course, it ended early, at a
+# check-in, or at the programme's cap.
+END_KINDS = ("completed", "early", "checkin", "cap")
+COMPLETED, EARLY_END, CHECKIN_END, CAP_END = range(len(END_KINDS))
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,12 @@ class World:
     # Over the horizon: approached, reached, intake, arrivals (people who came to wait);
     # NaN for stages a scenario without a funnel does not model.
     funnel_counts: dict[str, float]
+    # The same per week (empty for a world without a funnel): who was approached in week w.
+    funnel_weekly: dict[str, IntArray]
+    # Why each client's match (whenever it starts) ends when it does: an index of END_KINDS.
+    end_kind: IntArray
+    # The check-in moments of a match, in weeks from its start (the dynamics').
+    checkin_weeks: tuple[int, ...] = DEFAULT_CHECKIN_WEEKS
 
     def date_of(self, week: int) -> dt.date:
         return self.start + dt.timedelta(weeks=week)
@@ -98,18 +113,31 @@ def _stream(*parts: int) -> np.random.Generator:
 
 # One stream per kind of draw (see the module's doc); the numbers only need to differ.
 ARRIVALS, RECRUITS, WAITED, CLIENTS, VOLUNTEERS, CHURN, LENGTHS, ONGOING = range(8)
-EARLY, FULL, SHORT = range(3)
+EARLY, FULL, SHORT, CHECKINS = range(4)
 
 
-def _durations(stream: tuple[int, ...], n: int, dynamics: Dynamics) -> IntArray:
-    """Match lengths, capped; drawn per match so that more clients keep the first ones'."""
+def _durations(stream: tuple[int, ...], n: int, dynamics: Dynamics) -> tuple[IntArray, IntArray]:
+    """Match lengths and how each ends (END_KINDS); drawn per match so that more clients keep
+    the first ones'. A check-in drop-out can only end a match at a check-in before its drawn
+    end; the cap then shortens whatever is longer than it."""
     early = _stream(*stream, EARLY).random(n) < dynamics.early_end_share
     full = _stream(*stream, FULL).gamma(4.0, dynamics.mean_match_weeks / 4.0, size=n)
     short = _stream(*stream, SHORT).exponential(dynamics.early_end_mean_weeks, size=n)
     weeks = np.maximum(1, np.rint(np.where(early, short, full))).astype(np.int64)
+    kind = np.where(early, EARLY_END, COMPLETED).astype(np.int64)
+    if dynamics.checkin_dropout > 0 and dynamics.checkin_weeks:
+        # Drawn only when modelled, so worlds without it keep every other draw.
+        moments = np.asarray(dynamics.checkin_weeks, dtype=np.int64)
+        drops = _stream(*stream, CHECKINS).random((n, len(moments))) < dynamics.checkin_dropout
+        drops &= moments[None, :] < weeks[:, None]
+        first = np.argmax(drops, axis=1)
+        dropped = drops.any(axis=1)
+        weeks = np.where(dropped, moments[first], weeks)
+        kind = np.where(dropped, CHECKIN_END, kind)
     if dynamics.max_match_weeks is not None:
+        kind = np.where(weeks > dynamics.max_match_weeks, CAP_END, kind)
         weeks = np.minimum(weeks, dynamics.max_match_weeks)
-    return weeks
+    return weeks, kind
 
 
 def _ongoing_ends(seed: int, loads: list[int], dynamics: Dynamics) -> list[tuple[int, ...]]:
@@ -119,7 +147,7 @@ def _ongoing_ends(seed: int, loads: list[int], dynamics: Dynamics) -> list[tuple
     more likely a long one (length-biased) and is somewhere uniform along its length. With a
     cap, every length is capped: the cap has been in force (the steady state it leads to).
     """
-    lengths = _durations((seed, ONGOING, LENGTHS), ONGOING_SAMPLE, dynamics).astype(float)
+    lengths = _durations((seed, ONGOING, LENGTHS), ONGOING_SAMPLE, dynamics)[0].astype(float)
     total = sum(loads)
     which = _stream(seed, ONGOING, 0).choice(len(lengths), size=total, p=lengths / lengths.sum())
     along = _stream(seed, ONGOING, 1).random(total)
@@ -131,21 +159,25 @@ def _ongoing_ends(seed: int, loads: list[int], dynamics: Dynamics) -> list[tuple
     return ends
 
 
-def _arrivals(seed: int, weeks: int, dynamics: Dynamics) -> tuple[IntArray, dict[str, float]]:
-    """New clients per week: through the outreach funnel's stages, or Poisson at the rate."""
+def _arrivals(seed: int, weeks: int, dynamics: Dynamics) -> tuple[IntArray, dict[str, IntArray]]:
+    """New clients per week, and the funnel's stages per week (none without a funnel):
+    through the outreach funnel's stages, or Poisson at the rate."""
     rng = _stream(seed, ARRIVALS)
     funnel = dynamics.funnel
     if funnel is None:
-        arrivals = rng.poisson(dynamics.weekly_arrivals, size=weeks).astype(np.int64)
-        # Stages before the waiting list are not modelled: not zero, unknown.
-        counts = dict.fromkeys(FUNNEL_STAGES[:-1], float("nan"))
-        return arrivals, counts | {"arrivals": float(arrivals.sum())}
+        return rng.poisson(dynamics.weekly_arrivals, size=weeks).astype(np.int64), {}
     approached = rng.poisson(funnel.approached_per_week, size=weeks)
     reached = rng.binomial(approached, funnel.reached)
     intake = rng.binomial(reached, funnel.intake)
     arrivals = rng.binomial(intake, funnel.wants_volunteer).astype(np.int64)
     stages = (approached, reached, intake, arrivals)
-    return arrivals, {k: float(v.sum()) for k, v in zip(FUNNEL_STAGES, stages, strict=True)}
+    return arrivals, {k: v.astype(np.int64) for k, v in zip(FUNNEL_STAGES, stages, strict=True)}
+
+
+def _funnel_counts(arrivals: IntArray, weekly: dict[str, IntArray]) -> dict[str, float]:
+    # Stages before the waiting list that a world does not model are not zero but unknown.
+    counts = {k: float(weekly[k].sum()) if weekly else float("nan") for k in FUNNEL_STAGES}
+    return counts | {"arrivals": float(arrivals.sum())}
 
 
 def _blocks(n: int, seed: int, kind: int) -> list[tuple[int, int]]:
@@ -175,7 +207,7 @@ def build_world(
     start: dt.date,
 ) -> World:
     """Draw one horizon: arrivals (through the funnel), people, match lengths, churn, recruits."""
-    arrivals, funnel_counts = _arrivals(seed, weeks, dynamics)
+    arrivals, funnel_weekly = _arrivals(seed, weeks, dynamics)
     arrival_week = np.r_[
         np.zeros(dynamics.initial_waiting, np.int64), np.repeat(np.arange(weeks), arrivals)
     ].astype(np.int64)
@@ -210,6 +242,7 @@ def build_world(
         volunteer_rows.append(
             volunteer.model_copy(update={"volunteer_id": f"W{j:04d}", "active_clients": active})
         )
+    durations, end_kind = _durations((seed, LENGTHS), len(clients), dynamics)
     return World(
         start=start,
         weeks=weeks,
@@ -217,10 +250,13 @@ def build_world(
         decline_share=dynamics.decline_share,
         clients=tuple(client_rows),
         arrival_week=arrival_week,
-        duration_weeks=_durations((seed, LENGTHS), len(clients), dynamics),
+        duration_weeks=durations,
         volunteers=tuple(volunteer_rows),
         join_week=join_week,
         leave_week=leave_week,
         initial_load_ends=tuple(_ongoing_ends(seed, loads, dynamics)),
-        funnel_counts=funnel_counts,
+        funnel_counts=_funnel_counts(arrivals, funnel_weekly),
+        funnel_weekly=funnel_weekly,
+        end_kind=end_kind,
+        checkin_weeks=dynamics.checkin_weeks,
     )
