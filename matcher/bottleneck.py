@@ -33,6 +33,7 @@ from matcher.arrays import BoolArray, IntArray
 from matcher.engine import Prepared
 from matcher.policies.hours import places_or_hours
 from matcher.result import MatchResult
+from matcher.row_index import client_rows, volunteer_rows
 from matcher.wording import bottleneck_sentence, bottleneck_summary
 
 
@@ -139,10 +140,9 @@ def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
 def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:
     """The result's pairs as a mask over the prepared edges (sorted by client, volunteer)."""
     pop, edges = prepared.population, prepared.edges
-    c_index = {c.client_id: i for i, c in enumerate(pop.clients)}
-    v_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    c_row, v_row = client_rows(pop), volunteer_rows(pop)
     pairs = np.array(
-        [(c_index[m.client_id], v_index[m.volunteer_id]) for m in result.matches], dtype=np.int64
+        [(c_row[m.client_id], v_row[m.volunteer_id]) for m in result.matches], dtype=np.int64
     ).reshape(-1, 2)
     keys = edges.client * pop.n_volunteers + edges.volunteer
     wanted = pairs[:, 0] * pop.n_volunteers + pairs[:, 1]

@@ -165,13 +165,17 @@ def _interrupted_after(seconds: float, *args: str) -> tuple[int | None, str]:
     import sys
     import time
 
-    # The entry point, started the way the console script starts it; "ready" comes before any
-    # import of ours, so the interrupt lands after the interpreter's own start-up (whose first
-    # ~50 ms run no code of ours and cannot be covered), however slow the machine.
+    # The entry point, started the way the console script starts it: "ready" comes once
+    # `run` is imported (matcher/__init__.py and __main__.py import nothing heavy), so the
+    # interrupt lands where run can catch it, never in the interpreter's own start-up or the
+    # console script's import (no code of ours runs there), however slow the machine. All that
+    # is heavy (click, pydantic, numpy, the command and its files) runs inside run. Ctrl-C is
+    # ignored in the few steps of this program between "ready" and run, which installs its
+    # own handler first: an interrupt that lands there is lost and the command finishes.
     program = (
-        "import sys; sys.stderr.write('ready\\n'); sys.stderr.flush(); "
-        f"sys.argv = ['matcher', *{list(args)!r}]; "
-        "from matcher.__main__ import run; run()"
+        f"import signal, sys; sys.argv = ['matcher', *{list(args)!r}]; "
+        "from matcher.__main__ import run; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "sys.stderr.write('ready\\n'); sys.stderr.flush(); run()"
     )
     process = subprocess.Popen(
         [sys.executable, "-c", program],

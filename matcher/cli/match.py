@@ -10,17 +10,16 @@ import click
 
 from matcher.bottleneck import bottleneck_lines
 from matcher.cli.errors import reports_errors
-from matcher.cli.names import book_files, book_options, check_book_options
 from matcher.cli.options import (
     chosen_sheet,
     day,
     db_option,
     format_option,
     policy_option,
-    report_options,
     round_inputs,
 )
-from matcher.cli.outputs import check_distinct_outputs, check_report_possible
+from matcher.cli.outputs import check_distinct_outputs
+from matcher.cli.round_outputs import RoundOutputs, round_output_options
 from matcher.config import load_config
 from matcher.explain import render_explanation
 from matcher.file_round import (
@@ -64,12 +63,9 @@ def _input_roles(clients: str, volunteers: str, config_path: str | None) -> dict
     show_default=True,
     help="Rows of the printed table (files always hold all).",
 )
-@report_options()
-@book_options()
-@click.option(
-    "--excel-nl",
-    is_flag=True,
-    help="CSV files as a Dutch Excel opens them: ';', decimal comma, UTF-8 with BOM.",
+@round_output_options(
+    ledger=False,
+    excel_nl_help="CSV files as a Dutch Excel opens them: ';', decimal comma, UTF-8 with BOM.",
 )
 @reports_errors
 def match(
@@ -81,32 +77,13 @@ def match(
     output_format: str,
     policy: str | None,
     limit: int,
-    report_path: str | None,
-    lang: str | None,
-    pseudonymise: bool,
-    xlsx_path: str | None,
-    weights: bool,
-    call_list_path: str | None,
-    keep_columns: str | None,
-    excel_nl: bool,
+    outputs: RoundOutputs,
 ) -> None:
     """Propose matches for CLIENTS and VOLUNTEERS (CSV, JSON, workbook) and explain each."""
-    # --lang also picks the workbook's language.
-    check_report_possible(
-        report_path, lang=None if xlsx_path or call_list_path else lang, pseudonymise=pseudonymise
-    )
-    kept_columns = check_book_options(
-        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
-        keep_columns=keep_columns,
-    )  # fmt: skip
+    kept_columns = outputs.check()
     out = Path(out_dir)
     check_distinct_outputs(
-        {
-            **{f"{name} in --out": out / name for name in MATCH_FILES},
-            "--report": report_path,
-            "--xlsx": xlsx_path,
-            "--call-list": call_list_path,
-        },
+        {**{f"{name} in --out": out / name for name in MATCH_FILES}, **outputs.paths},
         inputs=_input_roles(clients, volunteers, config_path),
     )
     proposal = propose_from_files(
@@ -114,23 +91,20 @@ def match(
         explained=None if output_format == "json" else limit, keep_columns=kept_columns,
     )  # fmt: skip
 
-    files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=excel_nl))
-    language = lang or proposal.config.report.lang
-    if report_path:
+    files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=outputs.excel_nl))
+    language = outputs.language(proposal.config)
+    if outputs.report_path:
         pop = proposal.prepared.population
         round_data = RoundInput.of_match(
             proposal.result, pop.clients, pop.volunteers, proposal.config,
             bottlenecks=proposal.bottlenecks,
         )  # fmt: skip
-        files[Path(report_path)] = round_report(
-            round_data, lang=language, pseudonymise=pseudonymise
+        files[Path(outputs.report_path)] = round_report(
+            round_data, lang=language, pseudonymise=outputs.pseudonymise
         )
-    if xlsx_path or call_list_path:
+    if outputs.books:
         book = book_of_match(proposal.result, proposal.prepared.population, language)
-        files |= book_files(
-            book, xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
-            kept=proposal.kept, excel_nl=excel_nl,
-        )  # fmt: skip
+        files |= outputs.book_files(book, proposal.kept)
     out.mkdir(parents=True, exist_ok=True)
     # All files or none: a failure leaves the previous round's files as they were.
     write_atomic(files)

@@ -193,6 +193,26 @@ def report_options(*, pseudonymise: bool = True) -> Callable[[F], F]:
     return decorate
 
 
+def simulation_options(func: F) -> F:
+    """`--weeks`, `--runs`, `--seed` and `--discount`: the simulated weeks of `simulate` and
+    `plan`, where results depend on nothing else (not on --workers)."""
+    options = [
+        click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True),
+        click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True),
+        click.option(
+            "--discount",
+            type=click.FloatRange(0, 1, min_open=True),
+            default=0.97,
+            show_default=True,
+            help="Worth of a match made one week later, relative.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def force_option(func: F) -> F:
     return click.option(
         "--force",

@@ -11,7 +11,7 @@ import click
 
 from matcher.cli.errors import reports_errors
 from matcher.cli.ledger import LEDGER_CONFIG_HELP
-from matcher.cli.names import book_files, book_options, check_book_options, names_files, read_names
+from matcher.cli.names import names_files, read_names
 from matcher.cli.options import (
     config_option,
     date_option,
@@ -20,9 +20,9 @@ from matcher.cli.options import (
     force_option,
     format_option,
     policy_option,
-    report_options,
 )
-from matcher.cli.outputs import check_distinct_outputs, check_report_possible
+from matcher.cli.outputs import check_distinct_outputs
+from matcher.cli.round_outputs import RoundOutputs, round_output_options
 from matcher.config import load_config
 from matcher.io import write_atomic
 from matcher.proposals_book import book_of_round
@@ -54,9 +54,7 @@ def round_group() -> None:
 @format_option()
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="Rows of the printed tables (the ledger keeps all).")  # fmt: skip
-@report_options()
-@book_options(names=True)
-@click.option("--excel-nl", is_flag=True, help="The --call-list as a Dutch Excel opens it.")
+@round_output_options(ledger=True, excel_nl_help="The --call-list as a Dutch Excel opens it.")
 @force_option
 @db_option()
 @reports_errors
@@ -66,30 +64,18 @@ def propose(
     on: dt.datetime | None,
     output_format: str,
     limit: int,
-    report_path: str | None,
-    lang: str | None,
-    pseudonymise: bool,
-    xlsx_path: str | None,
-    weights: bool,
-    call_list_path: str | None,
-    keep_columns: str | None,
-    names_paths: tuple[str, ...],
-    excel_nl: bool,
+    outputs: RoundOutputs,
     force: bool,
     db_path: str,
 ) -> None:
     """Propose pairs for waiting clients and free places; store and print them with reasons."""
     config = load_config(config_path)
-    books = bool(xlsx_path or call_list_path)
-    check_report_possible(report_path, lang=None if books else lang, pseudonymise=pseudonymise)
-    columns = check_book_options(
-        xlsx_path=xlsx_path, weights=weights, call_list_path=call_list_path,
-        keep_columns=keep_columns, names_paths=names_paths,
-    )  # fmt: skip
-    if excel_nl and not call_list_path:
+    columns = outputs.check()
+    if outputs.excel_nl and not outputs.call_list_path:
         raise click.UsageError("--excel-nl goes with --call-list")
+    names_paths = outputs.names_paths or ()
     check_distinct_outputs(
-        {"--report": report_path, "--xlsx": xlsx_path, "--call-list": call_list_path},
+        outputs.paths,
         inputs={"--db": db_path, "--config": config_path,
                 **{f"--names {path}": path for path in names_paths}},
     )  # fmt: skip
@@ -98,21 +84,18 @@ def propose(
 
     def write_outputs(proposal: RoundProposal) -> None:
         # Inside the round's transaction: files that cannot be written store no round.
-        language = lang or config.report.lang
+        language = outputs.language(config)
         files: dict[Path, str | bytes] = {}
-        if report_path:
+        if outputs.report_path:
             round_data = RoundInput.of_proposal(proposal, config)
-            files[Path(report_path)] = round_report(
-                round_data, lang=language, pseudonymise=pseudonymise
+            files[Path(outputs.report_path)] = round_report(
+                round_data, lang=language, pseudonymise=outputs.pseudonymise
             )
-        if books:
-            files |= book_files(
-                book_of_round(proposal, language), xlsx_path=xlsx_path, weights=weights,
-                call_list_path=call_list_path, kept=kept, excel_nl=excel_nl,
-            )  # fmt: skip
+        if outputs.books:
+            files |= outputs.book_files(book_of_round(proposal, language), kept)
         write_atomic(files)
 
-    written = [path for path in (report_path, xlsx_path, call_list_path) if path]
+    written = [path for path in outputs.paths.values() if path]
     with open_ledger(db_path) as ledger:
         proposal = ledger.propose(
             config,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import policy_option, report_options
+from matcher.cli.options import policy_option, report_options, simulation_options
 from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import load_scenario, scenario_argument
 from matcher.io import write_atomic
@@ -20,22 +20,13 @@ from matcher.simulate.scenario import chosen_policies, simulate_scenario
 @click.command()
 @scenario_argument
 @policy_option("A policy to compare (repeatable; default all).", multiple=True)
-@click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True)
-@click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@simulation_options
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
     default=1,
     show_default=True,
     help="Local processes to spread the runs over; results do not depend on it.",
-)
-@click.option(
-    "--discount",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=0.97,
-    show_default=True,
-    help="Worth of a match made one week later, relative.",
 )
 @click.option(
     "--hindsight/--no-hindsight",

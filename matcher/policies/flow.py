@@ -21,17 +21,12 @@ from matcher.solvers.hours import MAX_OBJECTIVE_UNITS, solve_max_weight_hours
 def optimal(problem: AssignmentProblem, *, load_penalty_units: int = 0) -> Assignment:
     if in_hours(problem):
         return _in_hours(problem, problem.weight_units, load_penalty_units=load_penalty_units)
-    solution = solve_max_weight(
-        problem.n_clients,
-        problem.n_volunteers,
-        problem.edge_client,
-        problem.edge_volunteer,
+    return _in_places(
+        problem,
         problem.weight_units,
-        problem.free_places,
         load_penalty_units=load_penalty_units,
         current_load=problem.current_load,
     )
-    return Assignment(solution.chosen, solution.status, solution.solve_s)
 
 
 def coverage_first(problem: AssignmentProblem) -> Assignment:
@@ -39,16 +34,7 @@ def coverage_first(problem: AssignmentProblem) -> Assignment:
         # A bonus per matched client above any total weight makes the count come first.
         bonus = _total_weight_bound(problem) + 1
         return _in_hours(problem, problem.weight_units + bonus)
-    solution = solve_max_weight(
-        problem.n_clients,
-        problem.n_volunteers,
-        problem.edge_client,
-        problem.edge_volunteer,
-        problem.weight_units,
-        problem.free_places,
-        most_clients_first=True,
-    )
-    return Assignment(solution.chosen, solution.status, solution.solve_s)
+    return _in_places(problem, problem.weight_units, most_clients_first=True)
 
 
 def priority_first(problem: AssignmentProblem) -> Assignment:
@@ -68,15 +54,7 @@ def priority_first(problem: AssignmentProblem) -> Assignment:
     bonus = (tiers + 1) * step
     if (3 * step + total_weight) * max(problem.n_clients, 1) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("priority-first: weights too large for exact tier bonuses")
-    solution = solve_max_weight(
-        problem.n_clients,
-        problem.n_volunteers,
-        problem.edge_client,
-        problem.edge_volunteer,
-        problem.weight_units + bonus,
-        problem.free_places,
-    )
-    return Assignment(solution.chosen, solution.status, solution.solve_s)
+    return _in_places(problem, problem.weight_units + bonus)
 
 
 def _total_weight_bound(problem: AssignmentProblem) -> int:
@@ -93,6 +71,29 @@ def _strict_tier_bonus(problem: AssignmentProblem) -> IntArray:
     if (weights + n * sum(bonuses)) >= MAX_OBJECTIVE_UNITS:
         raise SolverError("priority-first: weights too large for exact tier bonuses in hours")
     return np.array(bonuses, dtype=np.int64)
+
+
+def _in_places(
+    problem: AssignmentProblem,
+    weight_units: IntArray,
+    *,
+    most_clients_first: bool = False,
+    load_penalty_units: int = 0,
+    current_load: IntArray | None = None,
+) -> Assignment:
+    """The min-cost flow of `problem` with these weights."""
+    solution = solve_max_weight(
+        problem.n_clients,
+        problem.n_volunteers,
+        problem.edge_client,
+        problem.edge_volunteer,
+        weight_units,
+        problem.free_places,
+        most_clients_first=most_clients_first,
+        load_penalty_units=load_penalty_units,
+        current_load=current_load,
+    )
+    return Assignment(solution.chosen, solution.status, solution.solve_s)
 
 
 def _in_hours(

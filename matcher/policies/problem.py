@@ -7,19 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays import FloatArray, IntArray
+from matcher.arrays import EdgeList, FloatArray, IntArray
 from matcher.solvers.status import SolveStatus
 
 
 @dataclass(frozen=True)
-class AssignmentProblem:
-    """Allowed pairs as edge arrays sorted by (client, volunteer); indices follow id order."""
+class AssignmentProblem(EdgeList):
+    """Allowed pairs as edge arrays sorted by (client, volunteer); indices follow id order.
+    weight_units: the pair's weight, the optimum's currency."""
 
-    n_clients: int
     n_volunteers: int
-    edge_client: IntArray
-    edge_volunteer: IntArray
-    weight_units: IntArray  # the pair's weight, the optimum's currency
     fit: FloatArray  # how well the pair fits in the client's view, for preferences
     free_places: IntArray  # per volunteer
     current_load: IntArray  # per volunteer: clients already carried
@@ -47,9 +44,7 @@ class Assignment:
 
 def client_segments(problem: AssignmentProblem) -> tuple[IntArray, IntArray]:
     """Start and end of each client's run of edges (edges are sorted by client)."""
-    starts = np.searchsorted(problem.edge_client, np.arange(problem.n_clients), side="left")
-    ends = np.searchsorted(problem.edge_client, np.arange(problem.n_clients), side="right")
-    return starts, ends
+    return problem.client_segments()
 
 
 def total_order(problem: AssignmentProblem) -> IntArray:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from matcher.arrays import IntArray
+from matcher.arrays import EdgeList, IntArray
 from matcher.models import DEFAULT_CLIENT_HOURS, HOUR_UNITS
 from matcher.policies.flow import optimal
 from matcher.policies.problem import Assignment, AssignmentProblem
@@ -26,13 +26,10 @@ from matcher.solvers.status import SolveStatus
 
 
 @dataclass(frozen=True)
-class FutureSample:
-    """One sampled future: its clients' allowed pairs with today's volunteers."""
+class FutureSample(EdgeList):
+    """One sampled future: its clients' allowed pairs with today's volunteers (volunteer
+    indices as today's), weights already discounted for the weeks until arrival."""
 
-    n_clients: int
-    edge_client: IntArray  # 0 … n_clients-1
-    edge_volunteer: IntArray  # today's volunteer indices
-    weight_units: IntArray  # already discounted for the weeks until arrival
     # Capacity in hours: each sampled client's need (None: one hour, the default need).
     client_hours: IntArray | None = None
 
@@ -42,12 +39,13 @@ def reserve(problem: AssignmentProblem, futures: Sequence[FutureSample]) -> Assi
     prices = np.zeros(problem.n_volunteers)
     hours = problem.client_hours
     for future in futures:
+        both = problem.followed_by(future)
         prices += place_prices(
-            problem.n_clients + future.n_clients,
+            both.n_clients,
             problem.n_volunteers,
-            np.r_[problem.edge_client, problem.n_clients + future.edge_client],
-            np.r_[problem.edge_volunteer, future.edge_volunteer],
-            np.r_[problem.weight_units, future.weight_units].astype(float),
+            both.edge_client,
+            both.edge_volunteer,
+            both.weight_units.astype(float),
             problem.free_places if problem.volunteer_hours is None else problem.volunteer_hours,
             None if hours is None else np.r_[hours, _future_hours(future)],
         )
@@ -113,8 +111,7 @@ def bootstrap_futures(
     clients_with_edges = np.unique(problem.edge_client)
     if weekly_arrivals <= 0 or len(clients_with_edges) == 0:
         return []
-    starts = np.searchsorted(problem.edge_client, clients_with_edges, side="left")
-    ends = np.searchsorted(problem.edge_client, clients_with_edges, side="right")
+    starts, ends = problem.client_segments(clients_with_edges)
     futures = []
     for _ in range(samples):
         arrivals = rng.poisson(weekly_arrivals, size=weeks_ahead)

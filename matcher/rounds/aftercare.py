@@ -33,13 +33,18 @@ class CheckIn:
     ended: decisions.EndedMatch | None
 
 
-def _active_match(tx: Tx, client_id: str) -> sqlite3.Row:
+def _open_match(tx: Tx, client_id: str) -> sqlite3.Row | None:
+    """The client's active match (its course so far), None when it has none."""
     require_client(tx, client_id)
-    row = tx.one(
+    return tx.one(
         "SELECT match_id, volunteer_id, started_on, introduced_on, confirmed_on FROM matches"
         " WHERE client_id = ? AND ended_on IS NULL",
         (client_id,),
     )
+
+
+def _active_match(tx: Tx, client_id: str) -> sqlite3.Row:
+    row = _open_match(tx, client_id)
     if row is None:
         raise LedgerError(f"client {client_id}: no active match")
     return row
@@ -153,12 +158,7 @@ class MatchCourse:
 
 def match_course(tx: Tx, client_id: str) -> MatchCourse | None:
     """The client's active match and its course; None when the client has none."""
-    require_client(tx, client_id)
-    row = tx.one(
-        "SELECT match_id, volunteer_id, started_on, introduced_on, confirmed_on FROM matches"
-        " WHERE client_id = ? AND ended_on IS NULL",
-        (client_id,),
-    )
+    row = _open_match(tx, client_id)
     if row is None:
         return None
     key = str(row["match_id"])

@@ -3,26 +3,15 @@ the end at the cap, and the evaluation. Each writing method is one transaction."
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
 
 from matcher.config import MatchConfig
 from matcher.rounds import aftercare, decisions, evaluate, outreach
-from matcher.rounds.db import Tx
-
-T = TypeVar("T")
+from matcher.rounds.ledger_file import LedgerFile
 
 
-class ProgrammeMethods:
-    """Mixed into Ledger, which supplies the transactions."""
-
-    def _write(self, command: str) -> contextlib.AbstractContextManager[Tx]:
-        raise NotImplementedError
-
-    def _read(self, work: Callable[[Tx], T]) -> T:
-        raise NotImplementedError
+class ProgrammeMethods(LedgerFile):
+    """The programme's commands of Ledger, in the transactions of LedgerFile."""
 
     # ------------------------------------------------------------------ before a client waits
 
