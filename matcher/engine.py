@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -17,16 +15,16 @@ from matcher.arrays import IntArray
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
-from matcher.facts import pair_facts
 from matcher.io.geo import gazetteer_for
 from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
+from matcher.outcome import matches_of, waiting_clients, without_cycle_collection
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.policies.hours import places_or_hours
 from matcher.population import Population, build_population
-from matcher.result import Match, MatchResult, ReasonCode, Unmatched
-from matcher.scoring import CRITERIA, PairScores, score_pairs
-from matcher.vocab import RISK_TIERS
+from matcher.result import Match, MatchResult
+from matcher.row_index import volunteer_rows
+from matcher.scoring import PairScores, score_pairs
 
 ClientLike = Client | Mapping[str, Any]
 VolunteerLike = Volunteer | Mapping[str, Any]
@@ -98,7 +96,7 @@ def validate_records(
 
 def _excluded_pairs(pop: Population) -> frozenset[int]:
     """Excluded (client, volunteer) pairs as client_index * n_volunteers + volunteer_index."""
-    volunteer_index = pop.volunteer_index
+    volunteer_index = volunteer_rows(pop)
     problems = []
     keys = set()
     for ci, client in enumerate(pop.clients):
@@ -230,9 +228,19 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
     assignment = chosen_policy(problem, PolicyContext(config))
     timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
-    with _without_cycle_collection():
-        matches = _matches(prepared, np.flatnonzero(assignment.chosen))
-        unmatched = _unmatched(prepared, assignment.chosen, name)
+    edges = prepared.edges
+    with without_cycle_collection():
+        chosen = np.flatnonzero(assignment.chosen)
+        matches = matches_of(
+            prepared.population,
+            prepared.scores,
+            edges.client[chosen],
+            edges.volunteer[chosen],
+            chosen,
+        )
+        unmatched = waiting_clients(
+            prepared.population, prepared.candidates, edges.weight_units, assignment.chosen, name
+        )
     timings["explain_s"] = time.perf_counter() - started
     return MatchResult(
         matches=matches,
@@ -249,59 +257,6 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
     )
 
 
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Tens of thousands of small result objects, none in a reference cycle: left on, the
-    cyclic garbage collector walks every object of the round (the models too) again and
-    again while they are made, a third of the time it takes to make them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
-    edges = prepared.edges
-    return matches_of(
-        prepared.population, prepared.scores, edges.client[chosen], edges.volunteer[chosen], chosen
-    )
-
-
-def matches_of(
-    pop: Population, scores: PairScores, ci: IntArray, vi: IntArray, edge: IntArray
-) -> tuple[Match, ...]:
-    """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts."""
-    criteria = scores.criteria_at(edge)
-    rows = zip(*(criteria[name].tolist() for name in CRITERIA), strict=True)
-    facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
-    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
-    tiers = [RISK_TIERS[tier] for tier in pop.c_tier[ci].tolist()]
-    return tuple(
-        Match(
-            client_ids[c],
-            volunteer_ids[v],
-            units,
-            tier,
-            dict(zip(CRITERIA, row, strict=True)),
-            priority,
-            pair,
-        )
-        for c, v, units, tier, row, priority, pair in zip(
-            ci.tolist(),
-            vi.tolist(),
-            scores.weight_units[edge].tolist(),
-            tiers,
-            rows,
-            scores.priority_at(edge).tolist(),
-            facts,
-            strict=True,
-        )
-    )
-
-
 def score_pair(
     client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
 ) -> Match:
@@ -310,112 +265,3 @@ def score_pair(
     pop = build_population([client], [volunteer], config, round_date)
     one = np.zeros(1, dtype=np.int64)
     return matches_of(pop, score_pairs(pop, config, one, one), one, one, one)[0]
-
-
-def _unmatched(
-    prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]], policy: str
-) -> tuple[Unmatched, ...]:
-    """Every client without a proposal and why: the facts are gathered as arrays over the
-    waiting clients, then one object each."""
-    pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
-    matched = np.zeros(pop.n_clients, dtype=bool)
-    matched[edges.client[chosen]] = True
-    waiting = np.flatnonzero(~matched)
-    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
-
-    # Who took each volunteer's places, in edge order (by client id).
-    taken = np.flatnonzero(chosen)
-    taken = taken[np.argsort(edges.volunteer[taken], kind="stable")]
-    taker_volunteer = edges.volunteer[taken].tolist()
-    taker_client = edges.client[taken].tolist()
-    taker_units = edges.weight_units[taken].tolist()
-    takers: dict[int, tuple[list[str], list[int]]] = {}
-    for v, c, units in zip(taker_volunteer, taker_client, taker_units, strict=True):
-        names, weights = takers.setdefault(v, ([], []))
-        names.append(client_ids[c])
-        weights.append(units)
-    taken_by: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {
-        v: (tuple(names), tuple(weights)) for v, (names, weights) in takers.items()
-    }
-    nobody: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
-
-    # The rule that removed each waiting client's last option (-1: options were left), and the
-    # options there were before it.
-    left = candidates.options_left[:, waiting]
-    n_rules = len(candidates.rules)
-    has_left = (left > 0).all(axis=0) if n_rules else np.ones(len(waiting), dtype=bool)
-    stage = np.where(has_left, -1, np.argmin(left > 0, axis=0) if n_rules else -1)
-    padded = np.vstack([np.full((1, len(waiting)), pop.n_volunteers, dtype=np.int64), left])
-    before = padded[np.maximum(stage, 0), np.arange(len(waiting))]
-    # -1 (no edge) picks the -1 appended at the end.
-    best = _best_edge_per_client(edges, pop.n_clients)[waiting]
-    best_volunteer = np.append(edges.volunteer, -1)[best]
-    best_units = np.append(edges.weight_units, -1)[best]
-
-    codes = [rule.code for rule in candidates.rules]
-    programmes = pop.programmes.words
-    hours_mode = pop.hours_mode
-    clients = pop.clients
-    out = []
-    for ci, tier, code, rule, options_before, vi, units, options_left in zip(
-        waiting.tolist(),
-        pop.c_tier[waiting].tolist(),
-        pop.c_programme[waiting].tolist(),
-        stage.tolist(),
-        before.tolist(),
-        best_volunteer.tolist(),
-        best_units.tolist(),
-        left.T.tolist(),
-        strict=True,
-    ):
-        counts = tuple(zip(codes, options_left, strict=True))
-        if rule < 0:
-            taken_names, taken_weights = taken_by.get(vi, nobody)
-            out.append(
-                Unmatched(
-                    client_ids[ci],
-                    RISK_TIERS[tier],
-                    "outcompeted",
-                    programmes[code],
-                    counts,
-                    None,
-                    volunteer_ids[vi],
-                    units,
-                    taken_names,
-                    taken_weights,
-                    policy,
-                )
-            )
-            continue
-        reason = codes[rule]
-        hours = clients[ci].hours_needed if hours_mode and reason == "no-capacity" else None
-        out.append(
-            Unmatched(
-                client_ids[ci],
-                RISK_TIERS[tier],
-                cast(ReasonCode, reason),
-                programmes[code],
-                counts,
-                options_before,
-                policy=policy,
-                hours_needed=hours,
-            )
-        )
-    return tuple(out)
-
-
-def _best_edge_per_client(edges: Edges, n_clients: int) -> IntArray:
-    """Index of each client's highest-weight edge (lowest volunteer id on ties); -1 if none."""
-    best = np.full(n_clients, -1, dtype=np.int64)
-    if len(edges.client) == 0:
-        return best
-    # Edges are sorted by client, then volunteer: each client's edges form one segment.
-    starts = np.flatnonzero(np.r_[True, edges.client[1:] != edges.client[:-1]])
-    segment_max = np.maximum.reduceat(edges.weight_units, starts)
-    at_max = edges.weight_units == np.repeat(segment_max, np.diff(np.r_[starts, len(edges.client)]))
-    # The first edge at the maximum in each segment: the lowest volunteer id.
-    at_max_edges = np.flatnonzero(at_max)
-    clients = edges.client[at_max_edges]
-    first = np.r_[True, clients[1:] != clients[:-1]]
-    best[clients[first]] = at_max_edges[first]
-    return best

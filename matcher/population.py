@@ -137,15 +137,6 @@ class Population:
     def volunteer_ids(self) -> list[str]:
         return [v.volunteer_id for v in self.volunteers]
 
-    @cached_property
-    def client_index(self) -> dict[str, int]:
-        """Client id -> index, built once per round for whoever looks clients up by id."""
-        return {client_id: i for i, client_id in enumerate(self.client_ids)}
-
-    @cached_property
-    def volunteer_index(self) -> dict[str, int]:
-        return {volunteer_id: i for i, volunteer_id in enumerate(self.volunteer_ids)}
-
     def serves(self, ci: IntArray, vi: IntArray) -> BoolArray:
         """Does volunteer vi serve client ci's programme (row-wise)?"""
         code = self.c_programme[ci]

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from matcher import scoring, vocab
 from matcher.config import MatchConfig
-from matcher.engine import Prepared, _unmatched, assignment_problem, prepare, solve
+from matcher.engine import Prepared, assignment_problem, prepare, solve
 from matcher.models import Client, Volunteer
+from matcher.outcome import waiting_clients
 from matcher.policies import PolicyContext, find_policy
 from matcher.population import (
     ALL_SLOTS,
@@ -209,7 +210,7 @@ def test_population_arrays_equal_the_row_by_row_ones(round_: Any) -> None:
         assert got.dtype == expected.dtype, name
         assert got.shape == expected.shape, name
         assert np.array_equal(got, expected, equal_nan=got.dtype.kind == "f"), name
-    assert pop.client_index == {c.client_id: i for i, c in enumerate(pop.clients)}
+    assert pop.client_ids == [c.client_id for c in pop.clients]
     assert pop.volunteer_ids == [v.volunteer_id for v in pop.volunteers]
 
 
@@ -220,7 +221,10 @@ def test_unmatched_facts_equal_the_client_by_client_ones(round_: Any, policy: st
     chosen = find_policy(policy)(
         assignment_problem(prepared), PolicyContext(prepared.config)
     ).chosen
-    assert list(_unmatched(prepared, chosen, policy)) == plain_unmatched(prepared, chosen, policy)
+    waiting = waiting_clients(
+        prepared.population, prepared.candidates, prepared.scores.weight_units, chosen, policy
+    )
+    assert list(waiting) == plain_unmatched(prepared, chosen, policy)
 
 
 @SETTINGS
