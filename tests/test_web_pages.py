@@ -204,6 +204,8 @@ def test_the_round_page_shows_the_engines_bottleneck_groups(db: Path) -> None:
     first = sentence_of(groups[0], "nl")
     assert summary in page and first[1:] in page
     assert 'href="/rounds/1/bottlenecks"' not in page  # the groups came with the proposal
+    report = client.get("/reports/rounds/1.html").text  # and the round report says them too
+    assert '<section id="bottlenecks">' in report
 
     # Another server (a restart) has not seen them: rebuilt on request, the same groups.
     again = logged_in(make_app(db))

@@ -75,6 +75,11 @@ def test_the_programme_routes_answer_as_described_and_the_ledger_agrees(tmp_path
     call = api("POST", "/api/v1/outreach/K001/contact", 200,
                json={"outcome": "not-reached", "date": "2026-10-08"})  # fmt: skip
     assert call["attempt"] == 1 and call["unreached"] == 1 and call["state"] == "approached"
+    soon = api("GET", "/api/v1/status?date=2026-10-10", 200)["due"]["calls"]
+    assert [(i["client_id"], i["number"], i["due_on"]) for i in soon] == [
+        ("K001", 2, "2026-10-15"),  # a week after the first call, which did not reach her
+        ("P900", 1, "2026-10-09"),  # a week after the referral
+    ]
     call = api("POST", "/api/v1/outreach/K001/contact", 200,
                json={"outcome": "appointment", "date": "2026-10-15"})  # fmt: skip
     assert call["state"] == "appointment"
@@ -212,7 +217,8 @@ def test_the_overview_lists_what_is_due_and_completes_at_the_cap(tmp_path: Path)
     week_cap = MatchConfig(lifecycle=Lifecycle(max_match_weeks=1))
     client = logged_in(make_app(db, config=week_cap))
     overview = client.get("/").text
-    assert 'href="/outreach#o-P1"' in overview and "call 1" in overview
+    assert 'href="/outreach#o-P1"' in overview and "P1</a>: 1e belpoging (" in overview
+    assert "P1</a>: call 1 (" in client.get("/?lang=en").text  # as `matcher status` says it
     assert 'action="/matches/complete"' not in overview
     started = dt.date.today() - dt.timedelta(days=14)  # a week past the cap
     with Ledger(db, user="test") as ledger:
@@ -223,6 +229,7 @@ def test_the_overview_lists_what_is_due_and_completes_at_the_cap(tmp_path: Path)
     assert past == {p.client_id for p in proposal.pairs}
     overview = client.get("/").text
     assert 'action="/matches/complete"' in overview
+    assert overview.count(": eindigt na 1 weken (") == len(past)
     _post(client, "/", "/matches/complete", {})
     with Ledger(db) as ledger:
         assert ledger.status().active == ()
@@ -242,3 +249,12 @@ def test_a_viewer_reads_the_programme_pages_but_changes_nothing(tmp_path: Path) 
     assert refused.status_code == 403
     with Ledger(db) as ledger:
         assert ledger.outreach_people() == ()
+
+
+def test_the_programme_words_exist_in_both_languages() -> None:
+    from matcher.rounds.due import Due
+    from matcher.web.texts_programme import PROGRAMME_WORDS
+
+    assert PROGRAMME_WORDS["nl"].keys() == PROGRAMME_WORDS["en"].keys()
+    groups = {f"what_{name}" for name in vars(Due())}
+    assert groups <= PROGRAMME_WORDS["nl"].keys()  # every kind of due item is said

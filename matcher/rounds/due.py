@@ -22,6 +22,10 @@ class DueItem:
     due_on: dt.date
     what: str  # a plain fact: "call 2", "check-in after 6 weeks", "ends after 52 weeks"
     volunteer_id: str | None = None
+    # The fact in `what` itself, for another language: the call's number, the calls that did
+    # not reach, the check-in's or the maximum's weeks; an introduction's day.
+    number: int | None = None
+    since: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,11 @@ def _outreach_due(
             continue
         elif person.next_call_on is None:  # called max_attempts times without reaching them
             day = person.last_call_on or person.approached_on
-            to_close.append(DueItem(cid, day, f"not reached in {person.unreached} calls"))
+            what = f"not reached in {person.unreached} calls"
+            to_close.append(DueItem(cid, day, what, number=person.unreached))
         elif person.next_call_on <= week_end:
-            calls.append(DueItem(cid, person.next_call_on, f"call {person.calls + 1}"))
+            n = person.calls + 1
+            calls.append(DueItem(cid, person.next_call_on, f"call {n}", number=n))
     return tuple(calls), tuple(to_close), tuple(intakes)
 
 
@@ -91,17 +97,19 @@ def _matches_due(
             met = _day(tx, "matches", key, "introduced_on", row["introduced_on"])
             decide_by = met + dt.timedelta(days=course.introduction_days)
             if decide_by <= week_end:
-                introductions.append(DueItem(cid, decide_by, f"introduced {met}", vid))
+                introductions.append(DueItem(cid, decide_by, f"introduced {met}", vid, since=met))
         upcoming = course.checkin_weeks[row["held"] :]
         if upcoming:
             due_on = started + dt.timedelta(weeks=upcoming[0])
             if due_on <= week_end:
-                checkins.append(DueItem(cid, due_on, f"check-in after {upcoming[0]} weeks", vid))
+                what = f"check-in after {upcoming[0]} weeks"
+                checkins.append(DueItem(cid, due_on, what, vid, number=upcoming[0]))
         if course.max_match_weeks is not None:
             end_on = started + dt.timedelta(weeks=course.max_match_weeks)
-            what = f"ends after {course.max_match_weeks} weeks"
+            weeks = course.max_match_weeks
+            what = f"ends after {weeks} weeks"
             if end_on <= on:
-                past_end.append(DueItem(cid, end_on, what, vid))
+                past_end.append(DueItem(cid, end_on, what, vid, number=weeks))
             elif end_on - dt.timedelta(weeks=course.end_reminder_weeks) <= week_end:
-                ending.append(DueItem(cid, end_on, what, vid))
+                ending.append(DueItem(cid, end_on, what, vid, number=weeks))
     return tuple(introductions), tuple(checkins), tuple(ending), tuple(past_end)

@@ -196,6 +196,8 @@ class DueItemOut(_Model):
     due_on: dt.date
     what: str
     volunteer_id: str | None
+    number: int | None  # the fact in `what`: call number, calls unanswered, weeks
+    since: dt.date | None  # an introduction's day
 
     @classmethod
     def of(cls, item: DueItem) -> DueItemOut:

@@ -71,6 +71,10 @@ def page(request: Request, template: str, code: int = 200, **values: Any) -> HTM
             # page's language.
             why=lambda pair: pair.why(lang),
             detail=lambda unmatched: unmatched_detail(unmatched, lang),
+            # What is due, from the item's facts (`what` is the terminal's English).
+            due_what=lambda group, item: words(lang)["what_" + group].format(
+                number=item.number, since=item.since
+            ),
             **values,
         )
     )

@@ -47,6 +47,7 @@ def round_report_file(request: Request, round_id: int) -> Response:
         people.clients, people.volunteers, proposal.pairs, proposal.waiting, people.config,
         proposal.round_date, proposal.policy, proposal.status, proposal.objective_units,
         round_id=round_id, pinned=frozenset(p.client_id for p in proposal.pairs if p.pinned),
+        bottlenecks=request.app.state.round_groups.get(round_id),
     )  # fmt: skip
     html = round_report(data, lang=language(request))
     return _download(html.encode(), f"round-{round_id}.html", "text/html")

@@ -41,6 +41,11 @@ class RoundGroups:
             while len(self._kept) > KEPT_ROUNDS:
                 self._kept.popitem(last=False)
 
+    def get(self, round_id: int) -> Bottlenecks | None:
+        with self._lock:
+            found = self._kept.get(round_id)
+        return None if found is None else found[0]
+
     def said(self, round_id: int, lang: str) -> GroupsSaid | None:
         """The round's groups in words, or None when this server has not seen them."""
         with self._lock:
