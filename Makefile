@@ -57,7 +57,7 @@ unit: $(VENV)/.installed-test
 test: lint typecheck unit
 
 bench: $(VENV)/.installed-test
-	cd benchmarks && ../$(BIN)/python speed.py --sizes city,region,national
+	cd benchmarks && ../$(BIN)/python speed.py --sizes city,dense,region,national
 	cd benchmarks && ../$(BIN)/python rounds.py
 	cd benchmarks && ../$(BIN)/python policies.py
 	cd benchmarks && ../$(BIN)/python report.py
