@@ -16,15 +16,22 @@ from typing import Final
 
 import numpy as np
 
+from matcher import programme_pools as pools
 from matcher.arrays import BoolArray, IntArray
 from matcher.config import MatchConfig
-from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit, shares
+from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit
 from matcher.triage import TIER_HIGH
 
 # Pairs per block in block products: bounds memory at about 100 MB per block.
 BLOCK_PAIRS = 2_000_000
-# A programme with more pairs than this finds its visit pairs with a spatial index.
-SPATIAL_INDEX_FROM_PAIRS = 4_000_000
+# A programme with more client × volunteer cells than this finds its visit pairs with a
+# spatial index; below it, every rule is evaluated on the grid (a few ns a cell).
+SPATIAL_INDEX_FROM_PAIRS = 50_000_000
+# Squared chords (unit sphere) this close to a volunteer's reach are decided by can_visit
+# itself: a thousand times the rounding of |a|² + |b|² − 2 a·b.
+_CHORD2_MARGIN = 1e-12
+# Volunteers queried together in the spatial index, by similar travel radius.
+_RADIUS_GROUPS = 16
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,13 @@ def _shared_time(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int])
 
 
 def _language(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
-    return shares(pop.c_languages[ci], pop.v_languages[vi])
+    # Word by word rather than population.shares: a reduction over one word a cell is slow
+    # on the client × volunteer grid.
+    a, b = pop.c_languages[ci], pop.v_languages[vi]
+    shared = (a[..., 0] & b[..., 0]) != 0
+    for word in range(1, a.shape[-1]):
+        shared |= (a[..., word] & b[..., word]) != 0
+    return shared
 
 
 def _gender(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -72,7 +85,7 @@ def _not_excluded(
     pop: Population, ci: IntArray, vi: IntArray, excluded: frozenset[int]
 ) -> BoolArray:
     if not excluded:
-        return np.ones(len(ci), dtype=bool)
+        return np.ones(np.broadcast_shapes(np.shape(ci), np.shape(vi)), dtype=bool)
     keys = ci * pop.n_volunteers + vi
     # A handful of excluded pairs against millions of edges: binary search beats np.isin.
     excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
@@ -162,6 +175,27 @@ HOURS_NONE_LEFT: Final = " for the client's {hours:g} hour(s) a week"
 _FORMING_RULES: Final = frozenset({"no-programme", "no-capacity", "contact-mismatch", "too-far"})
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What forming one programme's pairs needs to know about the round's rules."""
+
+    distance: bool  # contact and travel range decide who can meet
+    capacity_per_pair: bool  # capacity in hours: the volunteer's free hours ≥ the client's
+    after_forming: tuple[Rule, ...]  # the enabled rules applied to the formed pairs, in order
+    excluded: frozenset[int]
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """The pairs of some clients of one programme, whole per client, in (client, volunteer)
+    order, with those clients' options after each rule applied while forming them."""
+
+    clients: IntArray
+    counts: IntArray  # counts[k, row]: options of clients[row] after the k-th forming count
+    per_client: IntArray  # pairs of each client in this piece
+    volunteer: IntArray
+
+
 def enabled_rules(config: MatchConfig) -> tuple[Rule, ...]:
     switches = config.rules.model_dump()
     return tuple(rule for rule in RULES if switches[rule.config_key])
@@ -189,66 +223,137 @@ class Candidates:
         ]
 
 
-def _block_pairs(clients: IntArray, volunteers: IntArray) -> Iterator[tuple[IntArray, IntArray]]:
+def _block_rows(clients: IntArray, volunteers: IntArray) -> Iterator[IntArray]:
     rows = max(1, BLOCK_PAIRS // max(1, len(volunteers)))
     for start in range(0, len(clients), rows):
-        block = clients[start : start + rows]
-        yield np.repeat(block, len(volunteers)), np.tile(volunteers, len(block))
+        yield clients[start : start + rows]
+
+
+def _near_matrix(pop: Population, clients: IntArray, volunteers: IntArray) -> BoolArray:
+    """can_visit for every client × volunteer of a block, without forming the pairs.
+
+    The squared chord comes from one matrix product; only cells within a hair of a
+    volunteer's radius (far wider than the product's rounding) are decided by can_visit itself,
+    so the answer is can_visit's, cell for cell."""
+    a, b = pop.c_xyz[clients], pop.v_xyz[volunteers]
+    a_ok = pop.c_visit[clients] & ~np.isnan(a[:, 0])
+    b_ok = pop.v_visit[volunteers] & ~np.isnan(b[:, 0])
+    a, b = np.where(a_ok[:, None], a, 0.0), np.where(b_ok[:, None], b, 0.0)
+    half_angle = np.minimum(pop.v_radius_km[volunteers] / (2 * EARTH_RADIUS_KM), np.pi / 2)
+    reach = (2 * np.sin(half_angle)) ** 2
+    # chord² − reach², as |a|² + |b|² − 2 a·b (unit vectors, so the product is exact enough).
+    gap = a @ (-2 * b.T)
+    gap += np.einsum("ij,ij->i", a, a)[:, None]
+    gap += (np.einsum("ij,ij->i", b, b) - reach)[None, :]
+    ok = a_ok[:, None] & b_ok[None, :]
+    near = (gap < -_CHORD2_MARGIN) & ok
+    border = np.flatnonzero((np.abs(gap, out=gap) <= _CHORD2_MARGIN) & ok)
+    if len(border):
+        rows, cols = np.divmod(border, len(volunteers))
+        near[rows, cols] = can_visit(pop, clients[rows], volunteers[cols])
+    return near
+
+
+def _matrix_candidates(
+    pop: Population, clients: IntArray, volunteers: IntArray, plan: _Plan
+) -> Iterator[_Piece]:
+    """One programme's allowed pairs and counts, block by block of client rows.
+
+    Every rule is evaluated on the client × volunteer grid by broadcasting (a rule is a
+    function of the client's and the volunteer's attributes), and pairs are formed only from
+    the cells left at the end: in row order, so by (client, volunteer)."""
+    for block in _block_rows(clients, volunteers):
+        ci, vi = block[:, None], volunteers[None, :]
+        allowed = np.ones((len(block), len(volunteers)), dtype=bool)
+        if plan.capacity_per_pair:
+            allowed &= _capacity(pop, ci, vi, plan.excluded)
+        if plan.distance:
+            allowed &= _near_matrix(pop, block, volunteers) | (pop.c_phone[ci] & pop.v_phone[vi])
+        counts = []
+        if plan.distance:
+            counts.append(np.count_nonzero(allowed, axis=1))
+        for rule in plan.after_forming:
+            allowed &= rule.allows(pop, ci, vi, plan.excluded)
+            counts.append(np.count_nonzero(allowed, axis=1))
+        per_client = counts[-1] if counts else np.count_nonzero(allowed, axis=1)
+        cells = np.flatnonzero(allowed)
+        row_starts = np.repeat(np.arange(len(block)) * len(volunteers), per_client)
+        yield _Piece(
+            block, np.array(counts, np.int64).reshape(-1, len(block)), per_client,
+            volunteers[cells - row_starts],
+        )  # fmt: skip
 
 
 def _spatial_visit_pairs(
     pop: Population, clients: IntArray, volunteers: IntArray
 ) -> tuple[IntArray, IntArray]:
+    """Visit pairs within travel range from a spatial index, in no particular order."""
     from scipy.spatial import cKDTree  # imported here: a slow import only large rounds need
 
     clients = clients[pop.c_visit[clients] & ~np.isnan(pop.c_xyz[clients, 0])]
     volunteers = volunteers[pop.v_visit[volunteers] & ~np.isnan(pop.v_xyz[volunteers, 0])]
+    found_c, found_v = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     if len(clients) == 0 or len(volunteers) == 0:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
+        return found_c[0], found_v[0]
     tree = cKDTree(pop.c_xyz[clients])
-    # Chord length on the unit sphere for each radius: exact, as chord and arc grow together.
-    chord = 2 * np.sin(np.minimum(pop.v_radius_km[volunteers] / (2 * EARTH_RADIUS_KM), np.pi / 2))
-    found = tree.query_ball_point(pop.v_xyz[volunteers], r=chord, return_sorted=True)
-    counts = np.fromiter((len(hits) for hits in found), dtype=np.int64, count=len(found))
-    hits = np.fromiter((h for hits in found for h in hits), dtype=np.int64, count=counts.sum())
-    return clients[hits], np.repeat(volunteers, counts)
+    # Volunteers in a few groups of similar radius, each queried at its largest (with a hair
+    # to spare), so no hit list is walked in Python; can_visit then decides every pair found.
+    by_radius = volunteers[np.argsort(pop.v_radius_km[volunteers], kind="stable")]
+    for group in np.array_split(by_radius, min(_RADIUS_GROUPS, len(by_radius))):
+        half_angle = min(float(pop.v_radius_km[group].max()) / (2 * EARTH_RADIUS_KM), np.pi / 2)
+        hits = tree.sparse_distance_matrix(
+            cKDTree(pop.v_xyz[group]),
+            2 * np.sin(half_angle) * (1 + 1e-9) + 1e-12,
+            output_type="ndarray",
+        )
+        ci, vi = clients[hits["i"]], group[hits["j"]]
+        keep = can_visit(pop, ci, vi)
+        found_c.append(ci[keep])
+        found_v.append(vi[keep])
+    return np.concatenate(found_c), np.concatenate(found_v)
 
 
-def _programme_pairs(
-    pop: Population, clients: IntArray, volunteers: IntArray, distance_rule: bool
-) -> Iterator[tuple[IntArray, IntArray]]:
-    """Pairs in one programme that can meet (or all of them when the distance rule is off)."""
-    if not distance_rule or len(clients) * len(volunteers) <= SPATIAL_INDEX_FROM_PAIRS:
-        for ci, vi in _block_pairs(clients, volunteers):
-            keep = _reachable(pop, ci, vi, frozenset()) if distance_rule else slice(None)
-            yield ci[keep], vi[keep]
-        return
-    # Visit pairs and phone pairs overlap (both ways possible): their union, in pair order.
-    # (Sort and drop repeats: np.unique is many times slower on millions of distinct keys.)
+def _spatial_candidates(
+    pop: Population, clients: IntArray, volunteers: IntArray, plan: _Plan
+) -> Iterator[_Piece]:
+    """One large programme's allowed pairs and counts: visit pairs from a spatial index and
+    phone pairs from block products (their union, in pair order), then the rules on the pairs."""
+    phone_clients = clients[pop.c_phone[clients]]
+    phone_volunteers = volunteers[pop.v_phone[volunteers]]
     pieces = [_spatial_visit_pairs(pop, clients, volunteers)]
-    pieces.extend(_block_pairs(clients[pop.c_phone[clients]], volunteers[pop.v_phone[volunteers]]))
+    pieces.extend(
+        (np.repeat(block, len(phone_volunteers)), np.tile(phone_volunteers, len(block)))
+        for block in _block_rows(phone_clients, phone_volunteers)
+    )
+    # (Sort and drop repeats: np.unique is many times slower on millions of distinct keys.)
     keys = np.sort(np.concatenate([ci * pop.n_volunteers + vi for ci, vi in pieces]))
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    yield keys // pop.n_volunteers, keys % pop.n_volunteers
+    ci, vi = keys // pop.n_volunteers, keys % pop.n_volunteers
+    if plan.capacity_per_pair:
+        keep = _capacity(pop, ci, vi, plan.excluded)
+        ci, vi = ci[keep], vi[keep]
+    # Position of each pair's client among `clients`, to count per client.
+    row_of = np.zeros(pop.n_clients, dtype=np.int64)
+    row_of[clients] = np.arange(len(clients))
+    counts = [np.bincount(row_of[ci], minlength=len(clients))]
+    for rule in plan.after_forming:
+        keep = rule.allows(pop, ci, vi, plan.excluded)
+        ci, vi = ci[keep], vi[keep]
+        counts.append(np.bincount(row_of[ci], minlength=len(clients)))
+    yield _Piece(clients, np.array(counts, np.int64), counts[-1], vi)
 
 
-def _in_client_order(ci: IntArray, vi: IntArray) -> tuple[IntArray, IntArray]:
-    """Pairs in (client, volunteer) order, from pieces that each hold a client's pairs whole
-    and in volunteer order (a client has one programme, and a block or a programme's union
-    holds all of a client's pairs): the runs are reordered, never sorted pair by pair."""
-    if len(ci) == 0:
-        return ci, vi
-    starts = np.flatnonzero(np.r_[True, ci[1:] != ci[:-1]])
-    lengths = np.diff(np.r_[starts, len(ci)])
-    order = np.argsort(ci[starts], kind="stable")
-    assert len(np.unique(ci[starts])) == len(starts), "a client's pairs come in one piece"
-    new_starts = np.cumsum(lengths[order]) - lengths[order]
-    position = np.arange(len(ci)) + np.repeat(starts[order] - new_starts, lengths[order])
-    return ci[position], vi[position]
-
-
-def _count(ci: IntArray, n_clients: int) -> IntArray:
-    return np.bincount(ci, minlength=n_clients).astype(np.int64)
+def _in_client_order(pieces: list[_Piece], per_client: IntArray) -> tuple[IntArray, IntArray]:
+    """Pairs in (client, volunteer) order, from pieces that each hold their clients' pairs
+    whole and in volunteer order (a client has one programme): each piece's runs are moved to
+    their clients' places, never sorted pair by pair."""
+    first = np.cumsum(per_client) - per_client
+    volunteer = np.empty(int(per_client.sum()), dtype=np.int64)
+    for piece in pieces:
+        start_in_piece = np.cumsum(piece.per_client) - piece.per_client
+        shift = np.repeat(first[piece.clients] - start_in_piece, piece.per_client)
+        volunteer[shift + np.arange(len(piece.volunteer))] = piece.volunteer
+    return np.repeat(np.arange(len(per_client)), per_client), volunteer
 
 
 def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[int]) -> Candidates:
@@ -259,130 +364,33 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     rules = enabled_rules(config)
     enabled = {rule.code for rule in rules}
     n_clients = pop.n_clients
-    volunteer_pool = np.arange(pop.n_volunteers)
-    counts: list[IntArray] = []
-    if "no-programme" in enabled:
-        serving = _serving_counts(pop, volunteer_pool)
-        counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
     capacity_per_pair = "no-capacity" in enabled and pop.hours_mode
-    if capacity_per_pair:
-        # In hours a volunteer may have room for a short match and not for a long one.
-        volunteer_pool = volunteer_pool[pop.v_free >= pop.c_need.min(initial=0)]
-        counts.append(_fitting_counts(pop, volunteer_pool, by_programme="no-programme" in enabled))
-    elif "no-capacity" in enabled:
-        volunteer_pool = volunteer_pool[pop.v_free >= 1]
-        if "no-programme" in enabled:
-            serving = _serving_counts(pop, volunteer_pool)
-            counts.append(serving[pop.c_programme] if n_clients else np.zeros(0, np.int64))
-        else:
-            counts.append(np.full(n_clients, len(volunteer_pool), dtype=np.int64))
-
-    if "contact-mismatch" in enabled:
-        by_programme = "no-programme" in enabled
-        counts.append(
-            _contact_counts(pop, volunteer_pool, by_programme=by_programme, fit=capacity_per_pair)
-        )
-
-    groups = _programme_groups(pop, volunteer_pool, by_programme="no-programme" in enabled)
-    pieces = [
-        pair
-        for clients, volunteers in groups
-        for pair in _programme_pairs(pop, clients, volunteers, "too-far" in enabled)
-    ]
-    ci = np.concatenate([p[0] for p in pieces]) if pieces else np.empty(0, np.int64)
-    vi = np.concatenate([p[1] for p in pieces]) if pieces else np.empty(0, np.int64)
-    ci, vi = _in_client_order(ci, vi)
-    if capacity_per_pair:
-        keep = _capacity(pop, ci, vi, excluded)
-        ci, vi = ci[keep], vi[keep]
-    if "too-far" in enabled:
-        counts.append(_count(ci, n_clients))
-
-    for rule in rules:
-        if rule.code in _FORMING_RULES:
-            continue
-        keep = rule.allows(pop, ci, vi, excluded)
-        ci, vi = ci[keep], vi[keep]
-        counts.append(_count(ci, n_clients))
+    volunteer_pool, counts = pools.options_before_forming(
+        pop,
+        programme="no-programme" in enabled,
+        capacity="no-capacity" in enabled,
+        contact="contact-mismatch" in enabled,
+    )
+    plan = _Plan(
+        distance="too-far" in enabled,
+        capacity_per_pair=capacity_per_pair,
+        after_forming=tuple(rule for rule in rules if rule.code not in _FORMING_RULES),
+        excluded=excluded,
+    )
+    formed = np.zeros((int(plan.distance) + len(plan.after_forming), n_clients), dtype=np.int64)
+    per_client = np.zeros(n_clients, dtype=np.int64)
+    pieces: list[_Piece] = []
+    for clients, volunteers in pools.programme_groups(
+        pop, volunteer_pool, by_programme="no-programme" in enabled
+    ):
+        spatial = plan.distance and len(clients) * len(volunteers) > SPATIAL_INDEX_FROM_PAIRS
+        for piece in (_spatial_candidates if spatial else _matrix_candidates)(
+            pop, clients, volunteers, plan
+        ):
+            formed[:, piece.clients] = piece.counts
+            per_client[piece.clients] = piece.per_client
+            pieces.append(piece)
+    ci, vi = _in_client_order(pieces, per_client)
+    counts.extend(formed)
     options_left = np.vstack(counts) if counts else np.zeros((0, n_clients), dtype=np.int64)
     return Candidates(ci, vi, options_left, rules)
-
-
-def _in_pool(pop: Population, volunteers: IntArray) -> tuple[IntArray, IntArray]:
-    """(volunteer, programme code) memberships of the volunteers in the pool, by code."""
-    in_pool = np.zeros(pop.n_volunteers, dtype=bool)
-    in_pool[volunteers] = True
-    member, code = pop.membership
-    keep = in_pool[member]
-    return member[keep], code[keep]
-
-
-def _serving_counts(pop: Population, volunteers: IntArray) -> IntArray:
-    """How many of `volunteers` serve each programme code."""
-    _, code = _in_pool(pop, volunteers)
-    return np.bincount(code, minlength=len(pop.programmes.words)).astype(np.int64)
-
-
-def _fitting_counts(pop: Population, volunteers: IntArray, *, by_programme: bool) -> IntArray:
-    """Per client: volunteers in the pool (of its programme) with the hours the client needs.
-
-    Sorted by (programme, free units), a client's count is one range of that order."""
-    if pop.n_clients == 0:
-        return np.zeros(0, np.int64)
-    if by_programme:
-        member, code = _in_pool(pop, volunteers)
-    else:
-        member, code = volunteers, np.zeros(len(volunteers), dtype=np.int64)
-    span = int(max(pop.v_free.max(initial=0), pop.c_need.max(initial=0))) + 1
-    keys = np.sort(code * span + pop.v_free[member])
-    client_code = pop.c_programme if by_programme else np.zeros(pop.n_clients, dtype=np.int64)
-    high = np.searchsorted(keys, (client_code + 1) * span, side="left")
-    low = np.searchsorted(keys, client_code * span + pop.c_need, side="left")
-    return (high - low).astype(np.int64)
-
-
-def _contact_counts(
-    pop: Population, volunteers: IntArray, *, by_programme: bool, fit: bool = False
-) -> IntArray:
-    """Per client: volunteers in the pool (of its programme) that accept its way of contact
-    (and, with `fit`, have the hours the client needs).
-
-    Counted, not paired: a client accepting both ways reaches every volunteer, a visit-only
-    client the volunteers accepting visits, a phone-only client those accepting phone."""
-    if pop.n_clients == 0:
-        return np.zeros(0, np.int64)
-    visit, phone = volunteers[pop.v_visit[volunteers]], volunteers[pop.v_phone[volunteers]]
-    if fit:
-        every, by_visit, by_phone = (
-            _fitting_counts(pop, pool, by_programme=by_programme)
-            for pool in (volunteers, visit, phone)
-        )
-    elif by_programme:
-        every, by_visit, by_phone = (
-            _serving_counts(pop, pool)[pop.c_programme] for pool in (volunteers, visit, phone)
-        )
-    else:
-        every, by_visit, by_phone = (
-            np.full(pop.n_clients, len(pool), dtype=np.int64) for pool in (volunteers, visit, phone)
-        )
-    both = pop.c_visit & pop.c_phone
-    return np.where(both, every, np.where(pop.c_visit, by_visit, by_phone)).astype(np.int64)
-
-
-def _programme_groups(
-    pop: Population, volunteers: IntArray, *, by_programme: bool
-) -> Iterator[tuple[IntArray, IntArray]]:
-    all_clients = np.arange(pop.n_clients)
-    if not by_programme or pop.n_clients == 0:
-        yield all_clients, volunteers
-        return
-    order = np.argsort(pop.c_programme, kind="stable")
-    codes, starts = np.unique(pop.c_programme[order], return_index=True)
-    member, member_code = _in_pool(pop, volunteers)
-    # Members are sorted by (code, volunteer): each code's volunteers in id order.
-    first = np.searchsorted(member_code, codes, side="left").tolist()
-    last = np.searchsorted(member_code, codes, side="right").tolist()
-    for k, clients in enumerate(np.split(order, starts[1:])):
-        serving = member[first[k] : last[k]]
-        if len(serving):
-            yield clients, serving
