@@ -11,6 +11,7 @@ import pytest
 
 from matcher import scenarios
 from matcher.engine import match
+from matcher.recruits import Profile, client_profiles, recruits
 from matcher.report.privacy import (
     COARSE_LAT,
     COARSE_LON,
@@ -20,7 +21,6 @@ from matcher.report.privacy import (
     shareable_recruits,
 )
 from matcher.report.pseudonyms import Pseudonyms
-from matcher.report.recruits import Profile, client_profiles, recruits
 from tests.report_support import CLIENTS, DATE, KEY, VOLUNTEERS, everything_in, match_report, run
 
 # One client alone in Westenholte who lost a partner, out of every volunteer's reach; four in

@@ -14,11 +14,12 @@ from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import scenario_argument, scenario_reference
 from matcher.io import write_atomic
 from matcher.plan.from_ledger import parameters, with_ledger
+from matcher.plan.recruit import DEFAULT_RANK_METRIC, rank, ranking_data, recruit_cells, suggested
 from matcher.plan.sweep import plan as run_plan
 from matcher.plan.target import DEFAULT_METRICS, answer, check_metrics, parse_target
 from matcher.plan.vary import cells as grid
 from matcher.plan.vary import parse_varies
-from matcher.report.plan_text import ledger_lines, plan_data, render, runs_csv
+from matcher.report.plan_text import ledger_lines, plan_data, recruit_lines, render, runs_csv
 from matcher.rounds.ledger import open_ledger
 from matcher.scenarios import scenario_data, scenario_from_dict
 
@@ -99,6 +100,26 @@ from matcher.scenarios import scenario_data, scenario_from_dict
     help="Take the flows (waiting, arrivals, pool, match lengths, declines) from the ledger "
     "--db; the people are drawn as in the scenario named.",
 )
+@click.option(
+    "--recruit",
+    is_flag=True,
+    help="Rank the round report's recruit suggestions by what one more such volunteer "
+    "changes (instead of --vary).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(1, 50),
+    default=5,
+    show_default=True,
+    help="With --recruit: how many suggested profiles to simulate.",
+)
+@click.option(
+    "--rank-by",
+    "rank_metric",
+    default=DEFAULT_RANK_METRIC,
+    show_default=True,
+    help="With --recruit: the metric whose change ranks them (e.g. waiting_end).",
+)
 @db_option()
 @report_options(pseudonymise=False)
 @reports_errors
@@ -106,12 +127,14 @@ def plan(
     name: str | None, path: str | None, varies: tuple[str, ...], policies: tuple[str, ...],
     target_text: str | None, metric_names: tuple[str, ...], runs: int, weeks: int, seed: int,
     workers: int, executor: str, scheduler: str | None, hindsight: bool, discount: float,
-    out_dir: str | None, from_ledger: bool, db_path: str, report_path: str | None,
-    lang: str | None,
+    out_dir: str | None, from_ledger: bool, recruit: bool, top: int, rank_metric: str,
+    db_path: str, report_path: str | None, lang: str | None,
 ) -> None:  # fmt: skip
     """What if: vary scenario keys (pool size, a cap, training); every metric with intervals."""
     if scheduler and executor != "dask":
         raise click.UsageError("--scheduler needs --executor dask")
+    if recruit and varies:
+        raise click.UsageError("--recruit compares recruits with today's pool: leave out --vary")
     check_report_possible(report_path, lang=lang)
     written = ("plan.json", "runs.csv") if out_dir else ()
     check_distinct_outputs(
@@ -130,12 +153,22 @@ def plan(
         scenario = scenario_from_dict(data, source=f"{source} with {db_path}")
         click.echo(ledger_lines(found, db_path, scenario.name) + "\n")
     target = parse_target(target_text) if target_text else None
-    check_metrics(metric_names)
+    check_metrics([*metric_names, *([rank_metric] if recruit else [])])
     shown = list(dict.fromkeys([*([target.metric] if target else []),
+                                *([rank_metric] if recruit else []),
                                 *(metric_names or DEFAULT_METRICS)]))  # fmt: skip
     chosen = policies or (scenario.config.policy,)
-    parsed = parse_varies(varies)
-    cells = grid(data, scenario, parsed)
+    suggestions = None
+    if recruit:
+        suggestions = suggested(scenario, top=top)
+        if not suggestions.candidates:
+            click.echo(f"{scenario.name}: the round suggests no volunteer profile to recruit.")
+            return
+        vary, cells = recruit_cells(scenario, suggestions.candidates)
+        parsed = [vary]
+    else:
+        parsed = parse_varies(varies)
+        cells = grid(data, scenario, parsed)
     with click.progressbar(length=len(cells) * runs, label="planning", file=sys.stderr) as bar:
         result = run_plan(
             scenario, parsed, cells, list(chosen), runs=runs, weeks=weeks, seed=seed,
@@ -147,10 +180,18 @@ def plan(
     if target:
         answers = answer(target, summary, result.policies)
     click.echo(render(result, summary, shown, target, answers))
+    ranking = None
+    if suggestions is not None:
+        policy = result.policies[0]
+        ranked = rank(result, summary, suggestions.candidates, rank_metric, policy)
+        ranking = ranking_data(ranked, suggestions, rank_metric, policy)
+        click.echo("\n" + "\n".join(recruit_lines(ranked, suggestions, rank_metric, policy)))
     if out_dir:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         document = plan_data(result, summary, target, answers, discount=discount, ledger=found)
+        if ranking is not None:
+            document["recruit"] = ranking
         write_atomic(
             {
                 out / "plan.json": json.dumps(document, indent=2) + "\n",
@@ -163,5 +204,6 @@ def plan(
         from matcher.report import plan_report
 
         language = lang or scenario.config.report.lang
-        write_atomic(report_path, plan_report(result, summary, shown, target, answers, language))
+        html = plan_report(result, summary, shown, target, answers, language, ranking)
+        write_atomic(report_path, html)
         click.echo(f"Wrote {report_path}")

@@ -52,12 +52,11 @@ def tasks_of(
     weekly_discount: float, hindsight: bool,
 ) -> list[Task]:  # fmt: skip
     return [
-        Task(
-            cell.index, run, cell.scenario, tuple(policies), weeks, seed, weekly_discount, hindsight
-        )
+        Task(cell.index, run, cell.scenario, tuple(policies), weeks, seed, weekly_discount,
+             hindsight, cell.recruit)
         for cell in cells
         for run in range(runs)
-    ]
+    ]  # fmt: skip
 
 
 def plan(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from matcher.models import Volunteer
 from matcher.scenarios import Scenario
 from matcher.simulate import simulate_run
 from matcher.simulate.scenario import dynamics_of, sampler_of
@@ -22,6 +23,7 @@ class Task:
     seed: int
     weekly_discount: float
     hindsight: bool
+    recruit: Volunteer | None = None  # one more volunteer in the world, from week 0
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,11 @@ class TaskResult:
 
 def run_task(task: Task) -> TaskResult:
     """One (cell, run): importable at the top level, so processes and Dask workers can run it."""
+    dynamics = dynamics_of(task.scenario)
+    if task.recruit is not None:
+        dynamics = replace(dynamics, extra_volunteers=(task.recruit,))
     result = simulate_run(
-        task.run, dynamics_of(task.scenario), sampler_of(task.scenario), task.policies,
+        task.run, dynamics, sampler_of(task.scenario), task.policies,
         weeks=task.weeks, seed=task.seed, config=task.scenario.config,
         weekly_discount=task.weekly_discount, hindsight=task.hindsight, traces=False,
     )  # fmt: skip

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from matcher import vocab
 from matcher.errors import ConfigError, InputError, Problem
+from matcher.models import Volunteer
 from matcher.scenarios import Scenario, scenario_from_dict
 
 Value = int | float | bool | str | None
@@ -47,6 +48,8 @@ class Cell:
     index: int
     values: tuple[Value, ...]  # one per Vary, in the order of the --vary options
     scenario: Scenario
+    # One more volunteer, as given, in every world of the cell (`matcher plan --recruit`).
+    recruit: Volunteer | None = None
 
     def label(self, varies: Sequence[Vary]) -> str:
         pairs = zip(varies, self.values, strict=True)

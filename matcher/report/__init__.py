@@ -60,14 +60,17 @@ def simulation_report(
 
 
 def plan_report(
-    result: Any, summary: Any, shown: Any, target: Any, answers: Any, lang: str = "nl"
-) -> str:
+    result: Any, summary: Any, shown: Any, target: Any, answers: Any, lang: str = "nl",
+    ranking: Any = None,
+) -> str:  # fmt: skip
     """A sweep: per metric a table of the cells and a chart against the varied key, per
-    policy, with intervals; the target's answer first. Simulated people are nobody."""
+    policy, with intervals; the target's answer first, and with `ranking` (plan.json's
+    "recruit") which profile to recruit. Simulated people are nobody."""
     require_report_extra()
     from matcher.report.plan import plan_view  # matplotlib: the report extra
 
-    return _render("plan.html.j2", plan_view(result, summary, shown, target, answers, lang), False)
+    view = plan_view(result, summary, shown, target, answers, lang, ranking)
+    return _render("plan.html.j2", view, False)
 
 
 def evaluation_report(

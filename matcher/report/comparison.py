@@ -40,7 +40,8 @@ def render(name: str, result: Any, summary: Mapping[str, Mapping[str, Stat]]) ->
         if not result.with_hindsight
         else "optimum"
         if exact == len(result.runs)
-        else f"optimum in {exact} runs, LP bound in the rest"
+        else f"optimum in {exact} runs, elsewhere a bound at most"
+        f" {100 * result.hindsight_max_gap:.2f} % above the best solution found"
     )
     lines = [
         f"{name}: {len(result.runs)} runs × {result.weeks} weeks; estimate [95 % interval];"
@@ -126,6 +127,7 @@ def summary_data(
                 "run": r.run,
                 "value": r.hindsight.value,
                 "exact": r.hindsight.exact,
+                "gap": r.hindsight.gap,
             }
             for r in result.runs
         ],

@@ -29,11 +29,14 @@ class PlanView:
     facts: list[tuple[str, str]]
     tables: list[PlanTable] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
+    recruit_intro: str = ""
+    recruit_columns: list[str] = field(default_factory=list)
+    recruit_rows: list[list[str]] = field(default_factory=list)
 
 
 def plan_view(
     result: Any, summary: Sequence[Mapping[str, Mapping[str, Stat]]], shown: Sequence[str],
-    target: Any, answers: Any, lang: str,
+    target: Any, answers: Any, lang: str, ranking: Mapping[str, Any] | None = None,
 ) -> PlanView:  # fmt: skip
     from matcher.plan.target import METRICS
     from matcher.plan.vary import value_text
@@ -72,7 +75,28 @@ def plan_view(
         )
     if target is not None and answers is not None:
         view.answers = [_answer(result, target, a, t, lang) for a in answers]
+    if ranking is not None:
+        _recruits(view, ranking, t, lang)
     return view
+
+
+def _recruits(view: PlanView, ranking: Mapping[str, Any], t: Mapping[str, str], lang: str) -> None:
+    """The candidates best first (the ranking `matcher.plan.recruit.rank` made)."""
+    # Imported here, as in plan_view: the report modules load without the planner.
+    from matcher.plan.target import METRICS
+
+    metric = ranking["metric"]
+    view.recruit_intro = t["plan_recruit_intro"].format(
+        policy=ranking["policy"], metric=t[f"m_{metric}"],
+        better=t["plan_lower"] if ranking["lower_is_better"] else t["plan_higher"],
+    )  # fmt: skip
+    view.recruit_columns = [t["plan_rank"], t["plan_profile"], t["plan_reaches"],
+                            t["plan_change"], t[f"m_{metric}"]]  # fmt: skip
+    view.recruit_rows = [
+        [str(r["rank"]), r["profile"], str(r["reaches_waiting"]),
+         _cell(r["improvement"], "{:+.2f}", lang), _cell(r["value"], METRICS[metric], lang)]
+        for r in ranking["ranking"]
+    ]  # fmt: skip
 
 
 def _chart(

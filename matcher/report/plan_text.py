@@ -9,6 +9,7 @@ from typing import Any
 from matcher.io import format_csv
 from matcher.output import versions
 from matcher.plan.from_ledger import Parameter
+from matcher.plan.recruit import LOWER_IS_BETTER, Candidates, Ranked
 from matcher.plan.sweep import PlanResult
 from matcher.plan.target import METRICS, Answer, Target
 from matcher.plan.vary import value_text
@@ -150,3 +151,29 @@ def runs_csv(result: PlanResult) -> str:
         for policy in result.policies
     ]  # fmt: skip
     return format_csv(header, rows)
+
+
+def recruit_lines(
+    ranked: Sequence[Ranked], found: Candidates, metric: str, policy: str
+) -> list[str]:
+    """The candidates best first: what one more such volunteer changes, with its interval."""
+    words = texts("en")
+    fmt = METRICS[metric]
+    source = (
+        f"suggested by the {found.waiting} clients the scenario's round leaves waiting"
+        if found.source == "waiting"
+        else "suggested by all the round's clients (it leaves nobody waiting)"
+    )
+    better = "lower" if metric in LOWER_IS_BETTER else "higher"
+    rows = [
+        [str(k + 1), r.candidate.label, str(r.candidate.reaches),
+         interval_cell(r.improvement, "{:+.2f}"), interval_cell(r.value, fmt)]
+        for k, r in enumerate(ranked)
+    ]  # fmt: skip
+    headings = ["rank", "one more volunteer", "reaches", "change", words[f"m_{metric}"]]
+    return [
+        f"Which profile to recruit ({policy}; candidates {source}); ranked by the change in "
+        f"{words[f'm_{metric}']} ({metric}, {better} is better) that one more such volunteer "
+        "makes, per run against today's pool, 95 % interval:",
+        *_table(headings, rows, 2),
+    ]

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matcher.report.recruits import Profile, Recruit
+from matcher.recruits import Profile, Recruit
 
 # Degrees a shared map rounds positions to: about 1.1 km north–south, 1 km east–west.
 COARSE_LAT, COARSE_LON = 0.01, 0.015

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from matcher.models import Client
 from matcher.population import capacity_units
+from matcher.recruits import Profile, client_profiles, recruits
 from matcher.report import charts
 from matcher.report.bottlenecks import bottleneck_view
 from matcher.report.privacy import count_text, shareable_recruits
 from matcher.report.pseudonyms import Pseudonyms
-from matcher.report.recruits import Profile, client_profiles, recruits
 from matcher.report.round_input import RoundInput
 from matcher.report.round_map import round_map
 from matcher.report.texts import texts

@@ -49,7 +49,9 @@ def simulation_view(
                 if not result.with_hindsight
                 else t["hindsight_exact"]
                 if exact == runs
-                else t["hindsight_mixed"].format(exact=exact, runs=runs),
+                else t["hindsight_mixed"].format(
+                    exact=exact, runs=runs, gap=f"{100 * result.hindsight_max_gap:.2f}"
+                ),
             ),
         ],
         columns=[t[key] for key, _, _ in TABLE],

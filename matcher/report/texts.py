@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from matcher.report.plan_texts import PLAN_TEXTS
+
 TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "round_title": "Matching round {date}",
@@ -79,8 +81,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "weeks": "Weeks",
         "seed": "Seed",
         "hindsight": "Hindsight optimum",
-        "hindsight_exact": "solved exactly in every run",
-        "hindsight_mixed": "exact in {exact} of {runs} runs, LP bound in the rest",
+        "hindsight_exact": "proven optimal in every run",
+        "hindsight_mixed": (
+            "proven optimal in {exact} of {runs} runs; elsewhere a bound at most {gap} % above"
+            " the best solution found"
+        ),
         "hindsight_skipped": "not computed (--no-hindsight)",
         "results_table": "Results per policy (estimate [95 % interval])",
         "wait_over_weeks": "Weeks waited by clients still waiting, per risk tier",
@@ -142,17 +147,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "recruit_training": "grief training",
         "and": "and",
         "more": "and {n} more",
-        "plan_title": "What if: {scenario}",
-        "plan_varied": "Varied",
-        "plan_cells": "Cells",
-        "plan_policies": "Policies",
-        "plan_tables": "Results per cell (estimate [95 % interval]; — undefined in every run)",
-        "plan_target": "Target",
-        "plan_met": "{policy}: {cell} is the first that meets {target} ({end} {bound}).",
-        "plan_none": "{policy}: none from {first} to {last} meets {target} with 95 % confidence.",
-        "plan_lower_end": "lower end of the 95 % interval",
-        "plan_upper_end": "upper end of the 95 % interval",
-        "plan_chart": "{metric} against {key}, per policy (bars: 95 % interval)",
         "m_matched_pct": "matched %",
         "m_high_risk_within_4_weeks_pct": "high-risk matched within 4 weeks %",
         "m_matches": "new couples",
@@ -263,8 +257,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "weeks": "Weken",
         "seed": "Seed",
         "hindsight": "Optimum achteraf",
-        "hindsight_exact": "in elke herhaling exact opgelost",
-        "hindsight_mixed": "exact in {exact} van {runs} herhalingen, elders de LP-grens",
+        "hindsight_exact": "in elke herhaling bewezen optimaal",
+        "hindsight_mixed": (
+            "bewezen optimaal in {exact} van {runs} herhalingen; elders een bovengrens, hoogstens"
+            " {gap} % boven de beste gevonden oplossing"
+        ),
         "hindsight_skipped": "niet berekend (--no-hindsight)",
         "results_table": "Resultaten per werkwijze (schatting [95 %-interval])",
         "wait_over_weeks": "Weken gewacht door wie nog wacht, per risiconiveau",
@@ -328,17 +325,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "recruit_training": "rouwtraining",
         "and": "en",
         "more": "en {n} meer",
-        "plan_title": "Wat als: {scenario}",
-        "plan_varied": "Gevarieerd",
-        "plan_cells": "Cellen",
-        "plan_policies": "Beleid",
-        "plan_tables": "Uitkomsten per cel (schatting [95 %-interval]; — nergens bepaald)",
-        "plan_target": "Doel",
-        "plan_met": "{policy}: {cell} is de eerste die {target} haalt ({end} {bound}).",
-        "plan_none": "{policy}: geen van {first} tot {last} haalt {target} met 95 % zekerheid.",
-        "plan_lower_end": "ondergrens van het 95 %-interval",
-        "plan_upper_end": "bovengrens van het 95 %-interval",
-        "plan_chart": "{metric} tegen {key}, per beleid (strepen: 95 %-interval)",
         "m_matched_pct": "gekoppeld %",
         "m_high_risk_within_4_weeks_pct": "hoog risico binnen 4 weken gekoppeld %",
         "m_matches": "nieuwe koppelingen",
@@ -374,6 +360,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "m_wait_max_high": "langst weken gewacht, hoog risico",
     },
 }
+
+
+# The planner's words live apart (matcher.report.plan_texts): this module stays small.
+for _lang, _words in PLAN_TEXTS.items():
+    TEXTS[_lang].update(_words)
 
 
 def texts(lang: str) -> dict[str, str]:

@@ -60,6 +60,11 @@ class SimulationResult:
     def hindsight_exact_runs(self) -> int:
         return sum(run.hindsight.exact for run in self.runs)
 
+    @property
+    def hindsight_max_gap(self) -> float:
+        """The largest share by which a run's bound may exceed its optimum (0 if none)."""
+        return max((run.hindsight.gap for run in self.runs), default=0.0)
+
 
 def _forecaster(
     dynamics: Dynamics, sample_people: PeopleSampler, config: MatchConfig, seed: int, weeks: int
@@ -107,6 +112,14 @@ def _forecaster(
     return forecast
 
 
+def run_world(
+    run: int, dynamics: Dynamics, sample_people: PeopleSampler, *, weeks: int, seed: int
+) -> World:
+    """Run `run`'s world of a simulation seeded `seed`: what every policy of that run meets."""
+    world_seed = int(np.random.default_rng([seed, run]).integers(2**31))
+    return build_world(dynamics, sample_people, weeks=weeks, seed=world_seed, start=START)
+
+
 def simulate_run(
     run: int,
     dynamics: Dynamics,
@@ -121,8 +134,8 @@ def simulate_run(
     traces: bool = True,
 ) -> RunResult:
     """One world, every policy in it, and the hindsight optimum (unless asked not to)."""
-    world_seed = int(np.random.default_rng([seed, run]).integers(2**31))
-    world = build_world(dynamics, sample_people, weeks=weeks, seed=world_seed, start=START)
+    world = run_world(run, dynamics, sample_people, weeks=weeks, seed=seed)
+    world_seed = world.seed
     tiers = risk_tiers(list(world.clients), config.triage)
     reference = (
         hindsight_optimum(world, config, weekly_discount=weekly_discount)

@@ -249,3 +249,19 @@ def student_t_mean(values: np.ndarray, *, upper: float) -> Stat:
         half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
     mean, low, high = _inside(mean, mean - half, mean + half, upper)
     return {"mean": mean, "low": low, "high": high, "runs": len(v), "method": "student-t"}
+
+
+def mean_difference(values: np.ndarray) -> Stat:
+    """Mean of paired differences over the runs where defined, Student t interval (uncut: a
+    difference can be negative)."""
+    from scipy import stats  # imported here: slow, and only a simulation's end needs it
+
+    v = values[~np.isnan(values)]
+    if len(v) == 0:
+        return _undefined("paired-t")
+    mean = float(v.mean())
+    half = 0.0
+    if len(v) > 1 and v.std(ddof=1) > 0:
+        half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+    return {"mean": mean, "low": mean - half, "high": mean + half, "runs": len(v),
+            "method": "paired-t"}  # fmt: skip

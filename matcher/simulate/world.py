@@ -51,6 +51,9 @@ class Dynamics:
     # ends there: the evaluation is where a pair that does not work says so.
     checkin_weeks: tuple[int, ...] = DEFAULT_CHECKIN_WEEKS
     checkin_dropout: float = 0.0
+    # Volunteers added as they are, from week 0 (a planner's "one more such volunteer"): after
+    # the drawn ones, with their own churn stream, so the rest of the world stays the same.
+    extra_volunteers: tuple[Volunteer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def _stream(*parts: int) -> np.random.Generator:
 
 
 # One stream per kind of draw (see the module's doc); the numbers only need to differ.
-ARRIVALS, RECRUITS, WAITED, CLIENTS, VOLUNTEERS, CHURN, LENGTHS, ONGOING = range(8)
+ARRIVALS, RECRUITS, WAITED, CLIENTS, VOLUNTEERS, CHURN, LENGTHS, ONGOING, EXTRA = range(9)
 EARLY, FULL, SHORT, CHECKINS = range(4)
 
 
@@ -234,8 +237,15 @@ def build_world(
     chance = max(dynamics.weekly_volunteer_churn, 1e-9)
     churn = _stream(seed, CHURN).geometric(chance, size=len(volunteers))
     leave_week = np.minimum(join_week + churn, weeks).astype(np.int64)
+    if dynamics.extra_volunteers:
+        extra = len(dynamics.extra_volunteers)
+        stays = _stream(seed, CHURN, EXTRA).geometric(chance, size=extra)
+        join_week = np.r_[join_week, np.zeros(extra, np.int64)]
+        leave_week = np.r_[leave_week, np.minimum(stays, weeks)].astype(np.int64)
+        volunteers = [*volunteers, *dynamics.extra_volunteers]
     volunteer_rows, loads = [], []
     for j, volunteer in enumerate(volunteers):
+        # Recruits during the year and added volunteers start without clients.
         joined_now = j >= dynamics.volunteers
         active = 0 if joined_now else volunteer.active_clients
         loads.append(active)

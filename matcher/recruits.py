@@ -1,5 +1,8 @@
 """Who to recruit: volunteer profiles that would reach the clients a round left waiting.
 
+The round report lists them (matcher.report.round); the planner simulates one more of each
+(`matcher plan --recruit`, matcher.plan.recruit), so both start from the same suggestions.
+
 Each waiting client suggests a profile (programme, district, loss, language, training, gender
 that client needs). A hypothetical volunteer with that profile, living at the middle of the
 clients who suggested it, is then checked against every waiting client with the round's own
@@ -43,6 +46,7 @@ class Profile:
 class Recruit:
     profile: Profile
     clients: tuple[str, ...]  # waiting clients this volunteer would be an allowed match for
+    volunteer: Volunteer | None = None  # the hypothetical volunteer checked against them
 
 
 def _profile(client: Client, high_risk: bool) -> Profile:
@@ -127,5 +131,5 @@ def recruits(
             break
         covered |= reach[best]
         ids = tuple(pop.clients[i].client_id for i in np.flatnonzero(reach[best]).tolist())
-        chosen.append(Recruit(profiles[best], ids))
+        chosen.append(Recruit(profiles[best], ids, candidates[best]))
     return chosen
