@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -16,16 +15,16 @@ from matcher.arrays import IntArray
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
-from matcher.facts import pair_facts
 from matcher.io.geo import gazetteer_for
 from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
+from matcher.outcome import matches_of, waiting_clients, without_cycle_collection
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.policies.hours import places_or_hours
 from matcher.population import Population, build_population
-from matcher.result import Match, MatchResult, ReasonCode, Unmatched
-from matcher.scoring import CRITERIA, PairScores, score_pairs
-from matcher.vocab import RISK_TIERS
+from matcher.result import Match, MatchResult
+from matcher.row_index import volunteer_rows
+from matcher.scoring import PairScores, score_pairs
 
 ClientLike = Client | Mapping[str, Any]
 VolunteerLike = Volunteer | Mapping[str, Any]
@@ -97,7 +96,7 @@ def validate_records(
 
 def _excluded_pairs(pop: Population) -> frozenset[int]:
     """Excluded (client, volunteer) pairs as client_index * n_volunteers + volunteer_index."""
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    volunteer_index = volunteer_rows(pop)
     problems = []
     keys = set()
     for ci, client in enumerate(pop.clients):
@@ -229,8 +228,19 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
     assignment = chosen_policy(problem, PolicyContext(config))
     timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
-    matches = _matches(prepared, np.flatnonzero(assignment.chosen))
-    unmatched = _unmatched(prepared, assignment.chosen, name)
+    edges = prepared.edges
+    with without_cycle_collection():
+        chosen = np.flatnonzero(assignment.chosen)
+        matches = matches_of(
+            prepared.population,
+            prepared.scores,
+            edges.client[chosen],
+            edges.volunteer[chosen],
+            chosen,
+        )
+        unmatched = waiting_clients(
+            prepared.population, prepared.candidates, edges.weight_units, assignment.chosen, name
+        )
     timings["explain_s"] = time.perf_counter() - started
     return MatchResult(
         matches=matches,
@@ -247,41 +257,6 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
     )
 
 
-def _matches(prepared: Prepared, chosen: IntArray) -> tuple[Match, ...]:
-    edges = prepared.edges
-    return matches_of(
-        prepared.population, prepared.scores, edges.client[chosen], edges.volunteer[chosen], chosen
-    )
-
-
-def matches_of(
-    pop: Population, scores: PairScores, ci: IntArray, vi: IntArray, edge: IntArray
-) -> tuple[Match, ...]:
-    """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts."""
-    criteria = {name: scores.criteria[name][edge].tolist() for name in CRITERIA}
-    facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
-    return tuple(
-        Match(
-            client_id=pop.clients[c].client_id,
-            volunteer_id=pop.volunteers[v].volunteer_id,
-            weight_units=units,
-            risk_tier=RISK_TIERS[pop.c_tier[c]],
-            scores={name: criteria[name][k] for name in CRITERIA},
-            priority=priority,
-            facts=facts[k],
-        )
-        for k, (c, v, units, priority) in enumerate(
-            zip(
-                ci.tolist(),
-                vi.tolist(),
-                scores.weight_units[edge].tolist(),
-                scores.priority[edge].tolist(),
-                strict=True,
-            )
-        )
-    )
-
-
 def score_pair(
     client: Client, volunteer: Volunteer, config: MatchConfig, round_date: dt.date
 ) -> Match:
@@ -290,74 +265,3 @@ def score_pair(
     pop = build_population([client], [volunteer], config, round_date)
     one = np.zeros(1, dtype=np.int64)
     return matches_of(pop, score_pairs(pop, config, one, one), one, one, one)[0]
-
-
-def _unmatched(
-    prepared: Prepared, chosen: np.ndarray[Any, np.dtype[np.bool_]], policy: str
-) -> tuple[Unmatched, ...]:
-    pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
-    matched = np.zeros(pop.n_clients, dtype=bool)
-    matched[edges.client[chosen]] = True
-    takers: dict[int, list[int]] = defaultdict(list)
-    for k in np.flatnonzero(chosen).tolist():
-        takers[int(edges.volunteer[k])].append(k)
-    best_edge = _best_edge_per_client(edges, pop.n_clients)
-    removed_by = candidates.removed_last_option()
-    rule_index = {rule.code: k for k, rule in enumerate(candidates.rules)}
-    codes = [rule.code for rule in candidates.rules]
-    waiting = np.flatnonzero(~matched)
-    left = candidates.options_left[:, waiting].T.tolist()
-    out = []
-    for ci, options_left in zip(waiting.tolist(), left, strict=True):
-        client = pop.clients[ci]
-        common = {
-            "client_id": client.client_id,
-            "risk_tier": RISK_TIERS[pop.c_tier[ci]],
-            "programme": client.programme,
-            "options_left": tuple(zip(codes, options_left, strict=True)),
-            "policy": policy,
-        }
-        reason = removed_by[ci]
-        if reason is None:
-            k = int(best_edge[ci])
-            vi = int(edges.volunteer[k])
-            out.append(
-                Unmatched(
-                    reason="outcompeted",
-                    best_volunteer=pop.volunteers[vi].volunteer_id,
-                    best_weight_units=int(edges.weight_units[k]),
-                    taken_by=tuple(pop.clients[int(edges.client[t])].client_id for t in takers[vi]),
-                    taken_weight_units=tuple(int(edges.weight_units[t]) for t in takers[vi]),
-                    **common,
-                )
-            )
-            continue
-        stage = rule_index[reason]
-        before = options_left[stage - 1] if stage > 0 else pop.n_volunteers
-        hours = client.hours_needed if reason == "no-capacity" and pop.hours_mode else None
-        out.append(
-            Unmatched(
-                reason=cast(ReasonCode, reason),
-                options_before=before,
-                hours_needed=hours,
-                **common,
-            )
-        )
-    return tuple(out)
-
-
-def _best_edge_per_client(edges: Edges, n_clients: int) -> IntArray:
-    """Index of each client's highest-weight edge (lowest volunteer id on ties); -1 if none."""
-    best = np.full(n_clients, -1, dtype=np.int64)
-    if len(edges.client) == 0:
-        return best
-    # Edges are sorted by client, then volunteer: each client's edges form one segment.
-    starts = np.flatnonzero(np.r_[True, edges.client[1:] != edges.client[:-1]])
-    segment_max = np.maximum.reduceat(edges.weight_units, starts)
-    at_max = edges.weight_units == np.repeat(segment_max, np.diff(np.r_[starts, len(edges.client)]))
-    # The first edge at the maximum in each segment: the lowest volunteer id.
-    at_max_edges = np.flatnonzero(at_max)
-    clients = edges.client[at_max_edges]
-    first = np.r_[True, clients[1:] != clients[:-1]]
-    best[clients[first]] = at_max_edges[first]
-    return best

@@ -15,13 +15,15 @@ import numpy as np
 
 from matcher import vocab
 from matcher.bottleneck import BottleneckGroup, find_bottlenecks, sentence_of
-from matcher.engine import Prepared, assignment_problem, matches_of
+from matcher.engine import Prepared, assignment_problem
 from matcher.facts import PairFacts
 from matcher.locations import least_precise
 from matcher.models import Client
+from matcher.outcome import matches_of
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
 from matcher.population import Population, distance_km
 from matcher.result import MatchResult
+from matcher.row_index import client_rows, volunteer_rows
 from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible_join
 from matcher.triage import overruled_tier
@@ -123,8 +125,7 @@ def explain_client(
     (default: the policy that made `result`)."""
     round_policy = find_policy(policy or result.policy)
     pop = prepared.population
-    ids = [c.client_id for c in pop.clients]
-    ci = ids.index(client_id)
+    ci = client_rows(pop)[client_id]
     vi = np.arange(pop.n_volunteers)
     cis = np.full(pop.n_volunteers, ci)
     rules = prepared.candidates.rules
@@ -310,7 +311,7 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         lines.append(f"      {breakdown}")
     lines.append("")
     lines.append("removed by hard rules:")
-    volunteer_index = {v.volunteer_id: i for i, v in enumerate(pop.volunteers)}
+    volunteer_index = volunteer_rows(pop)
     for code, volunteers in explanation.removed.items():
         if not volunteers:
             continue

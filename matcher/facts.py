@@ -131,28 +131,46 @@ def pair_facts(
     clients, volunteers = pop.clients, pop.volunteers
     relations: tuple[LivedExperience, ...] = ("same-loss", "knows-loss", "none")
     out = []
-    for k, (c, v) in enumerate(zip(ci.tolist(), vi.tolist(), strict=True)):
+    for c, v, km, unknown, near, by_visit, slots, n_covered, n_wanted, k_relation, ok in zip(
+        ci.tolist(),
+        vi.tolist(),
+        distance_km.tolist(),
+        np.isnan(distance_km).tolist(),
+        within.tolist(),
+        visit.tolist(),
+        shared,
+        covered.tolist(),
+        wanted.tolist(),
+        relation.tolist(),
+        trained.tolist(),
+        strict=True,
+    ):
         client, volunteer = clients[c], volunteers[v]
-        km = float(distance_km[k])
-        basis = least_precise(client.location_source, volunteer.location_source)
         out.append(
             PairFacts(
-                distance_km=None if np.isnan(km) else km,
-                distance_basis=cast(DistanceBasis | None, basis),
-                within_travel=bool(within[k]),
-                contact="visit" if visit[k] else "phone",
+                None if unknown else km,
+                # A quoted type: `DistanceBasis | None` unquoted is built anew on every call.
+                cast(
+                    "DistanceBasis | None",
+                    _least_precise(client.location_source, volunteer.location_source),
+                ),
+                near,
+                "visit" if by_visit else "phone",
                 # Only slots both named are shared: no times given means any time.
-                shared_slots=_slot_names(shared[k])
-                if client.availability and volunteer.availability
-                else (),
-                needs_covered=int(covered[k]),
-                needs_total=int(wanted[k]),
-                lived_experience=relations[int(relation[k])],
-                loss_type=client.loss_type,
-                trained_for_tier=bool(trained[k]),
+                _slot_names(slots) if client.availability and volunteer.availability else (),
+                n_covered,
+                n_wanted,
+                relations[k_relation],
+                client.loss_type,
+                ok,
             )
         )
     return out
+
+
+@lru_cache(maxsize=64)
+def _least_precise(a: str | None, b: str | None) -> str | None:
+    return least_precise(a, b)
 
 
 __all__ = ["Contact", "DistanceBasis", "LivedExperience", "PairFacts", "Reason", "pair_facts"]

@@ -8,8 +8,11 @@ a shared word is a non-zero AND.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from operator import attrgetter
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +34,12 @@ SUFFICIENT_FOR_HIGH_RISK = ("grief", "advanced")
 
 
 def word_mask(words: Sequence[str], choices: tuple[str, ...]) -> int:
-    return sum(1 << choices.index(word) for word in words)
+    return sum(map(_bits(choices).__getitem__, words))
+
+
+@lru_cache(maxsize=16)
+def _bits(choices: tuple[str, ...]) -> dict[str, int]:
+    return {word: 1 << k for k, word in enumerate(choices)}
 
 
 class Codebook:
@@ -53,6 +61,9 @@ class Codebook:
 
 def shares(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> BoolArray:
     """Row-wise: do two mask rows have a bit in common?"""
+    if a.shape[-1] == 1:
+        # One word per row (up to 64 languages): no reduction over a length-1 axis.
+        return (a[..., 0] & b[..., 0]) != 0
     return np.any((a & b) != 0, axis=-1)
 
 
@@ -118,6 +129,14 @@ class Population:
     def n_volunteers(self) -> int:
         return len(self.volunteers)
 
+    @cached_property
+    def client_ids(self) -> list[str]:
+        return [c.client_id for c in self.clients]
+
+    @cached_property
+    def volunteer_ids(self) -> list[str]:
+        return [v.volunteer_id for v in self.volunteers]
+
     def serves(self, ci: IntArray, vi: IntArray) -> BoolArray:
         """Does volunteer vi serve client ci's programme (row-wise)?"""
         code = self.c_programme[ci]
@@ -125,10 +144,62 @@ class Population:
         return ((words >> (code % 64).astype(np.uint64)) & np.uint64(1)).astype(bool)
 
 
-def _locations(items: Sequence[Client] | Sequence[Volunteer]) -> FloatArray:
-    lat = np.array([np.nan if item.lat is None else item.lat for item in items], dtype=float)
-    lon = np.array([np.nan if item.lon is None else item.lon for item in items], dtype=float)
-    return unit_vectors(lat, lon).reshape(len(items), 3)
+H = TypeVar("H", bound=Hashable)
+
+
+def per_distinct(values: Sequence[H], code: Callable[[H], Any], dtype: Any) -> npt.NDArray[Any]:
+    """code(value) for every value, computed once per distinct value: a column of a round has
+    a few dozen distinct values (contact modes, languages, needs), however many rows it has."""
+    distinct = list(dict.fromkeys(values))
+    position = dict(zip(distinct, range(len(distinct)), strict=True))
+    codes = np.array([code(value) for value in distinct], dtype=dtype)
+    if not len(values):
+        return np.zeros((0, *codes.shape[1:]), dtype=dtype)
+    return codes[np.fromiter(map(position.__getitem__, values), np.int64, len(values))]
+
+
+def _columns(items: Sequence[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The named fields of every item as columns (a pass per field: no object per row)."""
+    return {name: list(map(attrgetter(name), items)) for name in names}
+
+
+CLIENT_COLUMNS: Final = (
+    "programme",
+    "languages",
+    "lat",
+    "lon",
+    "contact",
+    "availability",
+    "loss_type",
+    "needs",
+    "age",
+    "preferred_gender",
+    "waiting_since",
+    "hindering_factors",
+    "protective_factors",
+    "risk_tier",
+)
+VOLUNTEER_COLUMNS: Final = (
+    "programmes",
+    "languages",
+    "lat",
+    "lon",
+    "contact",
+    "training",
+    "max_travel_km",
+    "availability",
+    "lived_experience",
+    "skills",
+    "age",
+    "gender",
+)
+
+
+def _locations(columns: dict[str, list[Any]]) -> FloatArray:
+    # A missing coordinate (None) becomes NaN.
+    lat = np.array(columns["lat"], dtype=float)
+    lon = np.array(columns["lon"], dtype=float)
+    return unit_vectors(lat, lon).reshape(len(lat), 3)
 
 
 def _membership(volunteers: Sequence[Volunteer], programmes: Codebook) -> tuple[IntArray, IntArray]:
@@ -143,91 +214,105 @@ def _gender_code(gender: str | None) -> int:
     return NO_CODE if gender is None else vocab.GENDERS.index(gender)
 
 
+def _slot_mask(availability: Sequence[str]) -> int:
+    # No times given: any time.
+    return word_mask(availability, vocab.SLOTS) or ALL_SLOTS
+
+
+def _loss_code(loss_type: str | None) -> int:
+    return NO_CODE if loss_type in (None, "none") else vocab.LOSS_TYPES.index(loss_type)
+
+
+def _lived_mask(lived_experience: Sequence[str]) -> int:
+    return word_mask([w for w in lived_experience if w != "none"], vocab.LOSS_TYPES)
+
+
+def _training_depth(training: Sequence[str]) -> int:
+    return max((TRAINING_DEPTH[t] for t in training), default=0)
+
+
+def _tiers(
+    clients: Sequence[Client], columns: dict[str, list[Any]], config: MatchConfig
+) -> npt.NDArray[np.int8]:
+    """Triage once per distinct (hindering, protective, own tier): the tier depends on no
+    other field, and a round has a few hundred such combinations."""
+    key = np.zeros(len(clients), dtype=np.int64)
+    for name in ("hindering_factors", "protective_factors", "risk_tier"):
+        values = columns[name]
+        distinct = dict(zip(dict.fromkeys(values), range(len(values)), strict=False))
+        code = np.fromiter(map(distinct.__getitem__, values), np.int64, len(values))
+        key = key * (len(distinct) + 1) + code
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    tiers = risk_tiers([clients[k] for k in first.tolist()], config.triage)
+    return tiers[inverse.reshape(-1)]
+
+
 def build_population(
     clients: Sequence[Client],
     volunteers: Sequence[Volunteer],
     config: MatchConfig,
     round_date: dt.date,
 ) -> Population:
-    clients = tuple(sorted(clients, key=lambda c: c.client_id))
-    volunteers = tuple(sorted(volunteers, key=lambda v: v.volunteer_id))
-    programmes = Codebook(
-        {c.programme for c in clients} | {p for v in volunteers for p in v.programmes}
-    )
-    languages = Codebook(
-        {lang for c in clients for lang in c.languages}
-        | {lang for v in volunteers for lang in v.languages}
-    )
+    """The arrays of a round. Each column is read from the models once, and what is derived
+    from a value (a bit mask, a code, a tier) is derived once per distinct value."""
+    clients = tuple(sorted(clients, key=attrgetter("client_id")))
+    volunteers = tuple(sorted(volunteers, key=attrgetter("volunteer_id")))
+    c, v = _columns(clients, CLIENT_COLUMNS), _columns(volunteers, VOLUNTEER_COLUMNS)
+    c_programme, c_languages = c["programme"], c["languages"]
+    v_programmes, v_languages = v["programmes"], v["languages"]
+    programmes = Codebook(set(c_programme) | {p for words in set(v_programmes) for p in words})
+    languages = Codebook({lang for words in set(c_languages) | set(v_languages) for lang in words})
 
     hours_mode, need, free = capacity_units(clients, volunteers)
     if not config.rules.capacity:
         # Rule off: a full volunteer may take one more, so a coordinator can ask "what if".
         free = np.maximum(free, need.max(initial=1))
 
-    def slots(items: Sequence[Client] | Sequence[Volunteer]) -> IntArray:
-        masks = [word_mask(p.availability, vocab.SLOTS) or ALL_SLOTS for p in items]
-        return np.array(masks, dtype=np.int64)
-
-    def ages(items: Sequence[Client] | Sequence[Volunteer]) -> FloatArray:
-        return np.array([np.nan if p.age is None else p.age for p in items], dtype=float)
-
-    def waited(client: Client) -> float:
-        if client.waiting_since is None:
+    def waited(waiting_since: dt.date | None) -> float:
+        if waiting_since is None:
             return 0.0
-        return max(0.0, (round_date - client.waiting_since).days / 7)
+        return max(0.0, (round_date - waiting_since).days / 7)
 
+    def word_masks(codebook: Codebook, rows: Sequence[tuple[str, ...]]) -> npt.NDArray[np.uint64]:
+        return per_distinct(rows, lambda words: codebook.masks([words])[0], np.uint64).reshape(
+            len(rows), codebook.width
+        )
+
+    c_contact, v_contact, v_training = c["contact"], v["contact"], v["training"]
     return Population(
         clients=clients,
         volunteers=volunteers,
         programmes=programmes,
         languages=languages,
-        c_programme=np.array([programmes.index[c.programme] for c in clients], dtype=np.int64),
-        c_tier=risk_tiers(clients, config.triage),
-        c_xyz=_locations(clients),
-        c_phone=np.array([c.contact != "visit" for c in clients], dtype=bool),
-        c_visit=np.array([c.contact != "phone" for c in clients], dtype=bool),
-        c_slots=slots(clients),
-        c_languages=languages.masks([c.languages for c in clients]),
-        c_loss=np.array(
-            [
-                NO_CODE if c.loss_type in (None, "none") else vocab.LOSS_TYPES.index(c.loss_type)
-                for c in clients
-            ],
-            dtype=np.int64,
-        ),
-        c_needs=np.array([word_mask(c.needs, vocab.NEEDS) for c in clients], dtype=np.int64),
-        c_age=ages(clients),
-        c_preferred_gender=np.array(
-            [_gender_code(c.preferred_gender) for c in clients], dtype=np.int64
-        ),
-        c_weeks_waited=np.array([waited(c) for c in clients], dtype=float),
+        c_programme=per_distinct(c_programme, programmes.index.__getitem__, np.int64),
+        c_tier=_tiers(clients, c, config),
+        c_xyz=_locations(c),
+        c_phone=per_distinct(c_contact, lambda contact: contact != "visit", bool),
+        c_visit=per_distinct(c_contact, lambda contact: contact != "phone", bool),
+        c_slots=per_distinct(c["availability"], _slot_mask, np.int64),
+        c_languages=word_masks(languages, c_languages),
+        c_loss=per_distinct(c["loss_type"], _loss_code, np.int64),
+        c_needs=per_distinct(c["needs"], lambda needs: word_mask(needs, vocab.NEEDS), np.int64),
+        c_age=np.array(c["age"], dtype=float),
+        c_preferred_gender=per_distinct(c["preferred_gender"], _gender_code, np.int64),
+        c_weeks_waited=per_distinct(c["waiting_since"], waited, float),
         c_need=need,
-        v_programmes=programmes.masks([v.programmes for v in volunteers]),
+        v_programmes=word_masks(programmes, v_programmes),
         membership=_membership(volunteers, programmes),
         v_free=free,
-        v_xyz=_locations(volunteers),
-        v_radius_km=np.array([v.max_travel_km for v in volunteers], dtype=float),
-        v_phone=np.array([v.contact != "visit" for v in volunteers], dtype=bool),
-        v_visit=np.array([v.contact != "phone" for v in volunteers], dtype=bool),
-        v_slots=slots(volunteers),
-        v_languages=languages.masks([v.languages for v in volunteers]),
-        v_lived=np.array(
-            [
-                word_mask([w for w in v.lived_experience if w != "none"], vocab.LOSS_TYPES)
-                for v in volunteers
-            ],
-            dtype=np.int64,
-        ),
-        v_skills=np.array([word_mask(v.skills, vocab.NEEDS) for v in volunteers], dtype=np.int64),
-        v_age=ages(volunteers),
-        v_gender=np.array([_gender_code(v.gender) for v in volunteers], dtype=np.int64),
-        v_training_depth=np.array(
-            [max((TRAINING_DEPTH[t] for t in v.training), default=0) for v in volunteers],
-            dtype=np.int64,
-        ),
-        v_high_risk_ok=np.array(
-            [any(t in SUFFICIENT_FOR_HIGH_RISK for t in v.training) for v in volunteers],
-            dtype=bool,
+        v_xyz=_locations(v),
+        v_radius_km=np.array(v["max_travel_km"], dtype=float),
+        v_phone=per_distinct(v_contact, lambda contact: contact != "visit", bool),
+        v_visit=per_distinct(v_contact, lambda contact: contact != "phone", bool),
+        v_slots=per_distinct(v["availability"], _slot_mask, np.int64),
+        v_languages=word_masks(languages, v_languages),
+        v_lived=per_distinct(v["lived_experience"], _lived_mask, np.int64),
+        v_skills=per_distinct(v["skills"], lambda skills: word_mask(skills, vocab.NEEDS), np.int64),
+        v_age=np.array(v["age"], dtype=float),
+        v_gender=per_distinct(v["gender"], _gender_code, np.int64),
+        v_training_depth=per_distinct(v_training, _training_depth, np.int64),
+        v_high_risk_ok=per_distinct(
+            v_training, lambda training: any(t in SUFFICIENT_FOR_HIGH_RISK for t in training), bool
         ),
         hours_mode=hours_mode,
     )
@@ -258,7 +343,8 @@ def capacity_units(
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:
-    return great_circle_km(pop.c_xyz[ci], pop.v_xyz[vi])
+    # np.take gathers rows several times faster than fancy indexing, with the same values.
+    return great_circle_km(np.take(pop.c_xyz, ci, axis=0), np.take(pop.v_xyz, vi, axis=0))
 
 
 def can_visit(

@@ -12,7 +12,9 @@ is always worth more than a better fit for another one.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import numpy as np
@@ -21,6 +23,7 @@ import numpy.typing as npt
 from matcher.arrays import FloatArray, IntArray
 from matcher.config import MatchConfig
 from matcher.population import DEPTH_FOR_TIER, NO_CODE, Population, can_visit, distance_km
+from matcher.solvers.components import usable_cores
 from matcher.units import WEIGHT_DECIMALS, WEIGHT_SCALE
 
 NEUTRAL: Final = 0.5
@@ -31,16 +34,50 @@ AGE_GAP_FOR_ZERO_SCORE: Final = 40.0
 CRITERIA: Final = ("lived_experience", "closeness", "availability", "needs", "age", "training")
 
 
+# Edges are scored in blocks of this many: the temporaries of one block stay in the CPU's
+# cache, where one array per operation over 6 million pairs would cost a fresh 50 MB each.
+SCORE_BLOCK: Final = 1 << 16
+# numpy lets go of the GIL inside each operation, so blocks can be scored on two threads;
+# every block writes its own slice, so the numbers are the same for any thread count.
+SCORE_THREADS_FROM_EDGES: Final = 1_000_000
+
+
 @dataclass(frozen=True)
 class PairScores:
-    """Per allowed pair: criterion scores, fit, distance, contact mode and integer weight."""
+    """Per allowed pair: fit, distance, contact mode and integer weight; criterion scores and
+    priority on request (`criteria_at`, `priority_at`): they are needed for the few pairs that
+    are shown, and recomputing those gives the very numbers the fit was made of."""
 
-    criteria: dict[str, FloatArray]
+    population: Population
+    client: IntArray
+    volunteer: IntArray
     fit: FloatArray
-    priority: FloatArray
     distance_km: FloatArray
     visit: npt.NDArray[np.bool_]
     weight_units: IntArray
+    client_priority: FloatArray
+
+    def criteria_at(self, edge: IntArray) -> dict[str, FloatArray]:
+        """The criterion scores of the pairs at `edge` (indices into the edge arrays)."""
+        return criterion_scores(
+            self.population,
+            self.client[edge],
+            self.volunteer[edge],
+            self.distance_km[edge],
+            self.visit[edge],
+        )
+
+    def priority_at(self, edge: IntArray) -> FloatArray:
+        return self.client_priority[self.client[edge]]
+
+    @cached_property
+    def criteria(self) -> dict[str, FloatArray]:
+        """Every pair's criterion scores (a large round's worth of memory: prefer criteria_at)."""
+        return self.criteria_at(np.arange(len(self.client)))
+
+    @cached_property
+    def priority(self) -> FloatArray:
+        return self.client_priority[self.client]
 
 
 def client_priority(pop: Population, config: MatchConfig) -> FloatArray:
@@ -97,22 +134,35 @@ def criterion_scores(
 
 
 def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray) -> PairScores:
-    km = distance_km(pop, ci, vi)
-    visit = can_visit(pop, ci, vi, km)
-    criteria = criterion_scores(pop, ci, vi, km, visit)
     weights = config.weights.model_dump()
     total = sum(weights[name] for name in CRITERIA)
-    fit = sum((weights[name] * criteria[name] for name in CRITERIA), np.zeros(len(ci))) / total
-    priority = client_priority(pop, config)[ci]
-    weight = config.priority.match_value + priority + fit
-    return PairScores(
-        criteria=criteria,
-        fit=fit,
-        priority=priority,
-        distance_km=km,
-        visit=visit,
-        weight_units=np.rint(weight * WEIGHT_SCALE).astype(np.int64),
-    )
+    priority = client_priority(pop, config)
+    n = len(ci)
+    fit, km, weight_units = np.empty(n), np.empty(n), np.empty(n, dtype=np.int64)
+    visit = np.empty(n, dtype=bool)
+
+    def score_block(start: int) -> None:
+        block = slice(start, start + SCORE_BLOCK)
+        c, v = ci[block], vi[block]
+        block_km = distance_km(pop, c, v)
+        block_visit = can_visit(pop, c, v, block_km)
+        criteria = criterion_scores(pop, c, v, block_km, block_visit)
+        block_fit = (
+            sum((weights[name] * criteria[name] for name in CRITERIA), np.zeros(len(c))) / total
+        )
+        weight = config.priority.match_value + priority[c] + block_fit
+        fit[block], km[block], visit[block] = block_fit, block_km, block_visit
+        weight_units[block] = np.rint(weight * WEIGHT_SCALE)
+
+    starts = range(0, n, SCORE_BLOCK)
+    threads = min(2, usable_cores()) if n >= SCORE_THREADS_FROM_EDGES else 1
+    if threads > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(score_block, starts))
+    else:
+        for start in starts:
+            score_block(start)
+    return PairScores(pop, ci, vi, fit, km, visit, weight_units, priority)
 
 
 def format_weight(units: int) -> str:

@@ -107,3 +107,36 @@ def test_workers_variable_keeps_solves_in_process(monkeypatch: pytest.MonkeyPatc
     assert components.worker_count(10**9, None) == 1
     monkeypatch.delenv(components.WORKERS_VARIABLE)
     assert components.worker_count(components.PARALLEL_FROM_EDGES - 1, None) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    groups=st.integers(1, 6),
+    bundle_edges=st.integers(1, 40),
+    shuffle=st.booleans(),
+)
+def test_bundles_are_those_of_scipys_weak_components(
+    seed: int, groups: int, bundle_edges: int, shuffle: bool
+) -> None:
+    """The bundles built from the edges' own CSR are those of the plain construction (a COO
+    matrix, weakly connected components), edges in order or not."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    problem = _round(seed, groups, clients=5, volunteers=4, pairs=6)
+    client, volunteer = problem["edge_client"], problem["edge_volunteer"]
+    n_clients, n_volunteers = problem["n_clients"], problem["n_volunteers"]
+    if shuffle:
+        order = np.random.default_rng(seed).permutation(len(client))
+        client, volunteer = client[order], volunteer[order]
+    n = n_clients + n_volunteers
+    graph = coo_array((np.ones(len(client)), (client, n_clients + volunteer)), shape=(n, n))
+    _, label = connected_components(graph.tocsr(), directed=True, connection="weak")
+    edge_label = label[client]
+    sizes = np.bincount(edge_label)
+    _, bundle_of_label = np.unique((np.cumsum(sizes) - sizes) // bundle_edges, return_inverse=True)
+    edge_bundle = bundle_of_label[edge_label]
+    expected = [np.flatnonzero(edge_bundle == b) for b in np.unique(edge_bundle)]
+    got = components.bundles(n_clients, n_volunteers, client, volunteer, bundle_edges=bundle_edges)
+    assert [part.tolist() for part in got] == [part.tolist() for part in expected]

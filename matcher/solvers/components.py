@@ -47,13 +47,25 @@ def bundles(
     """Edge indices per bundle of whole components, each in the edges' own order."""
     bundle_edges = BUNDLE_EDGES if bundle_edges is None else bundle_edges
     # Imported here: scipy loads only for rounds large enough to split (DECOMPOSE_FROM_EDGES).
-    from scipy.sparse import coo_array
+    from scipy.sparse import csr_array
     from scipy.sparse.csgraph import connected_components
 
+    # Nodes: the clients, then the volunteers; an arc from each client to its volunteers.
+    # With the edges in client order the arcs are a CSR matrix as they stand (no sort, no
+    # copy), in float64 as csgraph works in. Labels go by lowest node, whatever the path.
     n_nodes = n_clients + n_volunteers
-    ones = np.ones(len(edge_client), dtype=np.int8)
-    graph = coo_array((ones, (edge_client, n_clients + edge_volunteer)), shape=(n_nodes, n_nodes))
-    _, node_label = connected_components(graph.tocsr(), directed=True, connection="weak")
+    client, volunteer = edge_client, edge_volunteer
+    if np.any(client[1:] < client[:-1]):
+        order = np.argsort(client, kind="stable")
+        client, volunteer = client[order], volunteer[order]
+    index = np.int32 if n_nodes < 2**31 and len(client) < 2**31 else np.int64
+    row_end = np.cumsum(np.bincount(client, minlength=n_clients))
+    indptr = np.concatenate([[0], row_end, np.full(n_volunteers, len(client))]).astype(index)
+    graph = csr_array(
+        (np.ones(len(client)), (n_clients + volunteer).astype(index), indptr),
+        shape=(n_nodes, n_nodes),
+    )
+    _, node_label = connected_components(graph, directed=False)
     edge_label = node_label[edge_client]
     # Consecutive labels share a bundle while the edges before them fall in the same block of
     # `bundle_edges`; a component larger than a block takes one (or more) blocks alone.
@@ -62,9 +74,16 @@ def bundles(
     bundle_of_label = before // max(1, bundle_edges)
     _, bundle_of_label = np.unique(bundle_of_label, return_inverse=True)
     edge_bundle = bundle_of_label[edge_label]
-    order = np.argsort(edge_bundle, kind="stable")
-    cuts = np.flatnonzero(np.diff(edge_bundle[order])) + 1
+    # A stable sort of small integers is a radix sort: linear in the edges.
+    small = np.uint16 if len(sizes) and bundle_of_label.max() < 2**16 else np.int64
+    order = np.argsort(edge_bundle.astype(small), kind="stable")
+    cuts = np.cumsum(np.bincount(edge_bundle))[:-1]
     return [part.astype(np.int64) for part in np.split(order, cuts)]
+
+
+def usable_cores() -> int:
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(usable) if usable is not None else (os.cpu_count() or 1)
 
 
 def worker_count(n_edges: int, workers: int | None) -> int:
@@ -76,8 +95,7 @@ def worker_count(n_edges: int, workers: int | None) -> int:
         elif n_edges < PARALLEL_FROM_EDGES:
             workers = 1
         else:
-            usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-            workers = len(usable) if usable is not None else (os.cpu_count() or 1)
+            workers = usable_cores()
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # a spawned worker would re-import everything and copy every array
     return max(1, workers)

@@ -1,0 +1,181 @@
+"""What a solve becomes: the proposals and every waiting client, each with the facts the
+front ends render. Facts are gathered as arrays over all pairs shown or clients waiting, then
+made into one object each (matcher.result); nothing here loops over the allowed pairs."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NamedTuple, cast
+
+import numpy as np
+
+from matcher.arrays import BoolArray, IntArray
+from matcher.candidates import Candidates
+from matcher.facts import pair_facts
+from matcher.population import Population
+from matcher.result import Match, ReasonCode, Unmatched
+from matcher.scoring import CRITERIA, PairScores
+from matcher.vocab import RISK_TIERS
+
+
+class _Edges(NamedTuple):
+    client: IntArray
+    volunteer: IntArray
+    weight_units: IntArray
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Tens of thousands of small result objects, none in a reference cycle: left on, the
+    cyclic garbage collector walks every object of the round (the models too) again and
+    again while they are made, a third of the time it takes to make them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def matches_of(
+    pop: Population, scores: PairScores, ci: IntArray, vi: IntArray, edge: IntArray
+) -> tuple[Match, ...]:
+    """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts."""
+    criteria = scores.criteria_at(edge)
+    rows = zip(*(criteria[name].tolist() for name in CRITERIA), strict=True)
+    facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
+    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
+    tiers = [RISK_TIERS[tier] for tier in pop.c_tier[ci].tolist()]
+    return tuple(
+        Match(
+            client_ids[c],
+            volunteer_ids[v],
+            units,
+            tier,
+            dict(zip(CRITERIA, row, strict=True)),
+            priority,
+            pair,
+        )
+        for c, v, units, tier, row, priority, pair in zip(
+            ci.tolist(),
+            vi.tolist(),
+            scores.weight_units[edge].tolist(),
+            tiers,
+            rows,
+            scores.priority_at(edge).tolist(),
+            facts,
+            strict=True,
+        )
+    )
+
+
+def waiting_clients(
+    pop: Population, candidates: Candidates, weight_units: IntArray, chosen: BoolArray, policy: str
+) -> tuple[Unmatched, ...]:
+    """Every client without a proposal and why: the facts are gathered as arrays over the
+    waiting clients, then one object each."""
+    edges = _Edges(candidates.client, candidates.volunteer, weight_units)
+    matched = np.zeros(pop.n_clients, dtype=bool)
+    matched[edges.client[chosen]] = True
+    waiting = np.flatnonzero(~matched)
+    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
+
+    # Who took each volunteer's places, in edge order (by client id).
+    taken = np.flatnonzero(chosen)
+    taken = taken[np.argsort(edges.volunteer[taken], kind="stable")]
+    taker_volunteer = edges.volunteer[taken].tolist()
+    taker_client = edges.client[taken].tolist()
+    taker_units = edges.weight_units[taken].tolist()
+    takers: dict[int, tuple[list[str], list[int]]] = {}
+    for v, c, units in zip(taker_volunteer, taker_client, taker_units, strict=True):
+        names, weights = takers.setdefault(v, ([], []))
+        names.append(client_ids[c])
+        weights.append(units)
+    taken_by: dict[int, tuple[tuple[str, ...], tuple[int, ...]]] = {
+        v: (tuple(names), tuple(weights)) for v, (names, weights) in takers.items()
+    }
+    nobody: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
+
+    # The rule that removed each waiting client's last option (-1: options were left), and the
+    # options there were before it.
+    left = candidates.options_left[:, waiting]
+    n_rules = len(candidates.rules)
+    has_left = (left > 0).all(axis=0) if n_rules else np.ones(len(waiting), dtype=bool)
+    stage = np.where(has_left, -1, np.argmin(left > 0, axis=0) if n_rules else -1)
+    padded = np.vstack([np.full((1, len(waiting)), pop.n_volunteers, dtype=np.int64), left])
+    before = padded[np.maximum(stage, 0), np.arange(len(waiting))]
+    # -1 (no edge) picks the -1 appended at the end.
+    best = _best_edge_per_client(edges, pop.n_clients)[waiting]
+    best_volunteer = np.append(edges.volunteer, -1)[best]
+    best_units = np.append(edges.weight_units, -1)[best]
+
+    codes = [rule.code for rule in candidates.rules]
+    programmes = pop.programmes.words
+    hours_mode = pop.hours_mode
+    clients = pop.clients
+    out = []
+    for ci, tier, code, rule, options_before, vi, units, options_left in zip(
+        waiting.tolist(),
+        pop.c_tier[waiting].tolist(),
+        pop.c_programme[waiting].tolist(),
+        stage.tolist(),
+        before.tolist(),
+        best_volunteer.tolist(),
+        best_units.tolist(),
+        left.T.tolist(),
+        strict=True,
+    ):
+        counts = tuple(zip(codes, options_left, strict=True))
+        if rule < 0:
+            taken_names, taken_weights = taken_by.get(vi, nobody)
+            out.append(
+                Unmatched(
+                    client_ids[ci],
+                    RISK_TIERS[tier],
+                    "outcompeted",
+                    programmes[code],
+                    counts,
+                    None,
+                    volunteer_ids[vi],
+                    units,
+                    taken_names,
+                    taken_weights,
+                    policy,
+                )
+            )
+            continue
+        reason = codes[rule]
+        hours = clients[ci].hours_needed if hours_mode and reason == "no-capacity" else None
+        out.append(
+            Unmatched(
+                client_ids[ci],
+                RISK_TIERS[tier],
+                cast(ReasonCode, reason),
+                programmes[code],
+                counts,
+                options_before,
+                policy=policy,
+                hours_needed=hours,
+            )
+        )
+    return tuple(out)
+
+
+def _best_edge_per_client(edges: _Edges, n_clients: int) -> IntArray:
+    """Index of each client's highest-weight edge (lowest volunteer id on ties); -1 if none."""
+    best = np.full(n_clients, -1, dtype=np.int64)
+    if len(edges.client) == 0:
+        return best
+    # Edges are sorted by client, then volunteer: each client's edges form one segment.
+    starts = np.flatnonzero(np.r_[True, edges.client[1:] != edges.client[:-1]])
+    segment_max = np.maximum.reduceat(edges.weight_units, starts)
+    at_max = edges.weight_units == np.repeat(segment_max, np.diff(np.r_[starts, len(edges.client)]))
+    # The first edge at the maximum in each segment: the lowest volunteer id.
+    at_max_edges = np.flatnonzero(at_max)
+    clients = edges.client[at_max_edges]
+    first = np.r_[True, clients[1:] != clients[:-1]]
+    best[clients[first]] = at_max_edges[first]
+    return best
