@@ -88,6 +88,9 @@ def test_the_programme_routes_answer_as_described_and_the_ledger_agrees(tmp_path
                  json={"reason": "no need", "date": "2026-10-09"})  # fmt: skip
     assert closed == {"client_id": "P900", "closed_from": "approached", "reason": "no need"}
     listed = {p["client_id"]: p for p in api("GET", "/api/v1/outreach", 200)}
+    assert [p["client_id"] for p in api("GET", "/api/v1/outreach?offset=1&limit=1", 200)] == [
+        "P900"
+    ]
     assert listed["K001"]["state"] == "appointment" and listed["K001"]["calls"] == 2
     assert listed["K001"]["next_call_on"] is None
     assert listed["P900"]["close_reason"] == "no need"
@@ -258,3 +261,20 @@ def test_the_programme_words_exist_in_both_languages() -> None:
     assert PROGRAMME_WORDS["nl"].keys() == PROGRAMME_WORDS["en"].keys()
     groups = {f"what_{name}" for name in vars(Due())}
     assert groups <= PROGRAMME_WORDS["nl"].keys()  # every kind of due item is said
+
+
+def test_the_outreach_page_shows_one_page_the_next_call_first(tmp_path: Path) -> None:
+    db = make_ledger(tmp_path / "matcher.db", people=False)
+    with Ledger(db, user="test") as ledger:
+        for i in range(7):  # letters a day apart: P6's first call is due first
+            ledger.outreach_add(f"P{i}", programme="p", by="letter", on=D(10, 7 - i))
+        ledger.outreach_close("P0", reason="no need", on=D(10, 9))
+    client = logged_in(make_app(db, page_size=4))
+    first = client.get("/outreach").text
+    assert re.findall(r'<tr id="o-(P\d)" data-client', first) == ["P6", "P5", "P4", "P3"]
+    assert "(6)" in first and "Pagina 1 van 2" in first
+    second = client.get("/outreach?page=2").text
+    assert re.findall(r'<tr id="o-(P\d)" data-client', second) == ["P2", "P1"]
+    assert 'id="o-P0"' in second  # done: the latest, on every page
+    overview = client.get("/").text  # six calls overdue, four listed
+    assert overview.count(": 1e belpoging (") == 4 and "… en 2 meer" in overview

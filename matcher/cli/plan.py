@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import db_option, policy_option, report_options
+from matcher.cli.options import db_option, policy_option, report_options, simulation_options
 from matcher.cli.outputs import check_distinct_outputs, check_report_possible
 from matcher.cli.scenario import scenario_argument, scenario_reference
 from matcher.io import write_atomic
@@ -49,9 +49,7 @@ from matcher.scenarios import scenario_data, scenario_from_dict
     multiple=True,
     help="A metric to tabulate (repeatable; default a few, and the target's).",
 )
-@click.option("--runs", type=click.IntRange(1, 1000), default=20, show_default=True)
-@click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@simulation_options
 @click.option(
     "--workers",
     type=click.IntRange(1, 256),
@@ -78,13 +76,6 @@ from matcher.scenarios import scenario_data, scenario_from_dict
     default=False,
     show_default=True,
     help="Also solve each run's hindsight optimum (slow; for '% of hindsight').",
-)
-@click.option(
-    "--discount",
-    type=click.FloatRange(0, 1, min_open=True),
-    default=0.97,
-    show_default=True,
-    help="Worth of a match made one week later, relative.",
 )
 @click.option(
     "--out",

@@ -60,7 +60,7 @@ def _outreach_due(
     tx: Tx, week_end: dt.date, lifecycle: Lifecycle
 ) -> tuple[tuple[DueItem, ...], tuple[DueItem, ...], tuple[DueItem, ...]]:
     calls, to_close, intakes = [], [], []
-    for person in outreach.people(tx, lifecycle):
+    for person in outreach.people(tx, lifecycle, still_open=True):
         cid = person.client_id
         if person.state == "appointment":
             day = person.appointment_on or person.approached_on

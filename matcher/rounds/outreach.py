@@ -10,6 +10,7 @@ id (`matcher import clients`): see `record_intakes`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Collection
@@ -227,26 +228,34 @@ class Person:
     close_reason: str | None
 
 
-def people(tx: Tx, lifecycle: Lifecycle) -> tuple[Person, ...]:
-    """Everyone in outreach, by id, with the day their next call is due."""
+def _stored_day(tx: Tx, table: str, client_id: str, column: str, text: object) -> dt.date | None:
+    # The plain case first: a list of a whole register reads thousands of these.
+    if type(text) is str:
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    key = stored.show_key(("client_id", client_id))
+    return stored.optional_date(tx, table, key, column, text)
+
+
+def people(tx: Tx, lifecycle: Lifecycle, *, still_open: bool = False) -> tuple[Person, ...]:
+    """Everyone in outreach (`still_open`: only those not yet an intake or closed), by id,
+    with the day their next call is due."""
+    where = " WHERE o.state NOT IN ('intake', 'closed')" if still_open else ""
     rows = tx.all(
-        "SELECT o.*,"
-        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id) AS calls,"
-        " (SELECT count(*) FROM contact_attempts a WHERE a.client_id = o.client_id"
-        "  AND a.outcome = 'not-reached') AS unreached,"
-        " (SELECT max(contacted_on) FROM contact_attempts a WHERE a.client_id = o.client_id)"
-        "  AS last_call"
-        " FROM outreach o ORDER BY o.client_id"
+        "SELECT o.*, coalesce(a.calls, 0) AS calls, coalesce(a.unreached, 0) AS unreached,"
+        " a.last_call FROM outreach o LEFT JOIN (SELECT client_id, count(*) AS calls,"
+        "  sum(outcome = 'not-reached') AS unreached, max(contacted_on) AS last_call"
+        "  FROM contact_attempts GROUP BY client_id) a ON a.client_id = o.client_id"
+        + where
+        + " ORDER BY o.client_id"
     )
     found = []
     for row in rows:
-        key = stored.show_key(("client_id", row["client_id"]))
-
-        def day(column: str, row: sqlite3.Row = row, key: str = key) -> dt.date | None:
-            return stored.optional_date(tx, "outreach", key, column, row[column])
-
-        last = stored.optional_date(tx, "contact_attempts", key, "contacted_on", row["last_call"])
-        approached = _day(tx, row, "approached_on")
+        cid = row["client_id"]
+        last = _stored_day(tx, "contact_attempts", cid, "contacted_on", row["last_call"])
+        approached = _stored_day(tx, "outreach", cid, "approached_on", row["approached_on"])
+        if approached is None:  # approached_on is NOT NULL: damage says so
+            approached = _day(tx, row, "approached_on")
         next_on = None
         if row["state"] in CALLING and row["unreached"] < lifecycle.max_attempts:
             next_on = (
@@ -256,7 +265,7 @@ def people(tx: Tx, lifecycle: Lifecycle) -> tuple[Person, ...]:
             )
         found.append(
             Person(
-                client_id=row["client_id"],
+                client_id=cid,
                 programme=row["programme"],
                 channel=row["channel"],
                 source=row["source"],
@@ -266,9 +275,11 @@ def people(tx: Tx, lifecycle: Lifecycle) -> tuple[Person, ...]:
                 unreached=int(row["unreached"]),
                 last_call_on=last,
                 next_call_on=next_on,
-                appointment_on=day("appointment_on"),
-                intake_on=day("intake_on"),
-                closed_on=day("closed_on"),
+                appointment_on=_stored_day(
+                    tx, "outreach", cid, "appointment_on", row["appointment_on"]
+                ),
+                intake_on=_stored_day(tx, "outreach", cid, "intake_on", row["intake_on"]),
+                closed_on=_stored_day(tx, "outreach", cid, "closed_on", row["closed_on"]),
                 close_reason=row["close_reason"],
             )
         )

@@ -21,6 +21,7 @@ from matcher.config import MatchConfig
 from matcher.engine import prepare
 from matcher.models import Volunteer
 from matcher.policies import FutureSample
+from matcher.row_index import row_of_ids
 from matcher.simulate.hindsight import Hindsight, hindsight_optimum
 from matcher.simulate.metrics import Stat, run_metrics, summarise, waiting_by_tier
 from matcher.simulate.run import Outcome, run_policy
@@ -90,7 +91,7 @@ def _forecaster(
             if not clients:
                 continue
             prepared = prepare(clients, list(volunteers), config, START + dt.timedelta(weeks=week))
-            order = {c.client_id: k for k, c in enumerate(clients)}
+            order = row_of_ids(c.client_id for c in clients)
             owner = np.array(
                 [
                     order[prepared.population.clients[c].client_id]

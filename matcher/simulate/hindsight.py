@@ -20,6 +20,7 @@ from scipy.sparse import csr_matrix
 
 from matcher.config import MatchConfig
 from matcher.engine import prepare
+from matcher.row_index import row_of_ids
 from matcher.simulate.run import match_value
 from matcher.simulate.world import World
 from matcher.solvers.mip import max_packing
@@ -101,8 +102,8 @@ def _allowed_pairs(
         list(world.clients), volunteers, config.model_copy(update={"rules": rules}), world.start
     )
     pop = prepared.population
-    client_of = {c.client_id: i for i, c in enumerate(world.clients)}
-    volunteer_of = {v.volunteer_id: j for j, v in enumerate(world.volunteers)}
+    client_of = row_of_ids(c.client_id for c in world.clients)
+    volunteer_of = row_of_ids(v.volunteer_id for v in world.volunteers)
     clients, volunteers_, values = [], [], []
     for k in range(len(prepared.candidates.client)):
         ci, vi = int(prepared.candidates.client[k]), int(prepared.candidates.volunteer[k])

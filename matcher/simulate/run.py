@@ -13,6 +13,7 @@ from matcher.config import MatchConfig
 from matcher.engine import Prepared, assignment_problem, prepare
 from matcher.models import DEFAULT_CLIENT_HOURS, Volunteer
 from matcher.policies import FutureSample, get_policy
+from matcher.row_index import row_of_ids
 from matcher.scoring import CRITERIA
 from matcher.simulate.world import World
 from matcher.vocab import RISK_TIERS
@@ -57,8 +58,8 @@ def run_policy(
     forecaster: Forecaster | None = None,
 ) -> Outcome:
     outcome = Outcome(policy)
-    index = {c.client_id: i for i, c in enumerate(world.clients)}
-    volunteer_index = {v.volunteer_id: j for j, v in enumerate(world.volunteers)}
+    index = row_of_ids(c.client_id for c in world.clients)
+    volunteer_index = row_of_ids(v.volunteer_id for v in world.volunteers)
     waiting: set[int] = set()
     excluded: dict[int, set[str]] = {}
     active: list[tuple[int, int, int]] = []  # (client, volunteer, end week)

@@ -44,7 +44,8 @@ def overview(request: Request, number: Annotated[int, Query(alias="page", ge=1)]
         if number > pages:  # past the end (the list got shorter): the last page
             number = pages
             status = ledger.status(config=settings.config, offset=(number - 1) * size, limit=size)
-    return page(request, "overview.html.j2", status=status, page_number=number, pages=pages)
+    return page(request, "overview.html.j2", status=status, page_number=number, pages=pages,
+                due_shown=size)  # fmt: skip
 
 
 # -------------------------------------------------------------------------------------- import

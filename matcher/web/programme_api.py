@@ -20,11 +20,16 @@ router = make_router(prefix=API_PREFIX, responses=ERROR_RESPONSES, tags=["progra
 
 
 @router.get("/outreach")
-def outreach_list(request: Request) -> list[m.PersonOut]:
-    """Everyone approached or referred, by id, with the day their next call is due."""
+def outreach_list(
+    request: Request,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[m.PersonOut]:
+    """Everyone approached or referred, by id (one page: `offset`, `limit`), with the day
+    their next call is due."""
     with ledger_for(request) as ledger:
         people = ledger.outreach_people(config=settings_of(request).config)
-    return [m.PersonOut.of(person) for person in people]
+    return [m.PersonOut.of(person) for person in people[offset : offset + limit]]
 
 
 @router.post("/outreach")

@@ -8,6 +8,7 @@ the result.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -34,14 +35,31 @@ def _back(to: str) -> Response:
 
 
 @router.get("/outreach")
-def outreach_page(request: Request) -> Response:
+def outreach_page(
+    request: Request, number: Annotated[int, Query(alias="page", ge=1)] = 1
+) -> Response:
     settings = settings_of(request)
     with ledger_for(request) as ledger:
         people = ledger.outreach_people(config=settings.config)
-    still_open = [p for p in people if p.state not in ("intake", "closed")]
-    done = [p for p in people if p.state in ("intake", "closed")]
-    return page(request, "outreach.html.j2", still_open=still_open, done=done,
-                channels=CHANNELS, outcomes=OUTCOMES, today=dt.date.today(),
+    # One page of those still in outreach, the next call due first (a letter to a whole
+    # register is thousands of people); of those done, the latest.
+    still_open = sorted(
+        (p for p in people if p.state not in ("intake", "closed")),
+        key=lambda p: (p.next_call_on or dt.date.max, p.client_id),
+    )
+    done = sorted(
+        (p for p in people if p.state in ("intake", "closed")),
+        key=lambda p: (p.intake_on or p.closed_on or p.approached_on, p.client_id),
+        reverse=True,
+    )
+    size = settings.page_size
+    pages = max(1, math.ceil(len(still_open) / size))
+    number = min(number, pages)
+    return page(request, "outreach.html.j2",
+                still_open=still_open[(number - 1) * size : number * size],
+                n_open=len(still_open), page_number=number, pages=pages,
+                done=done[:size], n_done=len(done), channels=CHANNELS, outcomes=OUTCOMES,
+                today=dt.date.today(),
                 max_attempts=settings.config.lifecycle.max_attempts)  # fmt: skip
 
 
