@@ -209,6 +209,9 @@ def test_the_pages_carry_a_person_from_letter_to_check_in(tmp_path: Path) -> Non
     assert "<html" in report.text
     book = client.get("/evaluation/figures.xlsx?from=2026-10-01&to=2026-12-31")
     assert zipfile.is_zipfile(io.BytesIO(book.content))
+    for download in ("report.html", "figures.xlsx"):
+        refused = client.get(f"/evaluation/{download}?from=2026-10-01&to=31-12")
+        assert refused.status_code == 400 and "form: to: must be a date" in refused.text
 
 
 def test_the_overview_lists_what_is_due_and_completes_at_the_cap(tmp_path: Path) -> None:

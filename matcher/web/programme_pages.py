@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from matcher.io.workbook_out import format_xlsx
@@ -110,17 +110,22 @@ def outreach_close(
 def introduce(
     request: Request, client_id: str, date: Annotated[str | None, Form()] = None
 ) -> Response:
-    with ledger_for(request) as ledger:
-        ledger.introduce(client_id, on=form_date(date))
-    return _back(f"/clients/{client_id}")
+    return _dated_step(request, client_id, date, "introduce")
 
 
 @router.post("/clients/{client_id}/confirm")
 def confirm(
     request: Request, client_id: str, date: Annotated[str | None, Form()] = None
 ) -> Response:
+    return _dated_step(request, client_id, date, "confirm")
+
+
+def _dated_step(
+    request: Request, client_id: str, date: str | None, step: Literal["introduce", "confirm"]
+) -> Response:
+    """A step of the match's course that needs only its date: the Ledger method of that name."""
     with ledger_for(request) as ledger:
-        ledger.confirm(client_id, on=form_date(date))
+        getattr(ledger, step)(client_id, on=form_date(date))
     return _back(f"/clients/{client_id}")
 
 
@@ -188,13 +193,11 @@ def _download(data: bytes, name: str, media_type: str) -> Response:
 @router.get("/evaluation/report.html")
 def evaluation_file(
     request: Request,
-    start: Annotated[str | None, Query(alias="from")] = None,
-    end: Annotated[str | None, Query(alias="to")] = None,
-    programme: str | None = None,
+    period: Annotated[Period, Depends(_period)],
     pseudonymise: bool = False,
 ) -> Response:
     """The same HTML as `matcher evaluate --report` (a download: its own style runs there)."""
-    found = _evaluation(request, _period(start, end, programme))
+    found = _evaluation(request, period)
     k = settings_of(request).config.report.min_group_size
     html = evaluation_report(found, lang=language(request), pseudonymise=pseudonymise,
                              min_group_size=k)  # fmt: skip
@@ -204,13 +207,11 @@ def evaluation_file(
 @router.get("/evaluation/figures.xlsx")
 def evaluation_book(
     request: Request,
-    start: Annotated[str | None, Query(alias="from")] = None,
-    end: Annotated[str | None, Query(alias="to")] = None,
-    programme: str | None = None,
+    period: Annotated[Period, Depends(_period)],
     pseudonymise: bool = False,
 ) -> Response:
     """The same workbook as `matcher evaluate --xlsx`."""
-    found = _evaluation(request, _period(start, end, programme))
+    found = _evaluation(request, period)
     k = settings_of(request).config.report.min_group_size
     sheets = evaluation_sheets(found, evaluation_texts(language(request)),
                                k if pseudonymise else None)  # fmt: skip
