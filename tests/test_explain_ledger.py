@@ -10,7 +10,7 @@ import pytest
 
 from matcher.models import Client, Volunteer
 from matcher.rounds import Ledger, LedgerError
-from matcher.rounds.explain_round import render_ledger_explanation
+from matcher.rounds.explain_round import ledger_lines, render_ledger_explanation
 from matcher.wording import unmatched_detail
 from tests.ledger_checks import check_ledger, rows
 
@@ -113,6 +113,15 @@ def test_round_explain_sees_a_decline_and_a_pause_as_the_round_did(ledger: Ledge
         "outcome: unmatched: volunteers-paused: the only volunteer for levensboek, V03," in paused
     )
     assert "paused: V03 (serves this programme) until 2027-01-15: not in this round" in paused
+    # The same ledger facts in Dutch, line for line (the web app's Waarom?).
+    k03 = ledger.explain("K03", round_id=second.round_id)
+    assert ledger_lines(found, "nl") == [
+        f"afgewezen: {declined} (door de vrijwilliger, 2026-11-23): wordt nooit meer voorgesteld"
+    ]
+    assert ledger_lines(k03, "nl") == [
+        "gepauzeerd: V03 (werkt in dit programma) tot 2027-01-15: niet in deze ronde"
+    ]
+    assert len(ledger_lines(k03, "nl")) == len(ledger_lines(k03, "en"))
     assert "stored in round 2: left waiting (volunteers-paused)" in paused
 
     # Round 1 as it was: before the decline and the pause, though both are in the ledger now.

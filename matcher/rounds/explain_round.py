@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Final
 
 from matcher.config import MatchConfig, config_from_dict
 from matcher.engine import Prepared, solve
@@ -202,7 +203,7 @@ def render_ledger_explanation(found: LedgerExplanation) -> str:
         )
     lines.append("")
     lines.append("in the ledger:")
-    lines.extend(f"  {line}" for line in _ledger_lines(found))
+    lines.extend(f"  {line}" for line in ledger_lines(found))
     return "\n".join(lines)
 
 
@@ -219,29 +220,60 @@ def _heading(found: LedgerExplanation) -> str:
     )
 
 
-def _ledger_lines(found: LedgerExplanation) -> list[str]:
+# What the ledger itself holds about a client, in the words of each language.
+_LEDGER_WORDS: Final = {
+    "en": {
+        "pinned": "pinned: to {volunteer} by the coordinator",
+        "active": "active match: with {volunteer} since {since}",
+        "declined": "declined: {volunteer} (by the {by}, {on}): never proposed again",
+        "paused": "paused: {volunteer} (serves this programme) until {until}: not in this round",
+        "outside": "{count} outside the ledger",
+        "active_with": "active matches with {ids}",
+        "pinned_for": "pinned for {ids}",
+        "full": "full: {volunteer} ({capacity} place(s): {taken})",
+        "none": "no pause, decline, pin or active match bears on this client",
+    },
+    "nl": {
+        "pinned": "vastgezet: aan {volunteer} door de coördinator",
+        "active": "actieve koppeling: met {volunteer} sinds {since}",
+        "declined": "afgewezen: {volunteer} (door de {by}, {on}): wordt nooit meer voorgesteld",
+        "paused": "gepauzeerd: {volunteer} (werkt in dit programma) tot {until}: niet in deze"
+        " ronde",
+        "outside": "{count} buiten het grootboek",
+        "active_with": "actieve koppelingen met {ids}",
+        "pinned_for": "vastgezet voor {ids}",
+        "full": "vol: {volunteer} ({capacity} plek(ken): {taken})",
+        "none": "geen pauze, afwijzing, vastzetting of actieve koppeling speelt voor deze cliënt",
+    },
+}
+_DECIDED_BY: Final = {
+    "en": {},
+    "nl": {"client": "cliënt", "volunteer": "vrijwilliger", "coordinator": "coördinator"},
+}
+
+
+def ledger_lines(found: LedgerExplanation, lang: str = "en") -> list[str]:
+    """The ledger's own facts about the client (pins, matches, declines, pauses, full places)."""
+    words, by = _LEDGER_WORDS[lang], _DECIDED_BY[lang]
     lines = []
     if found.pinned_to is not None:
-        lines.append(f"pinned: to {found.pinned_to} by the coordinator")
+        lines.append(words["pinned"].format(volunteer=found.pinned_to))
     if found.active_match is not None:
         volunteer, since = found.active_match
-        lines.append(f"active match: with {volunteer} since {since}")
-    for decline in found.declines:
-        lines.append(
-            f"declined: {decline.volunteer_id} (by the {decline.declined_by},"
-            f" {decline.declined_on}): never proposed again"
-        )
+        lines.append(words["active"].format(volunteer=volunteer, since=since))
+    for d in found.declines:
+        who = by.get(d.declined_by, d.declined_by)
+        lines.append(words["declined"].format(volunteer=d.volunteer_id, by=who, on=d.declined_on))
     for volunteer, until in found.paused:
-        lines.append(
-            f"paused: {volunteer} (serves this programme) until {until}: not in this round"
-        )
+        lines.append(words["paused"].format(volunteer=volunteer, until=until))
     for full in found.full:
         taken = []
         if full.outside:
-            taken.append(f"{full.outside} outside the ledger")
+            taken.append(words["outside"].format(count=full.outside))
         if full.active:
-            taken.append(f"active matches with {', '.join(full.active)}")
+            taken.append(words["active_with"].format(ids=", ".join(full.active)))
         if full.pinned:
-            taken.append(f"pinned for {', '.join(full.pinned)}")
-        lines.append(f"full: {full.volunteer_id} ({full.capacity} place(s): {'; '.join(taken)})")
-    return lines or ["no pause, decline, pin or active match bears on this client"]
+            taken.append(words["pinned_for"].format(ids=", ".join(full.pinned)))
+        lines.append(words["full"].format(volunteer=full.volunteer_id, capacity=full.capacity,
+                                          taken="; ".join(taken)))  # fmt: skip
+    return lines or [words["none"]]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from matcher.bottleneck import sentence_of
 from matcher.explain import Explanation
-from matcher.rounds.explain_round import LedgerExplanation, StoredOutcome
+from matcher.rounds.explain_round import LedgerExplanation, StoredOutcome, ledger_lines
 from matcher.scoring import CRITERIA
 from matcher.terminal import visible_join
 from matcher.wording import (
@@ -26,7 +26,6 @@ from matcher.wording import (
 
 NL = "nl"
 SHOWN_PER_RULE = 5
-_BY = {"client": "cliënt", "volunteer": "vrijwilliger", "coordinator": "coördinator"}
 _PLACE = {"postcode": "de postcode", "district": "de wijk", "place": "de woonplaats"}
 _STATE = {"waiting": "wachtend", "matched": "gekoppeld", "closed": "afgesloten"}
 
@@ -59,7 +58,7 @@ def explanation_nl(found: LedgerExplanation, words: Mapping[str, str]) -> str:
         state = _STATE.get(found.state, found.state)
         lines.append(f"cliënt {cid}: wacht niet ({state}); een ronde laat deze cliënt buiten"
                      " beschouwing")  # fmt: skip
-    lines += ["", "in het grootboek:", *(f"  {line}" for line in _ledger_lines(found))]
+    lines += ["", "in het grootboek:", *(f"  {line}" for line in ledger_lines(found, NL))]
     return visible_join(lines)
 
 
@@ -167,33 +166,3 @@ def _location(found: LedgerExplanation) -> list[str]:
         return ["locatie: geen (alleen telefonisch contact)"]
     where = _PLACE.get(client.location_source, client.location_source)
     return [f"locatie: het midden van {where}, dus afstanden zijn bij benadering (≈)"]
-
-
-def _ledger_lines(found: LedgerExplanation) -> list[str]:
-    lines = []
-    if found.pinned_to is not None:
-        lines.append(f"vastgezet: aan {found.pinned_to} door de coördinator")
-    if found.active_match is not None:
-        volunteer, since = found.active_match
-        lines.append(f"actieve koppeling: met {volunteer} sinds {since}")
-    for d in found.declines:
-        by = _BY.get(d.declined_by, d.declined_by)
-        lines.append(
-            f"afgewezen: {d.volunteer_id} (door de {by}, {d.declined_on}): wordt nooit meer"
-            " voorgesteld"
-        )
-    for volunteer, until in found.paused:
-        lines.append(
-            f"gepauzeerd: {volunteer} (werkt in dit programma) tot {until}: niet in deze ronde"
-        )
-    for full in found.full:
-        taken = []
-        if full.outside:
-            taken.append(f"{full.outside} buiten het grootboek")
-        if full.active:
-            taken.append(f"actieve koppelingen met {', '.join(full.active)}")
-        if full.pinned:
-            taken.append(f"vastgezet voor {', '.join(full.pinned)}")
-        lines.append(f"vol: {full.volunteer_id} ({full.capacity} plek(ken): {'; '.join(taken)})")
-    return lines or ["geen pauze, afwijzing, vastzetting of actieve koppeling speelt voor deze"
-                     " cliënt"]  # fmt: skip
