@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
@@ -89,7 +90,10 @@ def main() -> None:
         "benchmark": "hindsight",
         "command": f"python benchmarks/hindsight.py --runs {args.runs} --weeks {args.weeks}"
         f" --seed {args.seed} --workers {args.workers}",
-        "versions": versions(),
+        "runs": args.runs,
+        "weeks": args.weeks,
+        "seed": args.seed,
+        "versions": versions() | {"pyscipopt": metadata.version("pyscipopt")},
         "machine": machine(),
         "scenarios": entries,
     }
