@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from importlib import metadata
@@ -77,6 +78,7 @@ def main() -> None:
     parser.add_argument("--scenarios", default=",".join(HINDSIGHT_PROGRAMMES))
     args = parser.parse_args()
     names = args.scenarios.split(",")
+    load_at_start = os.getloadavg()[0]
     with ProcessPoolExecutor(args.workers) as pool:
         futures = {
             name: [pool.submit(solve, name, r, args.weeks, args.seed) for r in range(args.runs)]
@@ -95,6 +97,8 @@ def main() -> None:
         "seed": args.seed,
         "versions": versions() | {"pyscipopt": metadata.version("pyscipopt")},
         "machine": machine(),
+        # The seconds depend on what else the machine ran; the proofs and values do not.
+        "load_average_1min": {"start": load_at_start, "end": os.getloadavg()[0]},
         "scenarios": entries,
     }
     (RESULTS / "hindsight.json").write_text(json.dumps(report, indent=2) + "\n")
