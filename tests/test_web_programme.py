@@ -149,6 +149,7 @@ def test_the_programme_routes_answer_as_described_and_the_ledger_agrees(tmp_path
     }
     assert len(programme_routes) == 10
     assert api.covered >= programme_routes  # every programme route was called and checked
+    api.check_answers("api/programme.txt")
 
 
 def _post(client: Any, page: str, action: str, data: dict[str, str]) -> Any:
