@@ -17,13 +17,10 @@ class _Model(BaseModel):
 
     @classmethod
     def of_fields(cls, source: object, **given: Any) -> Self:
-        """This model from `source`'s attributes of the same names, those `given` instead."""
-        return cls.model_validate(
-            {
-                name: given[name] if name in given else getattr(source, name)
-                for name in cls.model_fields
-            }
-        )
+        """This model from `source`'s attributes of the same names, those `given` instead (a
+        field `source` has no attribute for takes its default, or is said to be missing)."""
+        found = {n: getattr(source, n) for n in cls.model_fields if hasattr(source, n)}
+        return cls.model_validate({**found, **given})
 
 
 Model = TypeVar("Model", bound=_Model)
