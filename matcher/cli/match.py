@@ -103,7 +103,7 @@ def match(
             round_data, lang=language, pseudonymise=outputs.pseudonymise
         )
     if outputs.books:
-        from matcher.proposals_book import book_of_match
+        from matcher.proposals_book import book_of_match  # with the ledger's modules: see above
 
         book = book_of_match(proposal.result, proposal.prepared.population, language)
         files |= outputs.book_files(book, proposal.kept)
@@ -178,6 +178,7 @@ def explain(
     if db_path is not None:
         if clients is not None:
             raise click.UsageError("give CLIENTS VOLUNTEERS or --db, not both")
+        # The ledger's modules load only for an explanation from a ledger.
         from matcher.rounds import open_ledger
         from matcher.rounds.explain_round import render_ledger_explanation
 

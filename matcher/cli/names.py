@@ -128,6 +128,7 @@ def book_files(
     excel_nl: bool = False,
 ) -> dict[Path, str | bytes]:
     """The workbook and the call list to write, by path."""
+    # Imported only when a workbook or call list is written (it loads the ledger's modules).
     from matcher.proposals_book import call_list, proposals_workbook
 
     files: dict[Path, str | bytes] = {}

@@ -118,6 +118,7 @@ def _scipy_roots(
     n_clients: int, n_volunteers: int, client: IntArray, volunteer: IntArray
 ) -> tuple[IntArray, IntArray]:
     """component_roots by scipy's connected_components (edges sorted by client)."""
+    # Imported here: only a chain that label passing does not settle needs scipy.
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import connected_components
 
