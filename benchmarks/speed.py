@@ -337,12 +337,12 @@ def library_worker(size: Size, seed: int, runs: int) -> dict[str, Any]:
     pairs = (
         len(clients),
         len(volunteers),
-        edges.client,
-        edges.volunteer,
+        edges.edge_client,
+        edges.edge_volunteer,
         edges.weight_units,
         prepared.free_places,
     )
-    record["n_edges"] = len(edges.client)
+    record["n_edges"] = len(edges.edge_client)
     record["free_places"] = int(prepared.free_places.sum())
     if not size.library_match:
         record["prepare"] = {
@@ -428,7 +428,10 @@ def networkx_baseline(size: Size, seed: int, flow_objective_units: int) -> dict[
     free = prepared.free_places.tolist()
     graph = nx.Graph()
     for client, volunteer, weight in zip(
-        edges.client.tolist(), edges.volunteer.tolist(), edges.weight_units.tolist(), strict=True
+        edges.edge_client.tolist(),
+        edges.edge_volunteer.tolist(),
+        edges.weight_units.tolist(),
+        strict=True,
     ):
         for place in range(free[volunteer]):
             graph.add_edge(("c", client), ("v", volunteer, place), weight=weight)

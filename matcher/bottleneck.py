@@ -93,10 +93,10 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
     chosen = chosen_edges(prepared, result)
     places = free_places(prepared)
     client_group, volunteer_group = bottleneck_labels(
-        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, places, chosen
+        pop.n_clients, pop.n_volunteers, edges.edge_client, edges.edge_volunteer, places, chosen
     )
     waiting = np.ones(pop.n_clients, dtype=bool)
-    waiting[edges.client[chosen]] = False
+    waiting[edges.edge_client[chosen]] = False
     n_groups = int(client_group.max(initial=-1)) + 1
     groups = []
     for members, volunteers in zip(
@@ -126,7 +126,7 @@ def free_places(prepared: Prepared) -> IntArray:
     pop = prepared.population
     if not pop.hours_mode:
         return prepared.free_places
-    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.client)[0]
+    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.edge_client)[0]
 
 
 def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
@@ -144,7 +144,7 @@ def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:
     pairs = np.array(
         [(c_row[m.client_id], v_row[m.volunteer_id]) for m in result.matches], dtype=np.int64
     ).reshape(-1, 2)
-    keys = edges.client * pop.n_volunteers + edges.volunteer
+    keys = edges.edge_client * pop.n_volunteers + edges.edge_volunteer
     wanted = pairs[:, 0] * pop.n_volunteers + pairs[:, 1]
     chosen = np.zeros(len(keys), dtype=bool)
     if len(wanted):

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from matcher.arrays import IntArray
+from matcher.arrays import EdgeList, IntArray
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
@@ -31,13 +31,6 @@ VolunteerLike = Volunteer | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
-class Edges:
-    client: IntArray
-    volunteer: IntArray
-    weight_units: IntArray
-
-
-@dataclass(frozen=True)
 class Prepared:
     """A round ready to solve: the population, its allowed pairs and their weights."""
 
@@ -50,8 +43,9 @@ class Prepared:
     timings: dict[str, float]
 
     @property
-    def edges(self) -> Edges:
-        return Edges(self.candidates.client, self.candidates.volunteer, self.scores.weight_units)
+    def edges(self) -> EdgeList:
+        """The allowed pairs and their weights (the scores are an edge list of them)."""
+        return self.scores
 
     @property
     def free_places(self) -> IntArray:
@@ -171,7 +165,7 @@ def prepare(
     timings["candidates_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    scores = score_pairs(population, config, candidates.client, candidates.volunteer)
+    scores = score_pairs(population, config, candidates.edge_client, candidates.edge_volunteer)
     timings["scoring_s"] = time.perf_counter() - started
     return Prepared(config, round_date, population, candidates, scores, excluded, timings)
 
@@ -201,13 +195,13 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     free_places = prepared.free_places
     if pop.hours_mode:
         free_places, client_hours, volunteer_hours = places_or_hours(
-            pop.c_need, pop.v_free, edges.client
+            pop.c_need, pop.v_free, edges.edge_client
         )
     return AssignmentProblem(
         n_clients=pop.n_clients,
         n_volunteers=pop.n_volunteers,
-        edge_client=edges.client,
-        edge_volunteer=edges.volunteer,
+        edge_client=edges.edge_client,
+        edge_volunteer=edges.edge_volunteer,
         weight_units=edges.weight_units,
         fit=prepared.scores.fit,
         free_places=free_places,
@@ -234,8 +228,8 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
         matches = matches_of(
             prepared.population,
             prepared.scores,
-            edges.client[chosen],
-            edges.volunteer[chosen],
+            edges.edge_client[chosen],
+            edges.edge_volunteer[chosen],
             chosen,
         )
         unmatched = waiting_clients(

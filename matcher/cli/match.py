@@ -143,7 +143,7 @@ def candidates(
         clients, volunteers, config_path, day(round_date), sheet=chosen_sheet()
     )
     write_atomic({Path(out_path): candidates_csv(prepared)})
-    click.echo(f"Wrote {len(prepared.edges.client)} allowed pairs to {out_path}")
+    click.echo(f"Wrote {len(prepared.edges.edge_client)} allowed pairs to {out_path}")
 
 
 @click.command()
