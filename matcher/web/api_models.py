@@ -1,13 +1,17 @@
 """The JSON bodies of /api/v1: what the ledger returns, as pydantic models (so OpenAPI has them).
 
-Each model is built from the library's own result object by `of`, field for field: the API
-adds no computation, and a field the library gains shows here only when it is added below.
+Each response model is filled from the library's own result object, field for field, and
+adds no computation. Where the API shows a library dataclass as it is, the model takes its
+fields from it (`derived_from`), so a field is declared once, in the library; a field the
+library gains then shows in the API too, and tests/golden/api/ (every route's answer, byte for
+byte) says so in the test run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import ConfigDict, Field
 
@@ -23,7 +27,7 @@ from matcher.rounds import (
 )
 from matcher.rounds.due import Due, DueItem
 from matcher.rounds.state import Load
-from matcher.web.model_base import _Model
+from matcher.web.model_base import _Model, derived_from
 from matcher.web.round_models import BottleneckOut, PairOut, RoundOut, UnmatchedOut
 
 __all__ = ["BottleneckOut", "PairOut", "RoundOut", "UnmatchedOut", "_Model"]
@@ -137,30 +141,14 @@ class ImportOut(_Model):
         )
 
 
+@derived_from(WaitingClient)
 class WaitingOut(_Model):
-    client_id: str
-    risk_tier: str
-    waiting_since: dt.date
-    weeks_waited: float
-    pinned_to: str | None
-    declines: int
-    last_reason: str | None
-
-    @classmethod
-    def of(cls, waiting: WaitingClient) -> WaitingOut:
-        return cls(**vars(waiting))
+    """A waiting client (matcher.rounds.WaitingClient)."""
 
 
+@derived_from(ActiveMatch)
 class ActiveOut(_Model):
-    client_id: str
-    volunteer_id: str
-    started_on: dt.date
-    weeks: float
-    round_id: int | None
-
-    @classmethod
-    def of(cls, match: ActiveMatch) -> ActiveOut:
-        return cls(**vars(match))
+    """An active match (matcher.rounds.ActiveMatch)."""
 
 
 class LoadOut(_Model):
@@ -191,33 +179,22 @@ class LoadOut(_Model):
         )
 
 
+@derived_from(DueItem)
 class DueItemOut(_Model):
-    client_id: str
-    due_on: dt.date
-    what: str
-    volunteer_id: str | None
-    number: int | None  # the fact in `what`: call number, calls unanswered, weeks
-    since: dt.date | None  # an introduction's day
-
-    @classmethod
-    def of(cls, item: DueItem) -> DueItemOut:
-        return cls(**vars(item))
+    """Something due (matcher.rounds.due.DueItem): `number` is the fact in `what` (call number,
+    calls unanswered, weeks), `since` an introduction's day."""
 
 
+@derived_from(Due, retyped={field.name: list[DueItemOut] for field in dataclasses.fields(Due)})
 class DueOut(_Model):
     """What `matcher status` says is due this week (the status day and the six after)."""
 
-    calls: list[DueItemOut]
-    to_close: list[DueItemOut]
-    intakes: list[DueItemOut]
-    introductions: list[DueItemOut]
-    checkins: list[DueItemOut]
-    ending: list[DueItemOut]
-    past_end: list[DueItemOut]
-
     @classmethod
-    def of(cls, due: Due) -> DueOut:
-        return cls(**{name: [DueItemOut.of(i) for i in items] for name, items in vars(due).items()})
+    def of(cls, due: Due) -> Self:
+        lists = {
+            name: [DueItemOut.of_fields(i) for i in items] for name, items in vars(due).items()
+        }
+        return cls.of_fields(due, **lists)
 
 
 class StatusOut(_Model):
@@ -238,8 +215,8 @@ class StatusOut(_Model):
             on=status.on,
             n_waiting=status.n_waiting,
             offset=status.waiting_offset,
-            waiting=[WaitingOut.of(w) for w in status.waiting],
-            active=[ActiveOut.of(a) for a in status.active],
+            waiting=[WaitingOut.of_fields(w) for w in status.waiting],
+            active=[ActiveOut.of_fields(a) for a in status.active],
             volunteers=[LoadOut.of(v) for v in status.volunteers],
             flags=list(status.flags),
             undecided={str(k): v for k, v in status.undecided.items()},
@@ -258,30 +235,14 @@ class AcceptOut(_Model):
     accepted: list[PairRef]
 
 
+@derived_from(Decline, added={"flagged": bool})
 class DeclineOut(_Model):
-    client_id: str
-    volunteer_id: str
-    declines: int
-    ended_match: bool
-    flagged: bool
-
-    @classmethod
-    def of(cls, outcome: Decline) -> DeclineOut:
-        return cls(**vars(outcome), flagged=outcome.flagged)
+    """A recorded decline (matcher.rounds.Decline); `flagged`: declined often enough to flag."""
 
 
+@derived_from(EndedMatch)
 class EndOut(_Model):
-    client_id: str
-    volunteer_id: str
-    reason: str
-    started_on: dt.date
-    ended_on: dt.date
-    duration_days: int
-    client_waits_again: bool
-
-    @classmethod
-    def of(cls, ended: EndedMatch) -> EndOut:
-        return cls(**vars(ended))
+    """An ended match (matcher.rounds.EndedMatch)."""
 
 
 class PinOut(_Model):
