@@ -385,7 +385,12 @@ def library_worker(size: Size, seed: int, runs: int) -> dict[str, Any]:
     record["flow_solve"] = {
         "runs": runs,
         "seconds": [round(s, 3) for s in flow_seconds],
+        # The goal's baseline. Warm: the process has built networks this size before (the
+        # match() runs, the runs before), while `matcher match` solves once in a fresh
+        # process and pays the kernel for fresh memory (about 0.4 s of system time on the
+        # dense city's network on this virtual machine).
         "best_s": round(min(flow_seconds), 3),
+        "first_s": round(flow_seconds[0], 3),
         "objective_units": solution.objective_units,
         # The worker's peak so far (models and pairs included), after the first raw solve.
         "peak_rss_mb": flow_rss,
