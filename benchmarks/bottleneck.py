@@ -43,12 +43,12 @@ def measure(name: str, seed: int, runs: int) -> dict[str, Any]:
     size = SIZES[name]
     clients, volunteers = generate_models(size, seed)
     prepared = prepare(clients, volunteers, round_date=ROUND_DATE)
-    with_options = int(np.count_nonzero(np.bincount(prepared.edges.client) > 0))
+    with_options = int(np.count_nonzero(np.bincount(prepared.edges.edge_client) > 0))
     record: dict[str, Any] = {
         "size": name,
         "clients": size.n_clients,
         "volunteers": size.n_volunteers,
-        "allowed_pairs": len(prepared.edges.client),
+        "allowed_pairs": len(prepared.edges.edge_client),
         "clients_with_options": with_options,
     }
     served_most = None

@@ -13,15 +13,14 @@ BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class EdgeList:
-    """Weighted pairs as arrays: client index, volunteer index and weight per edge, sorted by
-    (client, volunteer). A round's assignment problem (matcher.policies.problem) and a
-    sampled future of the reserve policy are both one."""
+class PairList:
+    """Client–volunteer pairs as arrays: client index and volunteer index per pair, sorted by
+    (client, volunteer). The allowed pairs of a round (matcher.candidates.Candidates) are one
+    before they are weighed; an EdgeList is one with a weight per pair."""
 
     n_clients: int
     edge_client: IntArray
     edge_volunteer: IntArray
-    weight_units: IntArray
 
     def client_segments(self, clients: IntArray | None = None) -> tuple[IntArray, IntArray]:
         """Start and end of each client's run of edges: of every client, or of those given."""
@@ -30,6 +29,19 @@ class EdgeList:
             np.searchsorted(self.edge_client, wanted, side="left"),
             np.searchsorted(self.edge_client, wanted, side="right"),
         )
+
+    def weighed(self, weight_units: IntArray) -> EdgeList:
+        """These pairs with a weight each (in the solver's units)."""
+        return EdgeList(self.n_clients, self.edge_client, self.edge_volunteer, weight_units)
+
+
+@dataclass(frozen=True)
+class EdgeList(PairList):
+    """Weighted pairs: a round's allowed pairs with their weights (matcher.engine's
+    Prepared.edges), its assignment problem (matcher.policies.problem) and a sampled future
+    of the reserve policy are all one."""
+
+    weight_units: IntArray
 
     def followed_by(self, other: EdgeList) -> EdgeList:
         """Both lists as one, the other's clients numbered after these (same volunteers)."""

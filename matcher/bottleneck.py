@@ -16,9 +16,10 @@ be split into two groups that share no volunteer.
 Only the waiting clients' neighbourhoods are visited: a breadth-first search over the edge
 arrays, one numpy step per level. When the round's assignment does not serve the most clients
 possible (a policy that keeps places free or prefers weight), a maximum flow on the visited
-part alone (scipy.sparse.csgraph) first serves the most; the groups do not depend on which
-such matching is used. The allowed pairs, the chosen pairs and the free places come from the
-engine (Prepared, MatchResult); nothing here computes candidates or scores again.
+part alone (OR-Tools, matcher.solvers.flow.most_clients) first serves the most; the groups do
+not depend on which such matching is used. The allowed pairs, the chosen pairs and the free
+places come from the engine (Prepared, MatchResult); nothing here computes candidates or
+scores again.
 """
 
 from __future__ import annotations
@@ -26,14 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components, maximum_flow
 
 from matcher.arrays import BoolArray, IntArray
 from matcher.engine import Prepared
 from matcher.policies.hours import places_or_hours
 from matcher.result import MatchResult
 from matcher.row_index import client_rows, volunteer_rows
+from matcher.solvers.components import component_roots
+from matcher.solvers.flow import most_clients
 from matcher.wording import bottleneck_sentence, bottleneck_summary
 
 
@@ -93,23 +94,24 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
     chosen = chosen_edges(prepared, result)
     places = free_places(prepared)
     client_group, volunteer_group = bottleneck_labels(
-        pop.n_clients, pop.n_volunteers, edges.client, edges.volunteer, places, chosen
+        pop.n_clients, pop.n_volunteers, edges.edge_client, edges.edge_volunteer, places, chosen
     )
     waiting = np.ones(pop.n_clients, dtype=bool)
-    waiting[edges.client[chosen]] = False
+    waiting[edges.edge_client[chosen]] = False
     n_groups = int(client_group.max(initial=-1)) + 1
+    # Rows are in id order (matcher.population), and each group's rows come ascending, so
+    # their ids come sorted without a sort.
+    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
     groups = []
     for members, volunteers in zip(
         _by_label(client_group, n_groups), _by_label(volunteer_group, n_groups), strict=True
     ):
         groups.append(
             BottleneckGroup(
-                clients=tuple(sorted(pop.clients[c].client_id for c in members.tolist())),
-                volunteers=tuple(sorted(pop.volunteers[v].volunteer_id for v in volunteers)),
+                clients=tuple([client_ids[c] for c in members.tolist()]),
+                volunteers=tuple([volunteer_ids[v] for v in volunteers.tolist()]),
                 free_places=int(places[volunteers].sum()),
-                waiting=tuple(
-                    sorted(pop.clients[c].client_id for c in members[waiting[members]].tolist())
-                ),
+                waiting=tuple([client_ids[c] for c in members[waiting[members]].tolist()]),
             )
         )
     groups.sort(key=lambda g: (-g.must_wait, -len(g.clients), g.clients[0]))
@@ -126,7 +128,7 @@ def free_places(prepared: Prepared) -> IntArray:
     pop = prepared.population
     if not pop.hours_mode:
         return prepared.free_places
-    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.client)[0]
+    return places_or_hours(pop.c_need, pop.v_free, prepared.edges.edge_client)[0]
 
 
 def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
@@ -144,7 +146,7 @@ def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:
     pairs = np.array(
         [(c_row[m.client_id], v_row[m.volunteer_id]) for m in result.matches], dtype=np.int64
     ).reshape(-1, 2)
-    keys = edges.client * pop.n_volunteers + edges.volunteer
+    keys = edges.edge_client * pop.n_volunteers + edges.edge_volunteer
     wanted = pairs[:, 0] * pop.n_volunteers + pairs[:, 1]
     chosen = np.zeros(len(keys), dtype=bool)
     if len(wanted):
@@ -239,59 +241,27 @@ class _Graph:
 
         The reached part is closed: its clients' allowed volunteers and its volunteers'
         chosen clients are all in it, so a maximum flow there is a maximum overall."""
-        clients, volunteers = np.flatnonzero(seen_c), np.flatnonzero(seen_v)
-        n_c, n_v = len(clients), len(volunteers)
-        c_local = np.full(self.n_clients, -1, dtype=np.int64)
-        v_local = np.full(self.n_volunteers, -1, dtype=np.int64)
-        c_local[clients] = np.arange(n_c) + 1
-        v_local[volunteers] = np.arange(n_v) + 1 + n_c
-        part = self.edges_of(clients)
-        sink = n_c + n_v + 1
-        rows = np.concatenate((np.zeros(n_c, np.int64), c_local[self.client[part]],
-                               v_local[volunteers]))  # fmt: skip
-        cols = np.concatenate((c_local[clients], v_local[self.volunteer[part]],
-                               np.full(n_v, sink, np.int64)))  # fmt: skip
-        capacity = np.concatenate((np.ones(n_c + len(part), np.int32),
-                                   free[volunteers].astype(np.int32)))  # fmt: skip
-        network = sparse.csr_array((capacity, (rows, cols)), shape=(sink + 1, sink + 1))
-        flow = maximum_flow(network, 0, sink).flow.tocoo()
-        pair = (flow.data > 0) & (flow.row > 0) & (flow.row <= n_c) & (flow.col <= n_c + n_v)
-        # Flow rows and columns back to edge indices: edges are sorted by (client, volunteer).
-        keys = self.client[part] * self.n_volunteers + self.volunteer[part]
-        wanted = (clients[flow.row[pair] - 1] * self.n_volunteers
-                  + volunteers[flow.col[pair] - 1 - n_c])  # fmt: skip
+        part = self.edges_of(np.flatnonzero(seen_c))
         best = chosen.copy()
-        best[part] = False
-        best[part[np.searchsorted(keys, wanted)]] = True
+        best[part] = most_clients(
+            self.n_clients, self.n_volunteers, self.client[part], self.volunteer[part], free
+        )
         return best
 
     def components(self, seen_c: BoolArray, seen_v: BoolArray) -> tuple[IntArray, IntArray]:
         """Connected parts of the reached clients and volunteers, numbered as first found."""
         clients = np.flatnonzero(seen_c)
         part = self.edges_of(clients)
-        n = self.n_clients + self.n_volunteers
-        # Built as compressed rows directly (the edges are sorted by client): only the reached
-        # clients' rows hold links, each to its volunteers.
-        row_lengths = np.where(seen_c, self.degree, 0)
-        indptr = np.concatenate(
-            ([0], np.cumsum(row_lengths), np.full(self.n_volunteers, len(part)))
+        client_root, volunteer_root = component_roots(
+            self.n_clients, self.n_volunteers, self.client[part], self.volunteer[part]
         )
-        links = sparse.csr_array(
-            # float64: the type csgraph works in, so it need not copy the links.
-            (np.ones(len(part)), self.n_clients + self.volunteer[part], indptr),
-            shape=(n, n),
-        )
-        _, labels = connected_components(links, directed=False)
         client_label = np.full(self.n_clients, -1, dtype=np.int64)
         volunteer_label = np.full(self.n_volunteers, -1, dtype=np.int64)
-        if len(clients) == 0:
-            return client_label, volunteer_label
-        # Renumber 0, 1, … in order of each group's first client.
-        _, first, dense = np.unique(labels[clients], return_index=True, return_inverse=True)
-        rank = np.argsort(np.argsort(first))
-        client_label[clients] = rank[dense]
-        remap = np.full(n, -1, dtype=np.int64)
-        remap[labels[clients][first]] = rank
+        # Numbered 0, 1, … in order of each group's first client, which names its part.
+        rank = np.full(self.n_clients, -1, dtype=np.int64)
+        roots = np.unique(client_root[clients])
+        rank[roots] = np.arange(len(roots))
+        client_label[clients] = rank[client_root[clients]]
         volunteers = np.flatnonzero(seen_v)
-        volunteer_label[volunteers] = remap[labels[self.n_clients + volunteers]]
+        volunteer_label[volunteers] = rank[volunteer_root[volunteers]]
         return client_label, volunteer_label

@@ -17,7 +17,7 @@ from typing import Final
 import numpy as np
 
 from matcher import programme_pools as pools
-from matcher.arrays import BoolArray, IntArray
+from matcher.arrays import BoolArray, IntArray, PairList
 from matcher.config import MatchConfig
 from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit
 from matcher.triage import TIER_HIGH
@@ -202,11 +202,9 @@ def enabled_rules(config: MatchConfig) -> tuple[Rule, ...]:
 
 
 @dataclass(frozen=True)
-class Candidates:
+class Candidates(PairList):
     """Allowed pairs sorted by (client, volunteer), and the options each rule left."""
 
-    client: IntArray
-    volunteer: IntArray
     # options_left[k, c]: client c's options after the first k+1 enabled rules.
     options_left: IntArray
     rules: tuple[Rule, ...]
@@ -393,4 +391,4 @@ def find_candidates(pop: Population, config: MatchConfig, excluded: frozenset[in
     ci, vi = _in_client_order(pieces, per_client)
     counts.extend(formed)
     options_left = np.vstack(counts) if counts else np.zeros((0, n_clients), dtype=np.int64)
-    return Candidates(ci, vi, options_left, rules)
+    return Candidates(n_clients, ci, vi, options_left, rules)

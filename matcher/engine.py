@@ -11,14 +11,15 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from matcher.arrays import IntArray
+from matcher.arrays import EdgeList, IntArray
 from matcher.candidates import Candidates, find_candidates
 from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
+from matcher.files import without_cycle_collection
 from matcher.io.geo import gazetteer_for
 from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
-from matcher.outcome import matches_of, waiting_clients, without_cycle_collection
+from matcher.outcome import matches_of, waiting_clients
 from matcher.policies import AssignmentProblem, MatchPolicy, PolicyContext, find_policy
 from matcher.policies.hours import places_or_hours
 from matcher.population import Population, build_population
@@ -28,13 +29,6 @@ from matcher.scoring import PairScores, score_pairs
 
 ClientLike = Client | Mapping[str, Any]
 VolunteerLike = Volunteer | Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Edges:
-    client: IntArray
-    volunteer: IntArray
-    weight_units: IntArray
 
 
 @dataclass(frozen=True)
@@ -50,8 +44,9 @@ class Prepared:
     timings: dict[str, float]
 
     @property
-    def edges(self) -> Edges:
-        return Edges(self.candidates.client, self.candidates.volunteer, self.scores.weight_units)
+    def edges(self) -> EdgeList:
+        """The allowed pairs and their weights (the scores are an edge list of them)."""
+        return self.scores
 
     @property
     def free_places(self) -> IntArray:
@@ -171,7 +166,7 @@ def prepare(
     timings["candidates_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    scores = score_pairs(population, config, candidates.client, candidates.volunteer)
+    scores = score_pairs(population, config, candidates.edge_client, candidates.edge_volunteer)
     timings["scoring_s"] = time.perf_counter() - started
     return Prepared(config, round_date, population, candidates, scores, excluded, timings)
 
@@ -201,13 +196,13 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
     free_places = prepared.free_places
     if pop.hours_mode:
         free_places, client_hours, volunteer_hours = places_or_hours(
-            pop.c_need, pop.v_free, edges.client
+            pop.c_need, pop.v_free, edges.edge_client
         )
     return AssignmentProblem(
         n_clients=pop.n_clients,
         n_volunteers=pop.n_volunteers,
-        edge_client=edges.client,
-        edge_volunteer=edges.volunteer,
+        edge_client=edges.edge_client,
+        edge_volunteer=edges.edge_volunteer,
         weight_units=edges.weight_units,
         fit=prepared.scores.fit,
         free_places=free_places,
@@ -229,13 +224,14 @@ def solve(prepared: Prepared, policy: str | MatchPolicy | None = None) -> MatchR
     timings = dict(prepared.timings, solve_s=assignment.solve_s)
     started = time.perf_counter()
     edges = prepared.edges
+    # Tens of thousands of result objects, none in a reference cycle, as a file's records.
     with without_cycle_collection():
         chosen = np.flatnonzero(assignment.chosen)
         matches = matches_of(
             prepared.population,
             prepared.scores,
-            edges.client[chosen],
-            edges.volunteer[chosen],
+            edges.edge_client[chosen],
+            edges.edge_volunteer[chosen],
             chosen,
         )
         unmatched = waiting_clients(

@@ -153,10 +153,12 @@ def explain_client(
 
     # The client's options are its allowed pairs, weighed and described once by the engine.
     edges = prepared.edges
-    first, last = np.searchsorted(edges.client, [ci, ci + 1])
+    first, last = np.searchsorted(edges.edge_client, [ci, ci + 1])
     own = np.arange(first, last, dtype=np.int64)
-    order = own[np.lexsort((edges.volunteer[own], -edges.weight_units[own]))][:top]
-    proposals = matches_of(pop, prepared.scores, edges.client[order], edges.volunteer[order], order)
+    order = own[np.lexsort((edges.edge_volunteer[own], -edges.weight_units[own]))][:top]
+    proposals = matches_of(
+        pop, prepared.scores, edges.edge_client[order], edges.edge_volunteer[order], order
+    )
     options = [
         Option(
             m.volunteer_id, m.weight_units, m.scores, m.facts, tuple(taken.get(m.volunteer_id, ()))
@@ -172,7 +174,7 @@ def explain_client(
     else:
         assert unmatched is not None
         outcome = f"unmatched: {unmatched.reason}: {unmatched_detail(unmatched, weights=True)}"
-        verify = len(prepared.edges.client) <= MAX_PAIRS_TO_VERIFY
+        verify = len(prepared.edges.edge_client) <= MAX_PAIRS_TO_VERIFY
         for option in options:
             others = ", ".join(option.taken_by)
             place = f"one more free place at {option.volunteer_id} (now given to {others})"

@@ -4,40 +4,17 @@ made into one object each (matcher.result); nothing here loops over the allowed 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import NamedTuple, cast
+from typing import cast
 
 import numpy as np
 
-from matcher.arrays import BoolArray, IntArray
+from matcher.arrays import BoolArray, EdgeList, IntArray
 from matcher.candidates import Candidates
 from matcher.facts import pair_facts
 from matcher.population import Population
 from matcher.result import Match, ReasonCode, Unmatched
 from matcher.scoring import CRITERIA, PairScores
 from matcher.vocab import RISK_TIERS
-
-
-class _Edges(NamedTuple):
-    client: IntArray
-    volunteer: IntArray
-    weight_units: IntArray
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Tens of thousands of small result objects, none in a reference cycle: left on, the
-    cyclic garbage collector walks every object of the round (the models too) again and
-    again while they are made, a third of the time it takes to make them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def matches_of(
@@ -77,17 +54,17 @@ def waiting_clients(
 ) -> tuple[Unmatched, ...]:
     """Every client without a proposal and why: the facts are gathered as arrays over the
     waiting clients, then one object each."""
-    edges = _Edges(candidates.client, candidates.volunteer, weight_units)
+    edges = candidates.weighed(weight_units)
     matched = np.zeros(pop.n_clients, dtype=bool)
-    matched[edges.client[chosen]] = True
+    matched[edges.edge_client[chosen]] = True
     waiting = np.flatnonzero(~matched)
     client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
 
     # Who took each volunteer's places, in edge order (by client id).
     taken = np.flatnonzero(chosen)
-    taken = taken[np.argsort(edges.volunteer[taken], kind="stable")]
-    taker_volunteer = edges.volunteer[taken].tolist()
-    taker_client = edges.client[taken].tolist()
+    taken = taken[np.argsort(edges.edge_volunteer[taken], kind="stable")]
+    taker_volunteer = edges.edge_volunteer[taken].tolist()
+    taker_client = edges.edge_client[taken].tolist()
     taker_units = edges.weight_units[taken].tolist()
     takers: dict[int, tuple[list[str], list[int]]] = {}
     for v, c, units in zip(taker_volunteer, taker_client, taker_units, strict=True):
@@ -108,8 +85,8 @@ def waiting_clients(
     padded = np.vstack([np.full((1, len(waiting)), pop.n_volunteers, dtype=np.int64), left])
     before = padded[np.maximum(stage, 0), np.arange(len(waiting))]
     # -1 (no edge) picks the -1 appended at the end.
-    best = _best_edge_per_client(edges, pop.n_clients)[waiting]
-    best_volunteer = np.append(edges.volunteer, -1)[best]
+    best = _best_edge_per_client(edges)[waiting]
+    best_volunteer = np.append(edges.edge_volunteer, -1)[best]
     best_units = np.append(edges.weight_units, -1)[best]
 
     codes = [rule.code for rule in candidates.rules]
@@ -164,18 +141,19 @@ def waiting_clients(
     return tuple(out)
 
 
-def _best_edge_per_client(edges: _Edges, n_clients: int) -> IntArray:
+def _best_edge_per_client(edges: EdgeList) -> IntArray:
     """Index of each client's highest-weight edge (lowest volunteer id on ties); -1 if none."""
-    best = np.full(n_clients, -1, dtype=np.int64)
-    if len(edges.client) == 0:
+    best = np.full(edges.n_clients, -1, dtype=np.int64)
+    if len(edges.edge_client) == 0:
         return best
     # Edges are sorted by client, then volunteer: each client's edges form one segment.
-    starts = np.flatnonzero(np.r_[True, edges.client[1:] != edges.client[:-1]])
+    starts = np.flatnonzero(np.r_[True, edges.edge_client[1:] != edges.edge_client[:-1]])
     segment_max = np.maximum.reduceat(edges.weight_units, starts)
-    at_max = edges.weight_units == np.repeat(segment_max, np.diff(np.r_[starts, len(edges.client)]))
+    ends = np.r_[starts[1:], len(edges.edge_client)]
+    at_max = edges.weight_units == np.repeat(segment_max, ends - starts)
     # The first edge at the maximum in each segment: the lowest volunteer id.
     at_max_edges = np.flatnonzero(at_max)
-    clients = edges.client[at_max_edges]
+    clients = edges.edge_client[at_max_edges]
     first = np.r_[True, clients[1:] != clients[:-1]]
     best[clients[first]] = at_max_edges[first]
     return best

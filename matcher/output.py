@@ -59,7 +59,10 @@ def candidate_rows(prepared: Prepared) -> Iterable[list[str]]:
     client_ids = [c.client_id for c in pop.clients]
     volunteer_ids = [v.volunteer_id for v in pop.volunteers]
     for ci, vi, units in zip(
-        edges.client.tolist(), edges.volunteer.tolist(), edges.weight_units.tolist(), strict=True
+        edges.edge_client.tolist(),
+        edges.edge_volunteer.tolist(),
+        edges.weight_units.tolist(),
+        strict=True,
     ):
         yield [client_ids[ci], volunteer_ids[vi], format_weight(units)]
 

@@ -20,7 +20,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from matcher.arrays import FloatArray, IntArray
+from matcher.arrays import EdgeList, FloatArray, IntArray
 from matcher.config import MatchConfig
 from matcher.population import DEPTH_FOR_TIER, NO_CODE, Population, can_visit, distance_km
 from matcher.solvers.components import usable_cores
@@ -43,41 +43,39 @@ SCORE_THREADS_FROM_EDGES: Final = 1_000_000
 
 
 @dataclass(frozen=True)
-class PairScores:
-    """Per allowed pair: fit, distance, contact mode and integer weight; criterion scores and
-    priority on request (`criteria_at`, `priority_at`): they are needed for the few pairs that
-    are shown, and recomputing those gives the very numbers the fit was made of."""
+class PairScores(EdgeList):
+    """The allowed pairs with their integer weights, and per pair: fit, distance and contact
+    mode; criterion scores and priority on request (`criteria_at`, `priority_at`): they are
+    needed for the few pairs that are shown, and recomputing those gives the very numbers the
+    fit was made of."""
 
     population: Population
-    client: IntArray
-    volunteer: IntArray
     fit: FloatArray
     distance_km: FloatArray
     visit: npt.NDArray[np.bool_]
-    weight_units: IntArray
     client_priority: FloatArray
 
     def criteria_at(self, edge: IntArray) -> dict[str, FloatArray]:
         """The criterion scores of the pairs at `edge` (indices into the edge arrays)."""
         return criterion_scores(
             self.population,
-            self.client[edge],
-            self.volunteer[edge],
+            self.edge_client[edge],
+            self.edge_volunteer[edge],
             self.distance_km[edge],
             self.visit[edge],
         )
 
     def priority_at(self, edge: IntArray) -> FloatArray:
-        return self.client_priority[self.client[edge]]
+        return self.client_priority[self.edge_client[edge]]
 
     @cached_property
     def criteria(self) -> dict[str, FloatArray]:
         """Every pair's criterion scores (a large round's worth of memory: prefer criteria_at)."""
-        return self.criteria_at(np.arange(len(self.client)))
+        return self.criteria_at(np.arange(len(self.edge_client)))
 
     @cached_property
     def priority(self) -> FloatArray:
-        return self.client_priority[self.client]
+        return self.client_priority[self.edge_client]
 
 
 def client_priority(pop: Population, config: MatchConfig) -> FloatArray:
@@ -162,7 +160,7 @@ def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray
     else:
         for start in starts:
             score_block(start)
-    return PairScores(pop, ci, vi, fit, km, visit, weight_units, priority)
+    return PairScores(pop.n_clients, ci, vi, weight_units, pop, fit, km, visit, priority)
 
 
 def format_weight(units: int) -> str:

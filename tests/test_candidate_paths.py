@@ -19,9 +19,9 @@ def test_spatial_index_finds_the_block_products_pairs(
     monkeypatch.setattr(candidates, "SPATIAL_INDEX_FROM_PAIRS", 0)
     monkeypatch.setattr(candidates, "BLOCK_PAIRS", 97)  # many small blocks of phone pairs
     spatial = prepare(clients, volunteers, None, scenario.round_date).candidates
-    assert len(blocks.client) > 1000
-    assert np.array_equal(blocks.client, spatial.client)
-    assert np.array_equal(blocks.volunteer, spatial.volunteer)
+    assert len(blocks.edge_client) > 1000
+    assert np.array_equal(blocks.edge_client, spatial.edge_client)
+    assert np.array_equal(blocks.edge_volunteer, spatial.edge_volunteer)
     assert np.array_equal(blocks.options_left, spatial.options_left)
-    keys = spatial.client * len(volunteers) + spatial.volunteer
+    keys = spatial.edge_client * len(volunteers) + spatial.edge_volunteer
     assert np.all(np.diff(keys) > 0), "pairs in (client, volunteer) order, no repeats"

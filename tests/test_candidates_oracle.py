@@ -45,13 +45,13 @@ def oracle(prepared: Prepared) -> Candidates:
         ci, vi = ci[keep], vi[keep]
         counts.append(np.bincount(ci, minlength=pop.n_clients))
     left = np.array(counts, dtype=np.int64).reshape(len(rules), pop.n_clients)
-    return Candidates(ci, vi, left, rules)
+    return Candidates(pop.n_clients, ci, vi, left, rules)
 
 
 def assert_same(found: Candidates, expected: Candidates) -> None:
     assert found.rules == expected.rules
-    np.testing.assert_array_equal(found.client, expected.client)
-    np.testing.assert_array_equal(found.volunteer, expected.volunteer)
+    np.testing.assert_array_equal(found.edge_client, expected.edge_client)
+    np.testing.assert_array_equal(found.edge_volunteer, expected.edge_volunteer)
     np.testing.assert_array_equal(found.options_left, expected.options_left)
 
 
@@ -101,7 +101,7 @@ def test_scenario_rounds_equal_the_oracle(
     monkeypatch.setattr(candidates, "SPATIAL_INDEX_FROM_PAIRS", spatial_from)
     monkeypatch.setattr(candidates, "BLOCK_PAIRS", 500)
     prepared = prepare(clients, volunteers, None, scenario.round_date)
-    assert len(prepared.candidates.client) > 1_000
+    assert len(prepared.candidates.edge_client) > 1_000
     assert len(prepared.excluded) > 0
     assert_same(prepared.candidates, oracle(prepared))
 
@@ -118,7 +118,7 @@ def test_a_client_exactly_at_the_travel_radius_is_in_range() -> None:
         far | {"volunteer_id": "v2", "max_travel_km": float(np.nextafter(km, 0))},
     ]
     prepared = prepare([client], volunteers, None, ROUND_DATE)
-    assert prepared.candidates.volunteer.tolist() == [0]
+    assert prepared.candidates.edge_volunteer.tolist() == [0]
     assert_same(prepared.candidates, oracle(prepared))
 
 
@@ -135,5 +135,5 @@ def test_more_than_64_languages_share_across_mask_words() -> None:
     ]
     prepared = prepare(clients, volunteers, None, ROUND_DATE)
     assert prepared.population.c_languages.shape[1] == 2
-    assert len(prepared.candidates.client) == len(codes)
+    assert len(prepared.candidates.edge_client) == len(codes)
     assert_same(prepared.candidates, oracle(prepared))

@@ -64,3 +64,20 @@ def test_help_and_validate_import_nothing_heavy(args: tuple[str, ...]) -> None:
             sorted(m for m in loaded if m.startswith("matcher.cli.") and m != "matcher.cli.lazy")
             == []
         )
+
+
+def test_match_imports_only_what_a_plain_round_uses(tmp_path: Path) -> None:
+    """`match` without --report, --xlsx or --call-list: the engine and OR-Tools' flow, but
+    not scipy (components and bottleneck groups are labelled in numpy; scipy only takes over
+    a pathological chain), the report stack, the ledger or the simulator."""
+    loaded = _modules_after(
+        "--quiet", "match", str(ROOT / "examples" / "clients.csv"),
+        str(ROOT / "examples" / "volunteers.csv"), "--out", str(tmp_path / "out"),
+        "--date", "2026-11-23",
+    )  # fmt: skip
+    assert "matcher.engine" in loaded and "ortools.graph.python.min_cost_flow" in loaded
+    heavy = ("scipy", "matplotlib", "jinja2", "openpyxl", "matcher.simulate", "matcher.rounds",
+             "matcher.report", "matcher.proposals_book")  # fmt: skip
+    assert sorted(m for m in loaded if m in heavy or m.split(".")[0] in heavy or
+                  any(m.startswith(h + ".") for h in heavy)) == []  # fmt: skip
+    assert (tmp_path / "out" / "matches.csv").exists()

@@ -140,3 +140,62 @@ def test_bundles_are_those_of_scipys_weak_components(
     expected = [np.flatnonzero(edge_bundle == b) for b in np.unique(edge_bundle)]
     got = components.bundles(n_clients, n_volunteers, client, volunteer, bundle_edges=bundle_edges)
     assert [part.tolist() for part in got] == [part.tolist() for part in expected]
+
+
+def _scipy_components(
+    n_clients: int, n_volunteers: int, client: np.ndarray, volunteer: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The oracle: scipy's weak components of the plain COO graph, named by lowest client."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
+
+    n = n_clients + n_volunteers
+    graph = coo_array((np.ones(len(client)), (client, n_clients + volunteer)), shape=(n, n))
+    _, label = connected_components(graph.tocsr(), directed=True, connection="weak")
+    lowest = {}
+    for node in range(n_clients):
+        lowest.setdefault(label[node], node)
+    client_root = np.array([lowest[label[c]] for c in range(n_clients)], dtype=np.int64)
+    volunteer_root = np.array(
+        [lowest.get(label[n_clients + v], -1) for v in range(n_volunteers)], dtype=np.int64
+    )
+    return client_root, volunteer_root
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n_clients=st.integers(1, 30),
+    n_volunteers=st.integers(1, 12),
+    n_pairs=st.integers(0, 40),
+    max_rounds=st.sampled_from([1, 2, components.MAX_LABEL_ROUNDS]),
+)
+def test_component_roots_are_scipys_components(
+    seed: int, n_clients: int, n_volunteers: int, n_pairs: int, max_rounds: int
+) -> None:
+    """Random pairs in any order, people without pairs, and few label rounds (so that the
+    hand-over to scipy is taken too): each part named by its lowest client."""
+    rng = np.random.default_rng(seed)
+    client = rng.integers(0, n_clients, n_pairs).astype(np.int64)
+    volunteer = rng.integers(0, n_volunteers, n_pairs).astype(np.int64)
+    expected = _scipy_components(n_clients, n_volunteers, client, volunteer)
+    original = components.MAX_LABEL_ROUNDS
+    try:
+        components.MAX_LABEL_ROUNDS = max_rounds  # type: ignore[misc]
+        got = components.component_roots(n_clients, n_volunteers, client, volunteer)
+    finally:
+        components.MAX_LABEL_ROUNDS = original  # type: ignore[misc]
+    assert got[0].tolist() == expected[0].tolist()
+    assert got[1].tolist() == expected[1].tolist()
+
+
+def test_a_long_chain_numbered_against_its_order_is_one_part() -> None:
+    """Client k shares a volunteer with client k+1, ids shuffled: the worst case for passing
+    the smallest label along; labelled rightly, by label rounds or by scipy."""
+    rng = np.random.default_rng(1)
+    n = 3000
+    name = rng.permutation(n)
+    client = np.r_[name, name[1:]].astype(np.int64)
+    volunteer = np.r_[np.arange(n), np.arange(n - 1)].astype(np.int64)
+    client_root, volunteer_root = components.component_roots(n, n, client, volunteer)
+    assert np.all(client_root == 0) and np.all(volunteer_root == 0)

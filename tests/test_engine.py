@@ -109,7 +109,7 @@ def test_round_invariants(round_: tuple[list[dict[str, Any]], list[dict[str, Any
     edges = {
         (pop.clients[c].client_id, pop.volunteers[v].volunteer_id)
         for c, v in zip(
-            prepared.edges.client.tolist(), prepared.edges.volunteer.tolist(), strict=True
+            prepared.edges.edge_client.tolist(), prepared.edges.edge_volunteer.tolist(), strict=True
         )
     }
     by_hand = {
@@ -138,8 +138,8 @@ def test_round_invariants(round_: tuple[list[dict[str, Any]], list[dict[str, Any
     # The optimum agrees with an independent integer-programming solver.
     edge_list = list(
         zip(
-            prepared.edges.client.tolist(),
-            prepared.edges.volunteer.tolist(),
+            prepared.edges.edge_client.tolist(),
+            prepared.edges.edge_volunteer.tolist(),
             prepared.edges.weight_units.tolist(),
             strict=True,
         )
@@ -199,8 +199,8 @@ def test_agrees_with_networkx_on_expanded_places() -> None:
     result = solve(prepared)
     graph = nx.Graph()
     for c, v, w in zip(
-        prepared.edges.client.tolist(),
-        prepared.edges.volunteer.tolist(),
+        prepared.edges.edge_client.tolist(),
+        prepared.edges.edge_volunteer.tolist(),
         prepared.edges.weight_units.tolist(),
         strict=True,
     ):

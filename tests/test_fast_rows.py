@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from matcher import vocab
 from matcher.errors import InputError
 from matcher.io import read_clients, read_volunteers
+from matcher.io.cells import unquote_cell
+from matcher.io.fast_cells import ASK, column_check
 from matcher.io.fast_rows import FieldValidators
+from matcher.io.values import ValueMapper
+from matcher.models import Client, Volunteer
 from tests import strategies
 
 # Cells that are wrong, odd, Dutch, blank or neutralised, dropped into random places.
@@ -38,6 +44,16 @@ ODD_CELLS = (
     "23-11-2026",
     "nl|xx",
     "C000",
+    # Plain-looking cells that a column check (matcher.io.fast_cells) must still refuse.
+    "91.5",
+    "-180.25",
+    "C1|C2",
+    " C7",
+    "mon-am|mon-am",
+    "mon-am,tue-pm",
+    "mon-am|",
+    "0052.5",
+    "-0",
 )
 
 
@@ -109,7 +125,7 @@ def test_column_reading_equals_row_validation(
     reader = read_clients if kind == "clients" else read_volunteers
     fast = _outcome(reader, path)
     with monkeypatch.context() as patch:
-        patch.setattr(FieldValidators, "record", lambda self, fields, fields_set: None)
+        patch.setattr(FieldValidators, "records", lambda self, rows: [None for _ in rows])
         slow = _outcome(reader, path)
     assert fast == slow
 
@@ -145,3 +161,97 @@ def test_a_file_beyond_the_size_limit_is_refused_before_it_is_parsed(
         f"{path}: file is 4 MB, more than the 3 MB matcher reads at once; split it, by"
         " organisation or programme, into smaller files"
     ]
+
+
+def _validated(adapter: TypeAdapter[Any], text: str) -> Any:
+    try:
+        return adapter.validate_python(unquote_cell(text).strip() or None)
+    except ValidationError:
+        return _REFUSED
+
+
+_REFUSED = object()
+# Cells from the pieces plain cells are made of, and the odd ones around them.
+_PLAIN_PIECES = ("0", "1", "5", "9", "52", "-", ".", ",", "|", " ", "'", "=", "e", "C", "x")
+_PIECES = st.sampled_from([*_PLAIN_PIECES, "\u00a0", *vocab.SLOTS[:3], *vocab.NEEDS[:2]])
+_CELLS = st.lists(_PIECES, max_size=6).map("".join) | st.floats(-200, 200).map(str)
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (Client, "client_id"),
+        (Client, "lat"),
+        (Client, "lon"),
+        (Client, "availability"),
+        (Client, "needs"),
+        (Volunteer, "volunteer_id"),
+        (Volunteer, "skills"),
+        (Volunteer, "lived_experience"),
+    ],
+)
+@settings(max_examples=150, deadline=None)
+@given(texts=st.lists(_CELLS, min_size=1, max_size=8))
+def test_a_column_check_gives_the_fields_own_value_or_asks(
+    model: type[Client] | type[Volunteer], field: str, texts: list[str]
+) -> None:
+    info = model.model_fields[field]
+    check = column_check(field, info.metadata, ValueMapper([field]))
+    assert check is not None
+    adapter: TypeAdapter[Any] = TypeAdapter(
+        Annotated[info.annotation, info],  # type: ignore[arg-type]
+        config=ConfigDict(str_strip_whitespace=True),
+    )
+    for text, value in zip(texts, check(texts), strict=True):
+        if value is not ASK:
+            expected = _validated(adapter, text)
+            assert value == expected and type(value) is type(expected), text
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "text", "value"),
+    [
+        (Client, "client_id", "c000123", "c000123"),
+        (Client, "lat", "52.44937", 52.44937),
+        (Client, "lon", "-4.5", -4.5),
+        (Client, "availability", "tue-pm|mon-am|tue-pm", ("mon-am", "tue-pm")),
+    ],
+)
+def test_a_plain_cell_is_read_off_its_text(
+    model: type[Client] | type[Volunteer], field: str, text: str, value: Any
+) -> None:
+    check = column_check(field, model.model_fields[field].metadata, ValueMapper([field]))
+    assert check is not None and check([text]) == [value]
+
+
+def test_her_own_words_for_a_list_switch_its_check_off() -> None:
+    info = Client.model_fields["availability"]
+    own = ValueMapper(["availability"], {"availability": {"ochtenden": "mon-am|tue-am"}})
+    assert column_check("availability", info.metadata, own) is None
+    assert column_check("client_id", Client.model_fields["client_id"].metadata, own)
+
+
+def test_rows_alike_share_their_fields_set_and_a_copy_gets_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "volunteers.csv"
+    path.write_text(
+        "volunteer_id,programmes,lat,lon,capacity,max_travel_km\n"
+        "V1,seniorencoach,52.5,6.1,2,\n"
+        "V2,seniorencoach,52.5,6.1,1,\n"
+        "V3,seniorencoach,52.5,6.1,1,5\n",
+        encoding="utf-8",
+    )
+    first, second, third = read_volunteers(path)
+    assert first.model_fields_set is second.model_fields_set
+    assert first.model_fields_set == {
+        "volunteer_id",
+        "programmes",
+        "lat",
+        "lon",
+        "capacity",
+        "location_source",
+    }
+    assert third.model_fields_set == first.model_fields_set | {"max_travel_km"}
+    assert (first.max_travel_km, third.max_travel_km) == (10.0, 5.0)
+    copy = first.model_copy(update={"capacity": 3})
+    assert copy.model_fields_set is not first.model_fields_set
+    assert "max_travel_km" not in second.model_fields_set

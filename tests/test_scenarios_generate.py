@@ -160,7 +160,7 @@ def test_benchmark_scenarios_keep_rounds_sparse() -> None:
         scenario = scenarios.load(name)
         clients, volunteers = scenarios.generate(scenario)
         prepared = prepare(clients, volunteers, scenario.config, scenario.round_date)
-        assert low < len(prepared.edges.client) / len(clients) < high, name
+        assert low < len(prepared.edges.edge_client) / len(clients) < high, name
 
 
 def test_rural_round_leans_on_the_phone() -> None:

@@ -149,7 +149,7 @@ def plain_unmatched(prepared: Prepared, chosen: np.ndarray[Any, Any], policy: st
     """Why each client waits, as the engine said it before: one client at a time."""
     pop, edges, candidates = prepared.population, prepared.edges, prepared.candidates
     matched = np.zeros(pop.n_clients, dtype=bool)
-    matched[edges.client[chosen]] = True
+    matched[edges.edge_client[chosen]] = True
     codes = [rule.code for rule in candidates.rules]
     out = []
     for ci in np.flatnonzero(~matched).tolist():
@@ -164,17 +164,19 @@ def plain_unmatched(prepared: Prepared, chosen: np.ndarray[Any, Any], policy: st
         }
         empty = [k for k, n in enumerate(left) if n == 0]
         if not empty:
-            own = np.flatnonzero(edges.client == ci)
+            own = np.flatnonzero(edges.edge_client == ci)
             # The highest weight, the lowest volunteer id on ties (edges are in id order).
             k = int(own[np.argmax(edges.weight_units[own])])
-            vi = int(edges.volunteer[k])
-            takers = [t for t in np.flatnonzero(chosen).tolist() if edges.volunteer[t] == vi]
+            vi = int(edges.edge_volunteer[k])
+            takers = [t for t in np.flatnonzero(chosen).tolist() if edges.edge_volunteer[t] == vi]
             out.append(
                 Unmatched(
                     reason="outcompeted",
                     best_volunteer=pop.volunteers[vi].volunteer_id,
                     best_weight_units=int(edges.weight_units[k]),
-                    taken_by=tuple(pop.clients[int(edges.client[t])].client_id for t in takers),
+                    taken_by=tuple(
+                        pop.clients[int(edges.edge_client[t])].client_id for t in takers
+                    ),
                     taken_weight_units=tuple(int(edges.weight_units[t]) for t in takers),
                     **common,
                 )
@@ -235,10 +237,10 @@ def test_scores_do_not_depend_on_the_block_size_or_threads(round_: Any, block: i
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(scoring, "SCORE_BLOCK", block)
         patch.setattr(scoring, "SCORE_THREADS_FROM_EDGES", 0)
-        blocks = scoring.score_pairs(pop, prepared.config, edges.client, edges.volunteer)
+        blocks = scoring.score_pairs(pop, prepared.config, edges.edge_client, edges.edge_volunteer)
     for name in ("fit", "distance_km", "visit", "weight_units", "priority"):
         assert np.array_equal(getattr(blocks, name), getattr(whole, name), equal_nan=True), name
-    some = np.arange(len(edges.client))[::2]
+    some = np.arange(len(edges.edge_client))[::2]
     for name, values in whole.criteria.items():
         assert np.array_equal(blocks.criteria_at(some)[name], values[some]), name
 

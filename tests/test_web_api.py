@@ -1,8 +1,10 @@
-"""/api/v1: every route, every answer checked against /api/v1/openapi.json, and the ledger after."""
+"""/api/v1: every route, every answer checked against /api/v1/openapi.json, and the ledger after;
+each route's first answer pinned byte for byte (tests/golden/api/)."""
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +17,7 @@ import pytest
 
 from matcher.io import read_clients, read_volunteers
 from matcher.rounds import Ledger
+from tests.test_golden import check
 from tests.web_support import (
     BEARER,
     EXAMPLES,
@@ -26,6 +29,10 @@ from tests.web_support import (
     serving,
 )
 
+# When the ledger wrote an event (the clock's time): the one part of an answer a rerun changes.
+_EVENT_TIME = re.compile(r'"at":"[^"]*"')
+EVENT_TIME_SHOWN = '"at":"(the time of the call)"'
+
 
 class Checked:
     """A client whose every answer must match the OpenAPI description of its route."""
@@ -34,6 +41,7 @@ class Checked:
         self.client = client_for(app)
         self.spec = self.client.get("/api/v1/openapi.json", headers=BEARER).json()
         self.covered: set[tuple[str, str]] = set()
+        self.answers: dict[tuple[str, str, int], str] = {}  # each route's first, as sent
         self._routes = [
             (route.path, route.path_regex, method.lower())
             for route in fastapi_of(app).routes
@@ -58,7 +66,16 @@ class Checked:
                     "components": self.spec["components"], **schema}  # fmt: skip
         jsonschema.validate(answer.json(), document)
         self.covered.add((method.lower(), template))
+        self.answers.setdefault((method, template, status), answer.text)
         return answer.json()
+
+    def check_answers(self, name: str) -> None:
+        """Every route's first answer as the golden file `name` has it, byte for byte."""
+        pinned = [
+            f"{method} {template} {status}\n{_EVENT_TIME.sub(EVENT_TIME_SHOWN, text)}\n"
+            for (method, template, status), text in self.answers.items()
+        ]
+        check(name, "".join(pinned))
 
 
 def _rows(kind: str) -> list[dict[str, Any]]:
@@ -75,18 +92,23 @@ def test_every_route_answers_as_described_and_the_ledger_agrees(empty_db: Path) 
     api = Checked(make_app(empty_db))
     # Imports: a file upload, then JSON rows; a bad row imports nothing and says where.
     volunteers = (EXAMPLES / "volunteers.csv").read_bytes()
-    found = api("POST", "/api/v1/volunteers", 200, files={"file": ("volunteers.csv", volunteers)})
+    found = api(
+        "POST",
+        "/api/v1/volunteers?date=2026-11-16",
+        200,
+        files={"file": ("volunteers.csv", volunteers)},
+    )
     assert found["new"] == 15 and found["source"] == "volunteers.csv"
     bad = [*_rows("clients")[:2], {"client_id": "BAD", "programme": "zwolle-partnerverlies",
                                    "age": -3}]  # fmt: skip
-    error = api("POST", "/api/v1/clients", 400, json=bad)["error"]
+    error = api("POST", "/api/v1/clients?date=2026-11-16", 400, json=bad)["error"]
     assert error["code"] == "bad-input"
     assert any(p["text"].startswith("clients.json:3: age:") for p in error["problems"])
     with Ledger(empty_db) as ledger:
         assert ledger.status().waiting == ()
-    only = api("POST", "/api/v1/clients?only_valid=true", 200, json=bad)
+    only = api("POST", "/api/v1/clients?only_valid=true&date=2026-11-16", 200, json=bad)
     assert only["new"] == 2 and only["refused"][0]["row"] == 3
-    assert api("POST", "/api/v1/clients", 200, json=_rows("clients"))["new"] == 28
+    assert api("POST", "/api/v1/clients?date=2026-11-16", 200, json=_rows("clients"))["new"] == 28
     api(
         "POST",
         "/api/v1/clients",
@@ -95,10 +117,10 @@ def test_every_route_answers_as_described_and_the_ledger_agrees(empty_db: Path) 
         headers={"content-type": "application/json"},
     )
 
-    status = api("GET", "/api/v1/status?limit=5", 200)
+    status = api("GET", "/api/v1/status?limit=5&date=2026-11-23", 200)
     assert status["n_waiting"] == 30 and len(status["waiting"]) == 5
-    everyone = api("GET", "/api/v1/status?limit=1000", 200)["waiting"]
-    page = api("GET", "/api/v1/status?offset=5&limit=5", 200)["waiting"]
+    everyone = api("GET", "/api/v1/status?limit=1000&date=2026-11-23", 200)["waiting"]
+    page = api("GET", "/api/v1/status?offset=5&limit=5&date=2026-11-23", 200)["waiting"]
     assert page == everyone[5:10] and status["waiting"] == everyone[:5]
 
     # A round: propose, read back, accept all but one, decline that one.
@@ -144,7 +166,7 @@ def test_every_route_answers_as_described_and_the_ledger_agrees(empty_db: Path) 
                  json={"until": "2027-01-04", "date": "2026-11-30"})  # fmt: skip
     assert paused["paused_until"] == "2027-01-04"
     assert api("POST", f"/api/v1/volunteers/{volunteer}/resume", 200)["paused_until"] is None
-    now = api("GET", "/api/v1/status", 200)
+    now = api("GET", "/api/v1/status?date=2026-11-30", 200)
     free = [w["client_id"] for w in now["waiting"] if w["pinned_to"] is None]
     room = next(v["volunteer_id"] for v in now["volunteers"] if v["free"] and not v["paused_until"])
     pin = {"client_id": free[0], "volunteer_id": room, "date": "2026-11-30"}
@@ -169,6 +191,7 @@ def test_every_route_answers_as_described_and_the_ledger_agrees(empty_db: Path) 
         if "programme" not in operation.get("tags", ())  # tests/test_web_programme.py
     }
     assert api.covered == described  # every route of the API was called and checked
+    api.check_answers("api/ledger.txt")  # every day given, so that a rerun answers the same
 
 
 def test_the_openapi_description_fetches_nothing_and_has_no_ui(empty_db: Path) -> None:

@@ -149,6 +149,7 @@ def test_the_programme_routes_answer_as_described_and_the_ledger_agrees(tmp_path
     }
     assert len(programme_routes) == 10
     assert api.covered >= programme_routes  # every programme route was called and checked
+    api.check_answers("api/programme.txt")
 
 
 def _post(client: Any, page: str, action: str, data: dict[str, str]) -> Any:
@@ -212,6 +213,8 @@ def test_the_pages_carry_a_person_from_letter_to_check_in(tmp_path: Path) -> Non
     for download in ("report.html", "figures.xlsx"):
         refused = client.get(f"/evaluation/{download}?from=2026-10-01&to=31-12")
         assert refused.status_code == 400 and "form: to: must be a date" in refused.text
+    shared = client.get("/evaluation/report.html?from=2026-10-01&to=2026-12-31&pseudonymise=1")
+    assert shared.status_code == 200 and shared.text != report.text  # small groups hidden
 
 
 def test_the_overview_lists_what_is_due_and_completes_at_the_cap(tmp_path: Path) -> None:

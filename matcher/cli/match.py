@@ -33,10 +33,6 @@ from matcher.file_round import (
 )
 from matcher.io import write_atomic
 from matcher.output import render_table
-from matcher.proposals_book import book_of_match
-from matcher.report import RoundInput, round_report
-from matcher.rounds import open_ledger
-from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.terminal import visible_join
 
 
@@ -93,7 +89,11 @@ def match(
 
     files: dict[Path, str | bytes] = dict(match_files(proposal, out, excel_nl=outputs.excel_nl))
     language = outputs.language(proposal.config)
+    # The report, the workbooks and the ledger are imported only by the runs that use them:
+    # a plain `match` need not wait for jinja2, the ledger or the workbook writer.
     if outputs.report_path:
+        from matcher.report import RoundInput, round_report
+
         pop = proposal.prepared.population
         round_data = RoundInput.of_match(
             proposal.result, pop.clients, pop.volunteers, proposal.config,
@@ -103,6 +103,8 @@ def match(
             round_data, lang=language, pseudonymise=outputs.pseudonymise
         )
     if outputs.books:
+        from matcher.proposals_book import book_of_match  # with the ledger's modules: see above
+
         book = book_of_match(proposal.result, proposal.prepared.population, language)
         files |= outputs.book_files(book, proposal.kept)
     out.mkdir(parents=True, exist_ok=True)
@@ -143,7 +145,7 @@ def candidates(
         clients, volunteers, config_path, day(round_date), sheet=chosen_sheet()
     )
     write_atomic({Path(out_path): candidates_csv(prepared)})
-    click.echo(f"Wrote {len(prepared.edges.client)} allowed pairs to {out_path}")
+    click.echo(f"Wrote {len(prepared.edges.edge_client)} allowed pairs to {out_path}")
 
 
 @click.command()
@@ -176,6 +178,10 @@ def explain(
     if db_path is not None:
         if clients is not None:
             raise click.UsageError("give CLIENTS VOLUNTEERS or --db, not both")
+        # The ledger's modules load only for an explanation from a ledger.
+        from matcher.rounds import open_ledger
+        from matcher.rounds.explain_round import render_ledger_explanation
+
         config = load_config(config_path)
         with open_ledger(db_path) as ledger:
             found = ledger.explain(client_id, config=config, round_date=day(round_date), top=top)

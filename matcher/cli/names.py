@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,7 +19,9 @@ from matcher.config import MatchConfig
 from matcher.io import format_csv, read_table_kinds
 from matcher.io.kept import KeptColumns, parse_column_list, read_kept_columns
 from matcher.io.workbook_out import format_csv_excel_nl
-from matcher.proposals_book import Book, call_list, proposals_workbook
+
+if TYPE_CHECKING:  # the workbook and the call list load their modules only when written
+    from matcher.proposals_book import Book
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,6 +128,9 @@ def book_files(
     excel_nl: bool = False,
 ) -> dict[Path, str | bytes]:
     """The workbook and the call list to write, by path."""
+    # Imported only when a workbook or call list is written (it loads the ledger's modules).
+    from matcher.proposals_book import call_list, proposals_workbook
+
     files: dict[Path, str | bytes] = {}
     if xlsx_path:
         files[Path(xlsx_path)] = proposals_workbook(book, weights=weights, kept=kept)

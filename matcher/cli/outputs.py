@@ -13,9 +13,6 @@ from pathlib import Path
 
 import click
 
-from matcher.report.extra import require_report_extra
-from matcher.report.pseudonyms import load_key
-
 PathLike = str | os.PathLike[str]
 
 
@@ -71,6 +68,10 @@ def check_report_possible(
             option = "--pseudonymise" if pseudonymise else "--lang"
             raise click.UsageError(f"{option} is about the HTML report: add --report FILE.html")
         return
+    # Imported only when a report is asked for: matcher.report loads the ledger's modules.
+    from matcher.report.extra import require_report_extra
+    from matcher.report.pseudonyms import load_key
+
     require_report_extra()
     if pseudonymise:
         load_key()  # a missing or too short key stops the command before it writes anything

@@ -11,7 +11,7 @@ import dataclasses
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -20,7 +20,9 @@ from matcher.cli.options import report_options
 from matcher.cli.outputs import check_report_possible
 from matcher.config import MatchConfig
 from matcher.io.kept import KeptColumns
-from matcher.proposals_book import Book
+
+if TYPE_CHECKING:
+    from matcher.proposals_book import Book
 
 F = TypeVar("F", bound=Callable[..., Any])
 

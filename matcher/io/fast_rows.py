@@ -3,7 +3,10 @@
 A file of 100,000 clients holds a few dozen distinct genders, programmes and loss types and a
 few thousand distinct dates. Rows are read in chunks; within a chunk each column is cleaned,
 mapped (her words, Dutch words) and validated by the model's own field validator (through a
-TypeAdapter) once per distinct value, and a row whose every cell is good becomes a record
+TypeAdapter) once per distinct value. Columns with a value in nearly every row (ids,
+coordinates, lists of time slots) have their plain cells read off by matcher.io.fast_cells
+without pydantic, the rest go to the validator. What the model's before-validator does
+(models.RowRules) is done to whole columns, and a row whose every cell is good becomes a record
 without a pydantic call of its own. A row with a cell that fails, or that fails a check across
 fields, is handed back as its cells, and the reader validates it with `model_validate` as it
 always did, so every message, row number and `(got …)` stays what it was.
@@ -11,18 +14,22 @@ always did, so every message, row number and `(got …)` stays what it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import compress, islice, repeat
+from operator import itemgetter
 from typing import Annotated, Any, Final, Generic
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from matcher.errors import Problem
+from matcher.field_types import blank
 from matcher.io.cells import unquote_cell
+from matcher.io.fast_cells import ASK, column_check
 from matcher.io.layout import Layout
 from matcher.io.raw_table import RawTable
 from matcher.io.records import M
 from matcher.io.values import ValueMapper
+from matcher.models import RowRules
 
 # Marks a cell value that failed its field's validation: the row takes the slow path.
 _FAILED: Final = object()
@@ -60,7 +67,11 @@ class FieldValidators(Generic[M]):
         decorators = list(model.__pydantic_decorators__.model_validators.values())
         if any(d.info.mode not in ("before", "after") for d in decorators):
             raise TypeError(f"{model.__name__}: only before and after model validators are known")
-        self.before = [d.func for d in decorators if d.info.mode == "before"]
+        # What a before-validator does must be said as data (models.RowRules), so that it can
+        # be applied to whole columns.
+        self.rules: RowRules | None = getattr(model, "row_rules", None)
+        if sum(d.info.mode == "before" for d in decorators) > (self.rules is not None):
+            raise TypeError(f"{model.__name__}: a before validator must be its row_rules")
         self.after = [d.func for d in decorators if d.info.mode == "after"]
 
     def value(self, name: str, value: Any) -> Any:
@@ -77,21 +88,26 @@ class FieldValidators(Generic[M]):
                 cache[key] = found
         return found
 
-    def record(self, fields: dict[str, Any], fields_set: set[str]) -> M | None:
-        """A record from values validated field by field, or None if a check across fields
-        fails. Built as `model_construct` does, without its per-field loop (20 µs a row)."""
-        item = self.model.__new__(self.model)
-        setattr_ = object.__setattr__  # the models are frozen
-        setattr_(item, "__dict__", fields)
-        setattr_(item, "__pydantic_fields_set__", fields_set)
-        setattr_(item, "__pydantic_extra__", None)
-        setattr_(item, "__pydantic_private__", None)
-        try:
-            for after in self.after:
-                item = after(item)
-        except (ValueError, AssertionError):  # what pydantic turns into a ValidationError
-            return None
-        return item
+    def records(self, rows: Iterable[tuple[dict[str, Any], set[str]]]) -> list[M | None]:
+        """Records from values validated field by field (fields in declaration order, fields
+        set), None where a check across fields fails. Built as `model_construct` does, without
+        its per-field loop (20 µs a row)."""
+        model, after = self.model, self.after
+        new, setattr_ = model.__new__, object.__setattr__  # the models are frozen
+        found: list[M | None] = []
+        for fields, fields_set in rows:
+            item: M | None = new(model)
+            setattr_(item, "__dict__", fields)
+            setattr_(item, "__pydantic_fields_set__", fields_set)
+            setattr_(item, "__pydantic_extra__", None)
+            setattr_(item, "__pydantic_private__", None)
+            try:
+                for check in after:
+                    item = check(item)
+            except (ValueError, AssertionError):  # what pydantic turns into a ValidationError
+                item = None
+            found.append(item)
+        return found
 
 
 def _key(value: Any) -> Any:
@@ -111,7 +127,7 @@ def shaped_rows(
     width = len(table.headers)
     for row, cells in table.rows:
         assert isinstance(cells, list), "a positional table has rows of cells"
-        if not "".join(cells).strip():
+        if not ((cells and cells[0].strip()) or "".join(cells).strip()):
             continue  # a spreadsheet row left completely empty
         if len(cells) > width and "".join(cells[width:]).strip():
             problems.append(too_many_cells(table.source, row, len(cells), width))
@@ -139,8 +155,23 @@ class ColumnReader(Generic[M]):
         self.words = words
         self.validators = validators
         self.names = [field for _, field in layout.kept]
+        fields = validators.model.model_fields
+        self._checks = {
+            name: check
+            for name in self.names
+            if (check := column_check(name, fields[name].metadata, words)) is not None
+        }
         # Per field: cell text as written -> (value after her and the Dutch words, validated).
         self._cells: dict[str, dict[str, tuple[Any, Any]]] = {name: {} for name in self.names}
+        # Rows whose every field is a column of the file: without one the model says it is
+        # missing, row by row, as it always did.
+        self._complete = validators.required <= set(self.names)
+        # The fields the row rules look at: whether each cell is blank is kept for them.
+        rules = validators.rules
+        self._rule_fields = (
+            {"lat", "lon", "location_source", *rules.blank_means_default} if rules else set()
+        )
+        self._sets: dict[int, set[str]] = {}
 
     def rows(
         self, shaped: Iterator[tuple[int, list[str]]]
@@ -150,61 +181,137 @@ class ColumnReader(Generic[M]):
             yield from self._chunk(chunk)
 
     def _chunk(self, chunk: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Cells, M | None]]:
-        mapped_columns: list[list[Any]] = []
-        valid_columns: list[list[Any]] = []
-        failed: set[int] = set()
-        for index, name in self.layout.kept:
-            column = self._column(name, [cells[index] for _, cells in chunk])
-            mapped_columns.append(column[0])
-            valid_columns.append(column[1])
-            failed.update(column[2])
-        names, validators = self.names, self.validators
-        defaults, before, required = validators.defaults, validators.before, validators.required
-        if not names:
-            # No column the model knows: the model says which are missing, once per file.
-            yield from ((row, {}, None) for row, _ in chunk)
+        if not self.names or not self._complete:
+            # No column the model knows, or a required one missing: the model says which.
+            yield from ((row, self._written(cells), None) for row, cells in chunk)
             return
-        rows = zip(
-            chunk, zip(*mapped_columns, strict=True), zip(*valid_columns, strict=True), strict=True
+        n = len(chunk)
+        values: dict[str, list[Any]] = {}
+        blanks: dict[str, list[bool]] = {}
+        failed: dict[str, list[int]] = {}
+        # One transposition in C: every column of the chunk as a tuple of its cells (a row may
+        # have empty cells beyond the header's width: those columns end where the shortest does).
+        table = list(zip(*(cells for _, cells in chunk), strict=False))
+        for index, name in self.layout.kept:
+            values[name], blank_cells, failed[name] = self._column(name, table[index])
+            if blank_cells is not None:
+                blanks[name] = blank_cells
+        del table
+        keys = self._apply_rules(n, values, blanks, failed)
+        bad = set().union(*failed.values())
+        validators = self.validators
+        columns = [
+            values[name] if name in values else repeat(default, n)
+            for name, default in validators.defaults.items()
+        ]
+        # Each row's fields in declaration order, as model_validate lays out a record's
+        # __dict__, and its fields set: the loops run in C, one dict a row.
+        # (zip(*columns): every column has n values.)
+        fields: Iterator[dict[str, Any]] = map(
+            dict, map(zip, repeat(list(validators.defaults)), zip(*columns, strict=True))
         )
-        for k, ((row, cells), mapped, valid) in enumerate(rows):
-            item = None
-            if k not in failed:
-                data: Any = dict(zip(names, mapped, strict=True))
-                fields = dict(defaults)
-                fields.update(zip(names, valid, strict=True))
-                changed = data
-                for validator in before:
-                    changed = validator(changed)
-                if changed is not data:
-                    ok = self._revalidate(fields, data, changed)
-                else:
-                    ok = required <= data.keys()
-                if ok:
-                    item = validators.record(fields, set(changed))
+        sets = {key: self._fields_set(key) for key in set(keys)}
+        fields_sets: Iterator[set[str]] = map(sets.__getitem__, keys)
+        if bad:
+            good = [k not in bad for k in range(n)]
+            fields, fields_sets = compress(fields, good), compress(fields_sets, good)
+        items = iter(validators.records(zip(fields, fields_sets, strict=True)))
+        for k, (row, cells) in enumerate(chunk):
+            item = None if k in bad else next(items)
             if item is None:
                 yield row, self._written(cells), None
             else:
                 yield row, {}, item
 
-    def _revalidate(self, fields: dict[str, Any], data: Cells, changed: Any) -> bool:
-        """Apply what a before-validator changed in a row; False if the row must go slow."""
-        if not isinstance(changed, dict) or not self.validators.required <= changed.keys():
-            return False
-        for name in data.keys() - changed.keys():
-            fields[name] = self.validators.defaults[name]  # dropped: the default applies
-        for name, value in changed.items():
-            if name in data and data[name] is value:
+    def _apply_rules(
+        self,
+        n: int,
+        values: dict[str, list[Any]],
+        blanks: dict[str, list[bool]],
+        failed: dict[str, list[int]],
+    ) -> list[int]:
+        """The model's row rules (models.RowRules) on whole columns; per row, which fields the
+        rules added to or took from the fields set, as bits (see _fields_set)."""
+        keys = [0] * n
+        rules, validators = self.validators.rules, self.validators
+        if rules is None:
+            return keys
+        if "lat" in blanks and "lon" in blanks:
+            no_source = blanks.get("location_source") or repeat(True, n)
+            given = [
+                k
+                for k, (no_lat, no_lon, unknown) in enumerate(
+                    zip(blanks["lat"], blanks["lon"], no_source, strict=False)
+                )
+                if unknown and not (no_lat or no_lon)
+            ]
+            if given:
+                coordinates = validators.value("location_source", "coordinates")
+                column = values.setdefault(
+                    "location_source", [validators.defaults["location_source"]] * n
+                )
+                added = 0 if "location_source" in blanks else 1
+                for k in given:
+                    column[k] = coordinates
+                    keys[k] |= added
+        for bit, name in enumerate(rules.blank_means_default, start=1):
+            if name not in blanks:
                 continue
-            if name not in fields:
-                return False  # not a field: the model forbids it and says so
-            found = self.validators.value(name, value)
-            if found is _FAILED:
-                return False
-            fields[name] = found
-        return True
+            dropped = [k for k, empty in enumerate(blanks[name]) if empty]
+            if not dropped:
+                continue
+            column, default = values[name], validators.defaults[name]
+            for k in dropped:
+                column[k] = default
+                keys[k] |= 1 << bit
+            gone = set(dropped)
+            failed[name] = [k for k in failed[name] if k not in gone]
+        return keys
 
-    def _column(self, name: str, texts: list[str]) -> tuple[list[Any], list[Any], list[int]]:
+    def _fields_set(self, key: int) -> set[str]:
+        """The fields a row set: the file's columns, with what the row rules added or took
+        (key, from _apply_rules). Rows alike share one set: the models are frozen, and pydantic
+        copies the set when it copies a model."""
+        found = self._sets.get(key)
+        if found is None:
+            found = set(self.names)
+            if key & 1:
+                found.add("location_source")
+            rules = self.validators.rules
+            for bit, name in enumerate(rules.blank_means_default if rules else (), start=1):
+                if key & (1 << bit):
+                    found.discard(name)
+            self._sets[key] = found
+        return found
+
+    def _column(
+        self, name: str, texts: Sequence[str]
+    ) -> tuple[list[Any], list[bool] | None, list[int]]:
+        """The column's values validated, whether each cell is blank (for the fields the row
+        rules look at, else None), and the rows that failed."""
+        want_blanks = name in self._rule_fields
+        check = self._checks.get(name)
+        if check is None:
+            return self._distinct(name, texts, want_blanks)
+        values = check(texts)
+        asked = [k for k, value in enumerate(values) if value is ASK]
+        blanks = [False] * len(texts) if want_blanks else None  # a plain cell is not blank
+        if not asked:
+            return values, blanks, []
+        rest, rest_blanks, rest_failed = self._distinct(
+            name, [texts[k] for k in asked], want_blanks
+        )
+        for k, value in zip(asked, rest, strict=True):
+            values[k] = value
+        if blanks is not None and rest_blanks is not None:
+            for k, empty in zip(asked, rest_blanks, strict=True):
+                blanks[k] = empty
+        return values, blanks, [asked[j] for j in rest_failed]
+
+    def _distinct(
+        self, name: str, texts: Sequence[str], want_blanks: bool
+    ) -> tuple[list[Any], list[bool] | None, list[int]]:
+        """Each distinct cell text cleaned, mapped and validated once."""
         known, words, validators = self._cells[name], self.words, self.validators
         mapped_field = name in words.mapped_fields
         here: dict[str, Any] = dict.fromkeys(texts)
@@ -220,9 +327,16 @@ class ColumnReader(Generic[M]):
                 if len(known) < MAX_CACHED_VALUES:
                     known[text] = pair
             here[text] = pair
-        pairs = [here[text] for text in texts]
-        bad = [k for k, pair in enumerate(pairs) if pair[1] is _FAILED]
-        return [pair[0] for pair in pairs], [pair[1] for pair in pairs], bad
+        values = list(map(itemgetter(1), map(here.__getitem__, texts)))
+        bad = []
+        if any(pair[1] is _FAILED for pair in here.values()):
+            bad = [k for k, value in enumerate(values) if value is _FAILED]
+        blanks = None
+        if want_blanks:
+            # Blank as the row rules see it: after her and the Dutch words.
+            empty = {text: blank(pair[0]) for text, pair in here.items()}
+            blanks = list(map(empty.__getitem__, texts))
+        return values, blanks, bad
 
     def _written(self, cells: list[str]) -> Cells:
         return {

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
+from matcher.files import without_cycle_collection
 from matcher.io.fast_rows import ColumnReader, FieldValidators, shaped_rows
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
@@ -136,29 +137,30 @@ def read_records(
         # Rows are read ahead in chunks, so a problem the table finds while reading may come
         # before a row problem above it: the loop's problems are put in row order at the end.
         first_row_problem = len(problems)
-        for row, cells, read in _rows(table, layout, own_words, model, problems):
-            try:
-                item = read or validate(own_words.map_row(cells))
-            except ValidationError as error:
-                # The cells as written, not as mapped: (got 'Vrouw') is what she can find.
-                problems.extend(_row_problems(error, source, row, layout, cells))
-                raw_id = cells.get(id_field)
-                record_id = None if raw_id is None else shown_value(raw_id).strip()
-            else:
-                record_id = getattr(item, id_field)
-                problem = None
-                if locate is not None:
-                    item, problem = locate(item, row)  # type: ignore[type-var]
-                if problem is None:
-                    records.append(item)
+        with without_cycle_collection():
+            for row, cells, read in _rows(table, layout, own_words, model, problems):
+                try:
+                    item = read or validate(own_words.map_row(cells))
+                except ValidationError as error:
+                    # The cells as written, not as mapped: (got 'Vrouw') is what she can find.
+                    problems.extend(_row_problems(error, source, row, layout, cells))
+                    raw_id = cells.get(id_field)
+                    record_id = None if raw_id is None else shown_value(raw_id).strip()
                 else:
-                    problems.append(problem)
-            if record_id is None:
-                continue
-            first_row = records.rows.setdefault(record_id, row)
-            if first_row != row:
-                message = f"duplicate id, first seen on row {first_row}"
-                problems.append(Problem(source, row, id_name, message, record_id))
+                    record_id = getattr(item, id_field)
+                    problem = None
+                    if locate is not None:
+                        item, problem = locate(item, row)  # type: ignore[type-var]
+                    if problem is None:
+                        records.append(item)
+                    else:
+                        problems.append(problem)
+                if record_id is None:
+                    continue
+                first_row = records.rows.setdefault(record_id, row)
+                if first_row != row:
+                    message = f"duplicate id, first seen on row {first_row}"
+                    problems.append(Problem(source, row, id_name, message, record_id))
         problems[first_row_problem:] = sorted(
             problems[first_row_problem:], key=lambda problem: problem.row or 0
         )

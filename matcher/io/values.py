@@ -62,6 +62,13 @@ class ValueMapper:
                 out[field] = mapped
         return out
 
+    def maps_to_itself(self, field: str, words: tuple[str, ...]) -> bool:
+        """Is a list of these words, joined by `|`, passed on as it is? True unless she has
+        words of her own for the field (which may name a whole cell) or a word maps elsewhere."""
+        if field not in self.mapped_fields:
+            return True
+        return field not in self._own and all(self.map_value(field, w) == w for w in words)
+
     def map_value(self, field: str, text: str) -> str | None:
         """One cell's text in the contract's words; the same object when nothing changes."""
         own = self._own.get(field, {})

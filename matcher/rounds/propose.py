@@ -33,17 +33,19 @@ from matcher.vocab import RiskTier
 from matcher.wording import pair_why, unmatched_detail
 
 
-@dataclass(frozen=True)
+# Keyword-only, so that the fields stand in the order the API shows them
+# (matcher.web.round_models derives its JSON from these), defaults or not.
+@dataclass(frozen=True, kw_only=True)
 class ProposedPair:
     client_id: str
     volunteer_id: str
     weight_units: int
     risk_tier: RiskTier
     scores: dict[str, float]
-    reasons: tuple[Reason, ...]  # why the pair fits, as facts; `pinned` is said apart
     pinned: bool
     decision: str | None = None  # accepted, declined, superseded; None while undecided
     facts: PairFacts | None = None  # None in a round an older matcher stored
+    reasons: tuple[Reason, ...]  # why the pair fits, as facts; `pinned` is said apart
     # A round an older matcher stored, whose English reasons could not be read back as facts.
     stored_reasons: str | None = None
 
@@ -64,7 +66,7 @@ class ProposedPair:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)  # in the API's order, as ProposedPair
 class RoundProposal:
     round_id: int
     round_date: dt.date
@@ -74,9 +76,9 @@ class RoundProposal:
     inputs_hash: str
     n_waiting: int
     n_volunteers: int
+    superseded: int = 0  # undecided proposals of earlier rounds this round replaced
     pairs: tuple[ProposedPair, ...]
     waiting: tuple[Unmatched, ...]
-    superseded: int = 0  # undecided proposals of earlier rounds this round replaced
     timings: dict[str, float] = field(default_factory=dict)
     # The people the round was computed on, as the engine saw them (for the HTML report);
     # not stored, so empty in a round read back from the ledger.

@@ -95,7 +95,7 @@ def _forecaster(
             owner = np.array(
                 [
                     order[prepared.population.clients[c].client_id]
-                    for c in prepared.candidates.client.tolist()
+                    for c in prepared.candidates.edge_client.tolist()
                 ],
                 dtype=np.int64,
             )
@@ -104,7 +104,7 @@ def _forecaster(
                 FutureSample(
                     n_clients=len(clients),
                     edge_client=owner,
-                    edge_volunteer=prepared.candidates.volunteer,
+                    edge_volunteer=prepared.candidates.edge_volunteer,
                     weight_units=np.rint(prepared.scores.weight_units * discount).astype(np.int64),
                 )
             )

@@ -106,8 +106,8 @@ def _allowed_pairs(
     client_of = row_of_ids(c.client_id for c in world.clients)
     volunteer_of = row_of_ids(v.volunteer_id for v in world.volunteers)
     clients, volunteers_, values = [], [], []
-    for k in range(len(prepared.candidates.client)):
-        ci, vi = int(prepared.candidates.client[k]), int(prepared.candidates.volunteer[k])
+    for k in range(len(prepared.candidates.edge_client)):
+        ci, vi = int(prepared.candidates.edge_client[k]), int(prepared.candidates.edge_volunteer[k])
         i = client_of[pop.clients[ci].client_id]
         j = volunteer_of[pop.volunteers[vi].volunteer_id]
         if world.declines(world.clients[i].client_id, world.volunteers[j].volunteer_id):

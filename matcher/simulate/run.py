@@ -143,8 +143,8 @@ def _pair(
     prepared: Prepared, k: int, index: dict[str, int], volunteer_index: dict[str, int]
 ) -> tuple[int, int]:
     pop = prepared.population
-    client = pop.clients[int(prepared.candidates.client[k])]
-    volunteer = pop.volunteers[int(prepared.candidates.volunteer[k])]
+    client = pop.clients[int(prepared.candidates.edge_client[k])]
+    volunteer = pop.volunteers[int(prepared.candidates.edge_volunteer[k])]
     return index[client.client_id], volunteer_index[volunteer.volunteer_id]
 
 
@@ -159,7 +159,7 @@ def _record(
     weekly_discount: float,
 ) -> None:
     scores = {name: float(prepared.scores.criteria[name][k]) for name in CRITERIA}
-    tier = RISK_TIERS[int(prepared.population.c_tier[prepared.candidates.client[k]])]
+    tier = RISK_TIERS[int(prepared.population.c_tier[prepared.candidates.edge_client[k]])]
     waited = week - int(world.arrival_week[i])
     value = match_value(config, tier, float(prepared.scores.fit[k]))
     outcome.matched_week[i] = week

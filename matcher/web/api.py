@@ -153,7 +153,7 @@ def decline(request: Request, round_id: int, body: m.DeclineRequest) -> m.Declin
         outcome = ledger.decline(
             round_id, body.client_id, by=body.by, reason=body.reason, on=body.date
         )
-    return m.DeclineOut.of(outcome)
+    return m.DeclineOut.of_fields(outcome)
 
 
 @router.post("/pins")
@@ -170,7 +170,7 @@ def end_match(request: Request, client_id: str, body: m.EndRequest) -> m.EndOut:
     with ledger_for(request) as ledger:
         ended = ledger.end_match(client_id, reason=body.reason, on=body.date,
                                  rematch=body.rematch)  # fmt: skip
-    return m.EndOut.of(ended)
+    return m.EndOut.of_fields(ended)
 
 
 @router.post("/volunteers/{volunteer_id}/pause")

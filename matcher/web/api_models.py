@@ -1,13 +1,17 @@
 """The JSON bodies of /api/v1: what the ledger returns, as pydantic models (so OpenAPI has them).
 
-Each model is built from the library's own result object by `of`, field for field: the API
-adds no computation, and a field the library gains shows here only when it is added below.
+Each response model is filled from the library's own result object, field for field, and
+adds no computation. Where the API shows a library dataclass as it is, the model takes its
+fields from it (`derived_from`), so a field is declared once, in the library; a field the
+library gains then shows in the API too, and tests/golden/api/ (every route's answer, byte for
+byte) says so in the test run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import ConfigDict, Field
 
@@ -23,7 +27,7 @@ from matcher.rounds import (
 )
 from matcher.rounds.due import Due, DueItem
 from matcher.rounds.state import Load
-from matcher.web.model_base import _Model
+from matcher.web.model_base import _Model, derived_from
 from matcher.web.round_models import BottleneckOut, PairOut, RoundOut, UnmatchedOut
 
 __all__ = ["BottleneckOut", "PairOut", "RoundOut", "UnmatchedOut", "_Model"]
@@ -38,26 +42,13 @@ EndReason = Literal[
 # ------------------------------------------------------------------------------------ errors
 
 
+@derived_from(Problem, added={"text": str})
 class ProblemOut(_Model):
     """One problem, as the CLI prints it (`text`) and in its parts."""
 
-    source: str
-    row: int | None
-    column: str | None
-    message: str
-    got: str | None
-    text: str
-
     @classmethod
-    def of(cls, problem: Problem) -> ProblemOut:
-        return cls(
-            source=problem.source,
-            row=problem.row,
-            column=problem.column,
-            message=problem.message,
-            got=problem.got,
-            text=str(problem),
-        )
+    def of(cls, problem: Problem) -> Self:
+        return cls.of_fields(problem, text=str(problem))
 
 
 class ErrorOut(_Model):
@@ -114,53 +105,24 @@ class PauseRequest(_Model):
 # --------------------------------------------------------------------------------- responses
 
 
+# refused (only_valid): the rows left out, with their problems
+@derived_from(ImportSummary, added={"refused": (list[ProblemOut], [])})
 class ImportOut(_Model):
-    kind: str
-    source: str
-    new: int
-    updated: int
-    unchanged: int
-    notes: list[str]
-    # only_valid: the rows left out, with their problems
-    refused: list[ProblemOut] = Field(default_factory=list)
+    """An import (matcher.rounds.ImportSummary): new, updated and unchanged records."""
 
     @classmethod
-    def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> ImportOut:
-        return cls(
-            kind=summary.kind,
-            source=summary.source,
-            new=summary.new,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            notes=list(summary.notes),
-            refused=[ProblemOut.of(problem) for problem in refused or []],
-        )
+    def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> Self:
+        return cls.of_fields(summary, refused=[ProblemOut.of(p) for p in refused or []])
 
 
+@derived_from(WaitingClient)
 class WaitingOut(_Model):
-    client_id: str
-    risk_tier: str
-    waiting_since: dt.date
-    weeks_waited: float
-    pinned_to: str | None
-    declines: int
-    last_reason: str | None
-
-    @classmethod
-    def of(cls, waiting: WaitingClient) -> WaitingOut:
-        return cls(**vars(waiting))
+    """A waiting client (matcher.rounds.WaitingClient)."""
 
 
+@derived_from(ActiveMatch)
 class ActiveOut(_Model):
-    client_id: str
-    volunteer_id: str
-    started_on: dt.date
-    weeks: float
-    round_id: int | None
-
-    @classmethod
-    def of(cls, match: ActiveMatch) -> ActiveOut:
-        return cls(**vars(match))
+    """An active match (matcher.rounds.ActiveMatch)."""
 
 
 class LoadOut(_Model):
@@ -178,46 +140,25 @@ class LoadOut(_Model):
 
     @classmethod
     def of(cls, load: Load) -> LoadOut:
-        return cls(
-            volunteer_id=load.volunteer_id,
-            capacity=load.capacity,
-            outside=load.outside,
-            active=load.active,
-            pinned=load.pinned,
-            free=load.free,
-            paused_until=load.paused_until,
-            hours_per_week=load.hours_given,
-            hours_taken=load.hours_taken,
-        )
+        return cls.of_fields(load, hours_per_week=load.hours_given)
 
 
+@derived_from(DueItem)
 class DueItemOut(_Model):
-    client_id: str
-    due_on: dt.date
-    what: str
-    volunteer_id: str | None
-    number: int | None  # the fact in `what`: call number, calls unanswered, weeks
-    since: dt.date | None  # an introduction's day
-
-    @classmethod
-    def of(cls, item: DueItem) -> DueItemOut:
-        return cls(**vars(item))
+    """Something due (matcher.rounds.due.DueItem): `number` is the fact in `what` (call number,
+    calls unanswered, weeks), `since` an introduction's day."""
 
 
+@derived_from(Due, retyped={field.name: list[DueItemOut] for field in dataclasses.fields(Due)})
 class DueOut(_Model):
     """What `matcher status` says is due this week (the status day and the six after)."""
 
-    calls: list[DueItemOut]
-    to_close: list[DueItemOut]
-    intakes: list[DueItemOut]
-    introductions: list[DueItemOut]
-    checkins: list[DueItemOut]
-    ending: list[DueItemOut]
-    past_end: list[DueItemOut]
-
     @classmethod
-    def of(cls, due: Due) -> DueOut:
-        return cls(**{name: [DueItemOut.of(i) for i in items] for name, items in vars(due).items()})
+    def of(cls, due: Due) -> Self:
+        lists = {
+            name: [DueItemOut.of_fields(i) for i in items] for name, items in vars(due).items()
+        }
+        return cls.of_fields(due, **lists)
 
 
 class StatusOut(_Model):
@@ -234,16 +175,13 @@ class StatusOut(_Model):
 
     @classmethod
     def of(cls, status: Status) -> StatusOut:
-        return cls(
-            on=status.on,
-            n_waiting=status.n_waiting,
+        return cls.of_fields(
+            status,
             offset=status.waiting_offset,
-            waiting=[WaitingOut.of(w) for w in status.waiting],
-            active=[ActiveOut.of(a) for a in status.active],
+            waiting=[WaitingOut.of_fields(w) for w in status.waiting],
+            active=[ActiveOut.of_fields(a) for a in status.active],
             volunteers=[LoadOut.of(v) for v in status.volunteers],
-            flags=list(status.flags),
             undecided={str(k): v for k, v in status.undecided.items()},
-            closed_clients=status.closed_clients,
             due=DueOut.of(status.due),
         )
 
@@ -258,30 +196,14 @@ class AcceptOut(_Model):
     accepted: list[PairRef]
 
 
+@derived_from(Decline, added={"flagged": bool})
 class DeclineOut(_Model):
-    client_id: str
-    volunteer_id: str
-    declines: int
-    ended_match: bool
-    flagged: bool
-
-    @classmethod
-    def of(cls, outcome: Decline) -> DeclineOut:
-        return cls(**vars(outcome), flagged=outcome.flagged)
+    """A recorded decline (matcher.rounds.Decline); `flagged`: declined often enough to flag."""
 
 
+@derived_from(EndedMatch)
 class EndOut(_Model):
-    client_id: str
-    volunteer_id: str
-    reason: str
-    started_on: dt.date
-    ended_on: dt.date
-    duration_days: int
-    client_waits_again: bool
-
-    @classmethod
-    def of(cls, ended: EndedMatch) -> EndOut:
-        return cls(**vars(ended))
+    """An ended match (matcher.rounds.EndedMatch)."""
 
 
 class PinOut(_Model):
@@ -312,13 +234,4 @@ class EventOut(_Model):
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
-        return cls(
-            event_id=event.event_id,
-            at=event.at,
-            user=event.os_user,
-            kind=event.kind,
-            round_id=event.round_id,
-            client_id=event.client_id,
-            volunteer_id=event.volunteer_id,
-            detail=event.detail,
-        )
+        return cls.of_fields(event, user=event.os_user)

@@ -29,7 +29,7 @@ def outreach_list(
     their next call is due."""
     with ledger_for(request) as ledger:
         people = ledger.outreach_people(config=settings_of(request).config)
-    return [m.PersonOut.of(person) for person in people[offset : offset + limit]]
+    return [m.PersonOut.of_fields(person) for person in people[offset : offset + limit]]
 
 
 @router.post("/outreach")
@@ -40,7 +40,7 @@ def outreach_add(request: Request, body: m.OutreachAddRequest) -> m.PersonOut:
         ledger.outreach_add(body.client_id, programme=body.programme, by=body.by,
                             source=body.source, on=body.date)  # fmt: skip
         people = ledger.outreach_people(config=config)
-    return m.PersonOut.of(next(p for p in people if p.client_id == body.client_id.strip()))
+    return m.PersonOut.of_fields(next(p for p in people if p.client_id == body.client_id.strip()))
 
 
 @router.post("/outreach/{client_id}/contact")
@@ -50,7 +50,7 @@ def outreach_contact(request: Request, client_id: str, body: m.ContactRequest) -
         found = ledger.outreach_contact(
             client_id, outcome=body.outcome, on=body.date, config=settings_of(request).config
         )
-    return m.ContactOut.of(found)
+    return m.ContactOut.of_fields(found)
 
 
 @router.post("/outreach/{client_id}/close")
@@ -106,7 +106,7 @@ def complete(request: Request, body: m.DayRequest | None = None) -> m.CompleteOu
     on = (body or m.DayRequest()).date
     with ledger_for(request) as ledger:
         ended = ledger.complete_at_cap(on=on, config=settings_of(request).config)
-    return m.CompleteOut(ended=[EndOut.of(match) for match in ended])
+    return m.CompleteOut(ended=[EndOut.of_fields(match) for match in ended])
 
 
 @router.get("/evaluation")

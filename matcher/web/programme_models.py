@@ -1,22 +1,23 @@
 """The JSON bodies of /api/v1 for the programme around a match: outreach, introduction,
 check-ins, the end at the cap, what is due this week, and the evaluation.
 
-Built from the library's own result objects field for field, as in api_models.py.
+Filled from the library's own result objects field for field, and derived from their
+dataclasses where the API shows them as they are, as in api_models.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import Field
 
 from matcher.report.evaluation_text import evaluation_json
-from matcher.rounds.aftercare import MAX_NOTE_CHARS, CheckIn, MatchCourse
+from matcher.rounds.aftercare import MAX_NOTE_CHARS, CheckIn, HeldCheckIn, MatchCourse
 from matcher.rounds.evaluate import Evaluation
 from matcher.rounds.outreach import MAX_SOURCE_CHARS, Contact, Person
 from matcher.web.api_models import EndOut, EndReason
-from matcher.web.model_base import _Model
+from matcher.web.model_base import _Model, derived_from
 
 # The library's vocabularies (outreach.CHANNELS, OUTCOMES, aftercare.CHECKIN_OUTCOMES), spelled
 # out for OpenAPI; a test checks they agree.
@@ -59,38 +60,14 @@ class CheckInRequest(_Model):
 # --------------------------------------------------------------------------------- responses
 
 
+@derived_from(Person)
 class PersonOut(_Model):
-    client_id: str
-    programme: str
-    channel: str
-    source: str
-    approached_on: dt.date
-    state: str  # approached, reached, appointment, intake, closed
-    calls: int
-    unreached: int
-    last_call_on: dt.date | None
-    next_call_on: dt.date | None
-    appointment_on: dt.date | None
-    intake_on: dt.date | None
-    closed_on: dt.date | None
-    close_reason: str | None
-
-    @classmethod
-    def of(cls, person: Person) -> PersonOut:
-        return cls(**vars(person))
+    """Someone in outreach (matcher.rounds.outreach.Person)."""
 
 
+@derived_from(Contact)
 class ContactOut(_Model):
-    client_id: str
-    attempt: int
-    outcome: str
-    state: str
-    unreached: int
-    max_attempts: int
-
-    @classmethod
-    def of(cls, contact: Contact) -> ContactOut:
-        return cls(**vars(contact))
+    """A call recorded (matcher.rounds.outreach.Contact)."""
 
 
 class OutreachCloseOut(_Model):
@@ -106,43 +83,33 @@ class StepOut(_Model):
     on: dt.date
 
 
+@derived_from(CheckIn, retyped={"ended": EndOut | None})
 class CheckInOut(_Model):
-    client_id: str
-    volunteer_id: str
-    number: int
-    outcome: str
-    ended: EndOut | None
+    """A check-in recorded (matcher.rounds.aftercare.CheckIn), and the match it ended."""
 
     @classmethod
-    def of(cls, found: CheckIn) -> CheckInOut:
-        ended = None if found.ended is None else EndOut.of(found.ended)
-        return cls(client_id=found.client_id, volunteer_id=found.volunteer_id,
-                   number=found.number, outcome=found.outcome, ended=ended)  # fmt: skip
+    def of(cls, found: CheckIn) -> Self:
+        ended = None if found.ended is None else EndOut.of_fields(found.ended)
+        return cls.of_fields(found, ended=ended)
 
 
 class CompleteOut(_Model):
     ended: list[EndOut]
 
 
+@derived_from(HeldCheckIn)
 class HeldCheckInOut(_Model):
-    number: int
-    checked_on: dt.date
-    outcome: str
-    note: str
+    """A check-in held (matcher.rounds.aftercare.HeldCheckIn)."""
 
 
+@derived_from(MatchCourse, retyped={"checkins": list[HeldCheckInOut]})
 class CourseOut(_Model):
-    client_id: str
-    volunteer_id: str
-    started_on: dt.date
-    introduced_on: dt.date | None
-    confirmed_on: dt.date | None
-    checkins: list[HeldCheckInOut]
+    """A client's active match after acceptance (matcher.rounds.aftercare.MatchCourse)."""
 
     @classmethod
-    def of(cls, course: MatchCourse) -> CourseOut:
-        held = [HeldCheckInOut(**vars(c)) for c in course.checkins]
-        return cls(**{**vars(course), "checkins": held})
+    def of(cls, course: MatchCourse) -> Self:
+        held = [HeldCheckInOut.of_fields(c) for c in course.checkins]
+        return cls.of_fields(course, checkins=held)
 
 
 class FunnelOut(_Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, Form, Query, Request
@@ -190,30 +191,39 @@ def _download(data: bytes, name: str, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers=headers)
 
 
-@router.get("/evaluation/report.html")
-def evaluation_file(
-    request: Request,
-    period: Annotated[Period, Depends(_period)],
-    pseudonymise: bool = False,
-) -> Response:
-    """The same HTML as `matcher evaluate --report` (a download: its own style runs there)."""
-    found = _evaluation(request, period)
+@dataclass(frozen=True)
+class _Download:
+    """An evaluation download as asked: its figures, language, and whether pseudonymised
+    (groups under `min_group_size` people then shown as fewer than that)."""
+
+    found: Evaluation
+    lang: str
+    pseudonymise: bool
+    min_group_size: int
+
+
+def _download_asked(
+    request: Request, period: Annotated[Period, Depends(_period)], pseudonymise: bool = False
+) -> _Download:
     k = settings_of(request).config.report.min_group_size
-    html = evaluation_report(found, lang=language(request), pseudonymise=pseudonymise,
-                             min_group_size=k)  # fmt: skip
+    return _Download(_evaluation(request, period), language(request), pseudonymise, k)
+
+
+Asked = Annotated[_Download, Depends(_download_asked)]
+
+
+@router.get("/evaluation/report.html")
+def evaluation_file(asked: Asked) -> Response:
+    """The same HTML as `matcher evaluate --report` (a download: its own style runs there)."""
+    html = evaluation_report(asked.found, lang=asked.lang, pseudonymise=asked.pseudonymise,
+                             min_group_size=asked.min_group_size)  # fmt: skip
     return _download(html.encode(), "evaluation.html", "text/html")
 
 
 @router.get("/evaluation/figures.xlsx")
-def evaluation_book(
-    request: Request,
-    period: Annotated[Period, Depends(_period)],
-    pseudonymise: bool = False,
-) -> Response:
+def evaluation_book(asked: Asked) -> Response:
     """The same workbook as `matcher evaluate --xlsx`."""
-    found = _evaluation(request, period)
-    k = settings_of(request).config.report.min_group_size
-    sheets = evaluation_sheets(found, evaluation_texts(language(request)),
-                               k if pseudonymise else None)  # fmt: skip
+    k = asked.min_group_size if asked.pseudonymise else None
+    sheets = evaluation_sheets(asked.found, evaluation_texts(asked.lang), k)
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(format_xlsx(sheets), "evaluation.xlsx", media)

@@ -1,44 +1,34 @@
 """The JSON bodies of /api/v1 for a round: its pairs, its waiting clients with why, and its
-bottleneck groups; built from the library's RoundProposal field for field (see api_models)."""
+bottleneck groups; the fields are the library's own (RoundProposal, ProposedPair), derived."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+from typing import Any, Self
 
 from matcher.bottleneck import BottleneckGroup
 from matcher.facts import reasons_to_json
 from matcher.result import Unmatched
 from matcher.rounds import ProposedPair, RoundProposal
-from matcher.web.model_base import _Model
+from matcher.web.model_base import _Model, derived_from
 from matcher.wording import unmatched_detail
 
 
+@derived_from(
+    ProposedPair,
+    leave_out={"stored_reasons"},
+    # facts: distance, contact, shared slots, … (None: an old round); reasons: why the pair
+    # fits, as facts [kind, values]; why: those reasons in words, in the asked language.
+    retyped={"facts": dict[str, Any] | None, "reasons": list[Any]},
+    added={"why": str},
+)
 class PairOut(_Model):
-    client_id: str
-    volunteer_id: str
-    weight_units: int
-    risk_tier: str
-    scores: dict[str, float]
-    pinned: bool
-    decision: str | None
-    facts: dict[str, Any] | None  # distance, contact, shared slots, … (None: an old round)
-    reasons: list[Any]  # why the pair fits, as facts: [kind, values]
-    why: str  # the reasons in words, in the asked language
+    """A proposed pair (matcher.rounds.ProposedPair), its reasons as facts and in words."""
 
     @classmethod
-    def of(cls, pair: ProposedPair, lang: str) -> PairOut:
-        return cls(
-            client_id=pair.client_id,
-            volunteer_id=pair.volunteer_id,
-            weight_units=pair.weight_units,
-            risk_tier=pair.risk_tier,
-            scores=pair.scores,
-            pinned=pair.pinned,
-            decision=pair.decision,
-            facts=None if pair.facts is None else pair.facts.to_dict(),
-            reasons=reasons_to_json(pair.reasons),
-            why=pair.why(lang),
+    def of(cls, pair: ProposedPair, lang: str) -> Self:
+        facts = None if pair.facts is None else pair.facts.to_dict()
+        return cls.of_fields(
+            pair, facts=facts, reasons=reasons_to_json(pair.reasons), why=pair.why(lang)
         )
 
 
@@ -78,37 +68,27 @@ class BottleneckOut(_Model):
                    waiting=list(group.waiting))  # fmt: skip
 
 
-class RoundOut(_Model):
-    round_id: int
-    round_date: dt.date
-    policy: str
-    status: str
-    objective_units: int
-    inputs_hash: str
-    n_waiting: int
-    n_volunteers: int
-    superseded: int
-    pairs: list[PairOut]
-    waiting: list[UnmatchedOut]
+@derived_from(
+    RoundProposal,
+    # What the engine computed the round on and how long it took: not part of the answer.
+    leave_out={"timings", "clients", "volunteers", "result", "prepared"},
     # The engine's bottleneck groups, largest shortage first: in the answer to a proposal; a
     # round read back has none stored (null; the Koppelronde page can rebuild them).
-    bottlenecks: list[BottleneckOut] | None = None
+    retyped={
+        "pairs": list[PairOut],
+        "waiting": list[UnmatchedOut],
+        "bottlenecks": (list[BottleneckOut] | None, None),
+    },
+)
+class RoundOut(_Model):
+    """A round (matcher.rounds.RoundProposal): its pairs, who waits and why, its bottlenecks."""
 
     @classmethod
-    def of(cls, proposal: RoundProposal, lang: str = "en") -> RoundOut:
-        return cls(
-            round_id=proposal.round_id,
-            round_date=proposal.round_date,
-            policy=proposal.policy,
-            status=proposal.status,
-            objective_units=proposal.objective_units,
-            inputs_hash=proposal.inputs_hash,
-            n_waiting=proposal.n_waiting,
-            n_volunteers=proposal.n_volunteers,
-            superseded=proposal.superseded,
+    def of(cls, proposal: RoundProposal, lang: str = "en") -> Self:
+        groups = proposal.bottlenecks
+        return cls.of_fields(
+            proposal,
             pairs=[PairOut.of(p, lang) for p in proposal.pairs],
             waiting=[UnmatchedOut.of(u, lang) for u in proposal.waiting],
-            bottlenecks=None
-            if proposal.bottlenecks is None
-            else [BottleneckOut.of(g) for g in proposal.bottlenecks.groups],
+            bottlenecks=None if groups is None else [BottleneckOut.of(g) for g in groups.groups],
         )
