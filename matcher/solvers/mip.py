@@ -34,6 +34,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_matrix
 
 from matcher.errors import SolverError
+from matcher.solvers.scip_packing import solve_restricted
 
 # The widths δ tried, as shares of the LP optimum: most runs are settled by the first; a
 # small programme's MIP is cheap whole, and the last width keeps every variable.
@@ -169,6 +170,7 @@ class _Search:
 
     def highs(self, delta: float, node_limit: int) -> bool | None:
         """HiGHS on the restricted MIP: True solved, False node limit hit, None infeasible."""
+        # Imported here, like linprog above: scipy.optimize slows every command's start.
         from scipy.optimize import Bounds, LinearConstraint, milp
 
         keep = self.keep(delta)
@@ -192,8 +194,6 @@ class _Search:
 
         Returns the restricted MIP's own bound.
         """
-        from matcher.solvers.scip_packing import solve_restricted
-
         keep = self.keep(delta)
         forced = self.reduced[keep] < -delta - SLACK
         start = None
