@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matcher.bottleneck import sentence_of
-from matcher.explain import Explanation
+from matcher.explain import SHOWN_REMOVED, Explanation
+from matcher.hint_wording import hint_text
 from matcher.rounds.explain_round import LedgerExplanation, StoredOutcome, ledger_lines
 from matcher.scoring import CRITERIA
 from matcher.terminal import visible_join
@@ -25,7 +26,6 @@ from matcher.wording import (
 )
 
 NL = "nl"
-SHOWN_PER_RULE = 5
 _PLACE = {"postcode": "de postcode", "district": "de wijk", "place": "de woonplaats"}
 _STATE = {"waiting": "wachtend", "matched": "gekoppeld", "closed": "afgesloten"}
 
@@ -124,10 +124,11 @@ def _engine_lines(found: LedgerExplanation, ex: Explanation, words: Mapping[str,
     if removed:
         lines += ["", "weggevallen door harde regels:"]
     for code, vids in removed:
-        shown = ", ".join(vids[:SHOWN_PER_RULE])
-        more = f" … en {len(vids) - SHOWN_PER_RULE} meer" if len(vids) > SHOWN_PER_RULE else ""
-        lines.append(f"  {_label(code)}: {len(vids)} vrijwilliger(s): {shown}{more}")
-    changes = [_change(kind, values) for kind, values in ex.change_facts]
+        lines.append(f"  {_label(code)}: {len(vids)} vrijwilliger(s)")
+        lines.extend(f"      {hint_text(hint, NL)}" for hint in ex.hints[code])
+        if len(vids) > SHOWN_REMOVED:
+            lines.append(f"      … en nog {len(vids) - SHOWN_REMOVED}")
+    changes = list(ex.changes_in(NL))
     remedy = None if found.unmatched is None else found.unmatched.reason
     # The general remedy of the reason; "outcompeted" is said by the places above already.
     if remedy in REASON_REMEDIES[NL] and remedy != "outcompeted":
@@ -135,24 +136,6 @@ def _engine_lines(found: LedgerExplanation, ex: Explanation, words: Mapping[str,
     if changes:
         lines += ["", "wat de uitkomst zou veranderen:", *(f"  - {c}" for c in changes)]
     return lines
-
-
-def _change(kind: str, values: tuple[object, ...]) -> str:
-    if kind == "extra-place":
-        volunteer, taken_by, verified = values
-        assert isinstance(taken_by, tuple)
-        place = f"één vrije plek meer bij {volunteer} (nu gegeven aan {', '.join(taken_by)})"
-        return place + (" zou deze cliënt koppelen" if verified else " kan deze cliënt koppelen")
-    if kind == "extra-place-elsewhere":
-        return (
-            "één vrije plek meer bij een van deze opties gaat eerst naar een andere wachtende"
-            " cliënt"
-        )
-    if kind == "only-rule":
-        code, volunteer = values
-        return f"{volunteer}: alleen de regel '{_label(str(code))}' staat in de weg"
-    code, n = values
-    return f"… en nog {n} vrijwilliger(s) bij wie alleen '{_label(str(code))}' in de weg staat"
 
 
 def _location(found: LedgerExplanation) -> list[str]:
