@@ -71,6 +71,8 @@ class LedgerExplanation:
     stored: StoredOutcome | None = None
     matched: tuple[str, int] | None = None
     unmatched: Unmatched | None = None
+    # The config of the round (a stored round's own): its [report] lang is the default language.
+    config: MatchConfig | None = None
 
 
 def explain_in_ledger(
@@ -132,6 +134,7 @@ def explain_in_ledger(
         stored=stored,
         matched=matched,
         unmatched=unmatched,
+        config=config,
     )
 
 

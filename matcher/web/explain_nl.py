@@ -1,9 +1,11 @@
-"""Waarom? in Dutch: why a client waits and what would change it, said from the explanation's
-facts (matcher.rounds.explain_round) with the Dutch of matcher.wording.
+"""Waarom? and `round explain --lang nl`: why a client waits and what would change it, said
+in Dutch from the explanation's facts (matcher.rounds.explain_round) with the Dutch of
+matcher.wording and matcher.hint_wording.
 
-The English page shows `render_ledger_explanation` as `round explain` prints it; this says the
-same facts in Dutch: the outcome, the best options with their reasons, the rules that removed
-volunteers, what would change the outcome, the bottleneck group, and the ledger's own facts.
+English is `render_ledger_explanation` as `round explain` prints it; this says the same facts
+in Dutch: the outcome, the best options with their reasons, what blocks the volunteers each rule
+removed, what would change the outcome, the bottleneck group, and the ledger's own facts. It
+needs no web extra: the CLI imports it too.
 """
 
 from __future__ import annotations
@@ -13,9 +15,17 @@ from collections.abc import Mapping
 from matcher.bottleneck import sentence_of
 from matcher.explain import SHOWN_REMOVED, Explanation
 from matcher.hint_wording import hint_text
-from matcher.rounds.explain_round import LedgerExplanation, StoredOutcome, ledger_lines
+from matcher.report.texts import texts as report_texts
+from matcher.rounds.explain_round import (
+    LedgerExplanation,
+    StoredOutcome,
+    ledger_lines,
+    render_ledger_explanation,
+)
 from matcher.scoring import CRITERIA
 from matcher.terminal import visible_join
+from matcher.vocab import RISK_TIERS
+from matcher.web.texts import WORDS
 from matcher.wording import (
     REASON_LABELS,
     REASON_REMEDIES,
@@ -34,8 +44,28 @@ def _label(code: str) -> str:
     return REASON_LABELS[NL].get(code, code)
 
 
-def explanation_nl(found: LedgerExplanation, words: Mapping[str, str]) -> str:
+def ledger_explanation_text(
+    found: LedgerExplanation, lang: str | None = None, words: Mapping[str, str] | None = None
+) -> str:
+    """The explanation in `lang` (default: the round's config [report] lang): Dutch from the
+    facts, English as `round explain` has always printed it."""
+    language = lang or (found.config.report.lang if found.config is not None else "en")
+    if language == NL:
+        return explanation_nl(found, words)
+    return render_ledger_explanation(found)
+
+
+def explanation_words(lang: str) -> dict[str, str]:
+    """The words of an explanation: criteria and tiers as the report names them, decisions."""
+    report = report_texts(lang)
+    found = {name: report[name] for name in (*CRITERIA, *RISK_TIERS)}
+    found.update({d: WORDS[lang][d] for d in ("accepted", "declined", "superseded")})
+    return found
+
+
+def explanation_nl(found: LedgerExplanation, words: Mapping[str, str] | None = None) -> str:
     """The explanation in Dutch; `words`: the page's words (criteria, tiers, decisions)."""
+    words = explanation_words(NL) if words is None else words
     lines = [_heading(found)]
     if found.stored is not None:
         lines.append(f"opgeslagen in ronde {found.round_id}: {_stored(found.stored, words)}")
