@@ -75,15 +75,23 @@ def test_the_facts_carry_the_numbers() -> None:
             "V0 heeft 0,5 van 4 uur per week vrij; de cliënt heeft 1,5 nodig",
         ),
         (
-            BlockingHint("too-far", "V2", km=12.34, approximate=True, max_travel_km=7.5,
-                         client_contact="either", volunteer_contact="visit"),  # fmt: skip
+            BlockingHint(
+                "too-far",
+                "V2",
+                km=12.34,
+                approximate=True,
+                max_travel_km=7.5,
+                client_contact="either",
+                volunteer_contact="visit",
+            ),
             "V2 is ≈12.3 km away, travels 7.5 km (contact: client either, volunteer visit)",
             "V2: ≈12,3 km weg, reist tot 7,5 km (contact: cliënt bezoek of telefoon,"
             " vrijwilliger bezoek)",
         ),
         (
-            BlockingHint("too-far", "V3", max_travel_km=10, client_contact="visit",
-                         volunteer_contact="visit"),  # fmt: skip
+            BlockingHint(
+                "too-far", "V3", max_travel_km=10, client_contact="visit", volunteer_contact="visit"
+            ),
             "V3 is location unknown, travels 10 km (contact: client visit, volunteer visit)",
             "V3: locatie onbekend, reist tot 10 km (contact: cliënt bezoek, vrijwilliger bezoek)",
         ),
@@ -98,8 +106,11 @@ def test_the_facts_carry_the_numbers() -> None:
             "V5 speaks ar, xx",
             "V5 spreekt Arabisch, xx",
         ),
-        (BlockingHint("gender-preference", "V6"), "V6 has gender unknown",
-         "V6 heeft geslacht onbekend"),  # fmt: skip
+        (
+            BlockingHint("gender-preference", "V6"),
+            "V6 has gender unknown",
+            "V6 heeft geslacht onbekend",
+        ),
         (
             BlockingHint("excluded", "V7", declined_by="coordinator"),
             "V7 was declined for this client in an earlier round (by coordinator)",
