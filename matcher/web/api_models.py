@@ -42,26 +42,13 @@ EndReason = Literal[
 # ------------------------------------------------------------------------------------ errors
 
 
+@derived_from(Problem, added={"text": str})
 class ProblemOut(_Model):
     """One problem, as the CLI prints it (`text`) and in its parts."""
 
-    source: str
-    row: int | None
-    column: str | None
-    message: str
-    got: str | None
-    text: str
-
     @classmethod
-    def of(cls, problem: Problem) -> ProblemOut:
-        return cls(
-            source=problem.source,
-            row=problem.row,
-            column=problem.column,
-            message=problem.message,
-            got=problem.got,
-            text=str(problem),
-        )
+    def of(cls, problem: Problem) -> Self:
+        return cls.of_fields(problem, text=str(problem))
 
 
 class ErrorOut(_Model):
@@ -118,27 +105,14 @@ class PauseRequest(_Model):
 # --------------------------------------------------------------------------------- responses
 
 
+# refused (only_valid): the rows left out, with their problems
+@derived_from(ImportSummary, added={"refused": (list[ProblemOut], [])})
 class ImportOut(_Model):
-    kind: str
-    source: str
-    new: int
-    updated: int
-    unchanged: int
-    notes: list[str]
-    # only_valid: the rows left out, with their problems
-    refused: list[ProblemOut] = Field(default_factory=list)
+    """An import (matcher.rounds.ImportSummary): new, updated and unchanged records."""
 
     @classmethod
-    def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> ImportOut:
-        return cls(
-            kind=summary.kind,
-            source=summary.source,
-            new=summary.new,
-            updated=summary.updated,
-            unchanged=summary.unchanged,
-            notes=list(summary.notes),
-            refused=[ProblemOut.of(problem) for problem in refused or []],
-        )
+    def of(cls, summary: ImportSummary, refused: list[Problem] | None = None) -> Self:
+        return cls.of_fields(summary, refused=[ProblemOut.of(p) for p in refused or []])
 
 
 @derived_from(WaitingClient)
@@ -166,17 +140,7 @@ class LoadOut(_Model):
 
     @classmethod
     def of(cls, load: Load) -> LoadOut:
-        return cls(
-            volunteer_id=load.volunteer_id,
-            capacity=load.capacity,
-            outside=load.outside,
-            active=load.active,
-            pinned=load.pinned,
-            free=load.free,
-            paused_until=load.paused_until,
-            hours_per_week=load.hours_given,
-            hours_taken=load.hours_taken,
-        )
+        return cls.of_fields(load, hours_per_week=load.hours_given)
 
 
 @derived_from(DueItem)
@@ -211,16 +175,13 @@ class StatusOut(_Model):
 
     @classmethod
     def of(cls, status: Status) -> StatusOut:
-        return cls(
-            on=status.on,
-            n_waiting=status.n_waiting,
+        return cls.of_fields(
+            status,
             offset=status.waiting_offset,
             waiting=[WaitingOut.of_fields(w) for w in status.waiting],
             active=[ActiveOut.of_fields(a) for a in status.active],
             volunteers=[LoadOut.of(v) for v in status.volunteers],
-            flags=list(status.flags),
             undecided={str(k): v for k, v in status.undecided.items()},
-            closed_clients=status.closed_clients,
             due=DueOut.of(status.due),
         )
 
@@ -273,13 +234,4 @@ class EventOut(_Model):
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
-        return cls(
-            event_id=event.event_id,
-            at=event.at,
-            user=event.os_user,
-            kind=event.kind,
-            round_id=event.round_id,
-            client_id=event.client_id,
-            volunteer_id=event.volunteer_id,
-            detail=event.detail,
-        )
+        return cls.of_fields(event, user=event.os_user)
