@@ -99,18 +99,19 @@ def find_bottlenecks(prepared: Prepared, result: MatchResult) -> Bottlenecks:
     waiting = np.ones(pop.n_clients, dtype=bool)
     waiting[edges.edge_client[chosen]] = False
     n_groups = int(client_group.max(initial=-1)) + 1
+    # Rows are in id order (matcher.population), and each group's rows come ascending, so
+    # their ids come sorted without a sort.
+    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
     groups = []
     for members, volunteers in zip(
         _by_label(client_group, n_groups), _by_label(volunteer_group, n_groups), strict=True
     ):
         groups.append(
             BottleneckGroup(
-                clients=tuple(sorted(pop.clients[c].client_id for c in members.tolist())),
-                volunteers=tuple(sorted(pop.volunteers[v].volunteer_id for v in volunteers)),
+                clients=tuple([client_ids[c] for c in members.tolist()]),
+                volunteers=tuple([volunteer_ids[v] for v in volunteers.tolist()]),
                 free_places=int(places[volunteers].sum()),
-                waiting=tuple(
-                    sorted(pop.clients[c].client_id for c in members[waiting[members]].tolist())
-                ),
+                waiting=tuple([client_ids[c] for c in members[waiting[members]].tolist()]),
             )
         )
     groups.sort(key=lambda g: (-g.must_wait, -len(g.clients), g.clients[0]))

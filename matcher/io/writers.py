@@ -16,12 +16,10 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
-from matcher.io.cells import FORMULA_STARTS, neutralise_cell
+from matcher.io.cells import neutralise_cell
 
 PathLike = str | os.PathLike[str]
 P = TypeVar("P", bound=PathLike)
-# neutralise_cell changes only cells that start with one of these.
-_MAY_NEED_QUOTE = FORMULA_STARTS | {"'"}
 
 
 def format_cell(value: Any) -> str:
@@ -51,30 +49,13 @@ def format_csv(
     Every CSV the tool writes comes through here, so every cell is neutralised: one that a
     spreadsheet would run as a formula starts with `'` (see matcher.io.cells).
     """
-    header_cells = [neutralise_cell(name) for name in header]
-    # Most cells are text already and start with no formula character: those pass through
-    # without a call (a national round writes about 700,000 cells).
-    risky = _MAY_NEED_QUOTE
-    body = [
-        [
-            neutralise_cell(cell) if cell[:1] in risky else cell
-            for cell in (value if value.__class__ is str else format_cell(value) for value in row)
-        ]
-        for row in rows
-    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(header_cells)
-    writer.writerows(body)
-    text = buffer.getvalue()
-    if "\r" not in text:
-        return text
     # Python's csv quotes a cell holding the line terminator ("\n") but not a bare "\r", which
     # every reader takes for a line end: such a row is written with every cell quoted.
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     quoted = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    for cells in itertools.chain([header_cells], body):
+    body = ([neutralise_cell(format_cell(value)) for value in row] for row in rows)
+    for cells in itertools.chain([[neutralise_cell(name) for name in header]], body):
         (quoted if "\r" in "".join(cells) else writer).writerow(cells)
     return buffer.getvalue()
 

@@ -142,12 +142,12 @@ def _solve_network(network: FlowRound) -> BoolArray:
     # source → client: each client matched at most once.
     tails: list[npt.NDArray[Any]] = [np.full(n_c, source)]
     heads: list[npt.NDArray[Any]] = [np.arange(n_c)]
-    caps: list[npt.NDArray[Any]] = [np.ones(n_c)]
-    costs: list[npt.NDArray[Any]] = [np.zeros(n_c)]
+    caps: list[npt.NDArray[Any]] = [np.ones(n_c, np.int64)]
+    costs: list[npt.NDArray[Any]] = [np.zeros(n_c, np.int64)]
     # client → volunteer: the allowed pairs, at minus their weight.
     tails.append(client_node)
     heads.append(n_c + volunteer_node)
-    caps.append(np.ones(n_edges))
+    caps.append(np.ones(n_edges, np.int64))
     costs.append(-network.weight_units)
     # volunteer → sink: at most its free places; with a load penalty, one arc per place.
     if network.load_penalty_units:
@@ -156,26 +156,27 @@ def _solve_network(network: FlowRound) -> BoolArray:
         k = np.arange(len(owner)) - np.repeat(np.cumsum(places) - places, places)
         tails.append(n_c + owner)
         heads.append(np.full(len(owner), sink))
-        caps.append(np.ones(len(owner)))
+        caps.append(np.ones(len(owner), np.int64))
         costs.append(network.load_penalty_units * (load[owner] + k))
     else:
         tails.append(n_c + np.arange(n_v))
         heads.append(np.full(n_v, sink))
         caps.append(places)
-        costs.append(np.zeros(n_v))
+        costs.append(np.zeros(n_v, np.int64))
     # source → sink: the bypass that lets a client stay unmatched.
     if not network.most_clients_first:
         tails.append(np.array([source]))
         heads.append(np.array([sink]))
         caps.append(np.array([n_c]))
-        costs.append(np.zeros(1))
-    all_costs = np.concatenate(costs).astype(np.int64)
+        costs.append(np.zeros(1, np.int64))
+    # Concatenated straight into the types OR-Tools takes: no second copy of each column.
+    all_costs = np.concatenate(costs, dtype=np.int64)
 
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps).astype(np.int64),
+        np.concatenate(tails, dtype=np.int32),
+        np.concatenate(heads, dtype=np.int32),
+        np.concatenate(caps, dtype=np.int64),
         all_costs,
     )
     supplies = np.zeros(n_c + n_v + 2, dtype=np.int64)
