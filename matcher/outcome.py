@@ -4,9 +4,6 @@ made into one object each (matcher.result); nothing here loops over the allowed 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import cast
 
 import numpy as np
@@ -18,20 +15,6 @@ from matcher.population import Population
 from matcher.result import Match, ReasonCode, Unmatched
 from matcher.scoring import CRITERIA, PairScores
 from matcher.vocab import RISK_TIERS
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Tens of thousands of small result objects, none in a reference cycle: left on, the
-    cyclic garbage collector walks every object of the round (the models too) again and
-    again while they are made, a third of the time it takes to make them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def matches_of(
