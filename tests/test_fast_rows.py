@@ -174,7 +174,7 @@ def _validated(adapter: TypeAdapter[Any], text: str) -> Any:
 _REFUSED = object()
 # Cells from the pieces plain cells are made of, and the odd ones around them.
 _PLAIN_PIECES = ("0", "1", "5", "9", "52", "-", ".", ",", "|", " ", "'", "=", "e", "C", "x")
-_PIECES = st.sampled_from([*_PLAIN_PIECES, "\u00a0", *vocab.SLOTS[:3], *vocab.NEEDS[:2]])
+_PIECES = st.sampled_from([*_PLAIN_PIECES, "\u00a0", "\n", *vocab.SLOTS[:3], *vocab.NEEDS[:2]])
 _CELLS = st.lists(_PIECES, max_size=6).map("".join) | st.floats(-200, 200).map(str)
 
 
