@@ -63,7 +63,7 @@ def _number_check(low: float, high: float) -> ColumnCheck:
         joined = _one_per_line(texts)
         if joined is not None and _PLAIN_NUMBERS(joined):
             # The usual column: plain numbers and blanks (the validator sees those), one match.
-            values = [float(text) if text else ASK for text in texts]
+            values: list[Any] = [float(text) if text else ASK for text in texts]
             given = [value for value in values if value is not ASK]
             if not given or (low <= min(given) and max(given) <= high):
                 return values

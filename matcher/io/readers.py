@@ -150,7 +150,9 @@ def read_records(
                     record_id = getattr(item, id_field)
                     problem = None
                     # Located already when lat/lon were given (Gazetteer.locate's first case).
-                    given = item.lat is not None and item.location_source is not None
+                    given = getattr(item, "lat", None) is not None and (
+                        getattr(item, "location_source", None) is not None
+                    )
                     if locate is not None and not given:
                         item, problem = locate(item, row)  # type: ignore[type-var]
                     if problem is None:
