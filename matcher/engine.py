@@ -70,9 +70,11 @@ def validate_records(
                 raise
             problems.extend(problems_from_validation(error, source=source, row=row))
     id_field = "client_id" if model is Client else "volunteer_id"
+    ids = [getattr(item, id_field) for item in out]
+    if not problems and len(set(ids)) == len(ids):
+        return out  # the common case, in one pass: every id once
     first_row: dict[str, int] = {}
-    for row, item in enumerate(out, start=1):
-        identifier = getattr(item, id_field)
+    for row, identifier in enumerate(ids, start=1):
         if identifier in first_row:
             problems.append(
                 Problem(

@@ -112,6 +112,9 @@ def solve_max_weight(
         parts = components.bundles(n_clients, n_volunteers, edge_client, edge_volunteer)
         count = components.worker_count(n_edges, workers)
         if len(parts) > 1:
+            # Loaded before the workers fork, so that they need not each load it again.
+            from ortools.graph.python import min_cost_flow  # noqa: F401
+
             chosen = components.solve_parts(solve_part, parts, n_edges, count)
         else:
             chosen = solve_part(None)  # one city, one organisation: nothing to split
