@@ -199,3 +199,26 @@ def test_a_long_chain_numbered_against_its_order_is_one_part() -> None:
     volunteer = np.r_[np.arange(n), np.arange(n - 1)].astype(np.int64)
     client_root, volunteer_root = components.component_roots(n, n, client, volunteer)
     assert np.all(client_root == 0) and np.all(volunteer_root == 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), groups=st.integers(1, 4))
+def test_most_clients_is_a_maximum_matching(seed: int, groups: int) -> None:
+    """As many clients as any assignment can serve (networkx's maximum flow on the same
+    network), each once, no volunteer over her places."""
+    import networkx as nx
+
+    from matcher.solvers.flow import most_clients
+
+    problem = _round(seed, groups, clients=6, volunteers=3, pairs=8)
+    client, volunteer = problem["edge_client"], problem["edge_volunteer"]
+    free = problem["free_places"]
+    chosen = most_clients(problem["n_clients"], problem["n_volunteers"], client, volunteer, free)
+    _check_assignment(problem, chosen)
+    graph = nx.DiGraph()
+    for c, v in zip(client.tolist(), volunteer.tolist(), strict=True):
+        graph.add_edge("s", ("c", c), capacity=1)
+        graph.add_edge(("c", c), ("v", v), capacity=1)
+        graph.add_edge(("v", v), "t", capacity=int(free[v]))
+    most = nx.maximum_flow_value(graph, "s", "t") if graph.number_of_nodes() else 0
+    assert int(chosen.sum()) == most
