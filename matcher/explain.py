@@ -17,11 +17,12 @@ from matcher import vocab
 from matcher.bottleneck import BottleneckGroup, find_bottlenecks, sentence_of
 from matcher.engine import Prepared, assignment_problem
 from matcher.facts import PairFacts
-from matcher.locations import least_precise
+from matcher.hint_wording import change_text, hint_text
+from matcher.hints import BlockingHint, blocking_hint_facts
 from matcher.models import Client
 from matcher.outcome import matches_of
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
-from matcher.population import Population, distance_km
+from matcher.population import Population
 from matcher.result import MatchResult
 from matcher.row_index import client_rows, volunteer_rows
 from matcher.scoring import CRITERIA, format_weight
@@ -37,43 +38,8 @@ def blocking_hint(
     vi: int,
     declined_by: Mapping[str, str] | None = None,
 ) -> str:
-    """What stands between a client and one volunteer under one rule.
-
-    `declined_by` (volunteer id -> who declined) tells a pair declined in the ledger from one
-    the client's file excludes: both reach the engine as exclusions."""
-    client, volunteer = pop.clients[ci], pop.volunteers[vi]
-    vid = volunteer.volunteer_id
-    if rule_code == "no-programme":
-        return f"{vid} serves {', '.join(volunteer.programmes)}, not {client.programme}"
-    if rule_code == "no-capacity" and pop.hours_mode:
-        free = volunteer.hours_given - volunteer.hours_taken
-        return (
-            f"{vid} has {max(free, 0):g} of {volunteer.hours_given:g} hour(s) a week free;"
-            f" the client needs {client.hours_needed:g}"
-        )
-    if rule_code == "no-capacity":
-        return f"{vid} has no free place ({volunteer.active_clients} of {volunteer.capacity})"
-    if rule_code == "contact-mismatch":
-        return f"{vid} meets by {volunteer.contact} only, the client by {client.contact} only"
-    if rule_code == "too-far":
-        km = float(distance_km(pop, np.array([ci]), np.array([vi]))[0])
-        about = "≈" if least_precise(client.location_source, volunteer.location_source) else ""
-        where = "location unknown" if np.isnan(km) else f"{about}{km:.1f} km away"
-        return (
-            f"{vid} is {where}, travels {volunteer.max_travel_km:g} km"
-            f" (contact: client {client.contact}, volunteer {volunteer.contact})"
-        )
-    if rule_code == "no-shared-time":
-        return f"{vid} is free {', '.join(volunteer.availability) or 'any time'}"
-    if rule_code == "no-shared-language":
-        return f"{vid} speaks {', '.join(volunteer.languages)}"
-    if rule_code == "gender-preference":
-        return f"{vid} has gender {volunteer.gender or 'unknown'}"
-    if rule_code == "excluded":
-        if declined_by and vid in declined_by:
-            return f"{vid} was declined for this client in an earlier round (by {declined_by[vid]})"
-        return f"the client excluded {vid}"
-    return f"{vid} is not trained in grief or advanced"
+    """What stands between a client and one volunteer under one rule, in English."""
+    return hint_text(blocking_hint_facts(pop, rule_code, ci, vi, declined_by))
 
 
 @dataclass(frozen=True)
@@ -98,18 +64,31 @@ class Explanation:
     options: tuple[Option, ...]
     # rule code -> volunteers that rule removed (the first rule each one fails, in order)
     removed: dict[str, tuple[str, ...]]
-    # what would change the outcome, most actionable first
-    changes: tuple[str, ...] = field(default=())
-    # the same as facts, for another language: ("extra-place", (volunteer, taken_by, verified)),
-    # ("extra-place-elsewhere", ()), ("only-rule", (rule code, volunteer)),
+    # what would change the outcome, most actionable first, as facts (said by
+    # matcher.hint_wording.change_text): ("extra-place", (volunteer, taken_by, verified)),
+    # ("extra-place-elsewhere", ()), ("only-rule", (rule code, volunteer, BlockingHint)),
     # ("more-only-rule", (rule code, how many more))
     change_facts: tuple[tuple[str, tuple[object, ...]], ...] = field(default=())
+    # rule code -> what blocks the first SHOWN_REMOVED volunteers of `removed`
+    hints: Mapping[str, tuple[BlockingHint, ...]] = field(default_factory=dict)
     # ledger rounds: volunteer id -> who declined the pair (client, volunteer, coordinator)
     declined_by: Mapping[str, str] = field(default_factory=dict)
     # The tier the factors give, when the coordinator set another one at the intake.
     computed_risk_tier: str | None = None
     # The group of clients competing for too few places this client is in (matcher.bottleneck)
     bottleneck: BottleneckGroup | None = None
+
+    def changes_in(self, lang: str = "en") -> tuple[str, ...]:
+        return tuple(change_text(kind, values, lang) for kind, values in self.change_facts)
+
+    @property
+    def changes(self) -> tuple[str, ...]:
+        """What would change the outcome, in English."""
+        return self.changes_in("en")
+
+
+# Volunteers each rule removed that an explanation describes one by one.
+SHOWN_REMOVED = 5
 
 
 def explain_client(
@@ -167,7 +146,6 @@ def explain_client(
     ]
     match = result.match_for(client_id)
     unmatched = result.unmatched_for(client_id)
-    changes: list[str] = []
     change_facts: list[tuple[str, tuple[object, ...]]] = []
     if match is not None:
         outcome = f"matched to {match.volunteer_id} (weight {match.weight_text})"
@@ -176,23 +154,21 @@ def explain_client(
         outcome = f"unmatched: {unmatched.reason}: {unmatched_detail(unmatched, weights=True)}"
         verify = len(prepared.edges.edge_client) <= MAX_PAIRS_TO_VERIFY
         for option in options:
-            others = ", ".join(option.taken_by)
-            place = f"one more free place at {option.volunteer_id} (now given to {others})"
             if not verify:
-                changes.append(f"{place} may match this client")
                 change_facts.append(("extra-place", (option.volunteer_id, option.taken_by, False)))
             elif _matched_with_extra_place(prepared, round_policy, ci, option.volunteer_id):
-                changes.append(f"{place} would match this client")
                 change_facts.append(("extra-place", (option.volunteer_id, option.taken_by, True)))
-        if options and verify and not changes:
-            changes.append(
-                "one more free place at any of these options would go to another waiting"
-                " client first"
-            )
+        if options and verify and not change_facts:
             change_facts.append(("extra-place-elsewhere", ()))
-        for line, fact in _near_misses(pop, ci, fails, codes, declined_by or {}):
-            changes.append(line)
-            change_facts.append(fact)
+        change_facts += _near_misses(pop, ci, fails, codes, declined_by or {})
+    volunteer_index = volunteer_rows(pop)
+    hints = {
+        code: tuple(
+            blocking_hint_facts(pop, code, ci, volunteer_index[vid], declined_by)
+            for vid in volunteers[:SHOWN_REMOVED]
+        )
+        for code, volunteers in removed.items()
+    }
     return Explanation(
         client_id=client_id,
         risk_tier=vocab.RISK_TIERS[pop.c_tier[ci]],
@@ -200,8 +176,8 @@ def explain_client(
         outcome=outcome,
         options=tuple(options),
         removed=removed,
-        changes=tuple(changes),
         change_facts=tuple(change_facts),
+        hints=hints,
         declined_by=dict(declined_by or {}),
         computed_risk_tier=overruled_tier(pop.clients[ci], prepared.config.triage),
         bottleneck=find_bottlenecks(prepared, result).group_of(client_id),
@@ -251,24 +227,20 @@ def _near_misses(
     fails: np.ndarray[Any, np.dtype[np.bool_]],
     codes: list[str],
     declined_by: Mapping[str, str],
-) -> list[tuple[str, tuple[str, tuple[object, ...]]]]:
-    """Volunteers that only one rule keeps from this client, grouped by that rule: each line
-    with its facts."""
+) -> list[tuple[str, tuple[object, ...]]]:
+    """Volunteers that only one rule keeps from this client, grouped by that rule, as facts."""
     only_one = fails.sum(axis=0) == 1
-    lines: list[tuple[str, tuple[str, tuple[object, ...]]]] = []
+    found: list[tuple[str, tuple[object, ...]]] = []
     for code in _ACTIONABLE_ORDER:
         if code not in codes:
             continue
         volunteers = np.flatnonzero(only_one & fails[codes.index(code)]).tolist()
         for v in volunteers[:_SHOWN_PER_RULE]:
-            hint = blocking_hint(pop, code, ci, v, declined_by)
-            fact = ("only-rule", (code, pop.volunteers[v].volunteer_id))
-            lines.append((f"{hint}: the only rule in the way ({code})", fact))
+            hint = blocking_hint_facts(pop, code, ci, v, declined_by)
+            found.append(("only-rule", (code, pop.volunteers[v].volunteer_id, hint)))
         if len(volunteers) > _SHOWN_PER_RULE:
-            more = len(volunteers) - _SHOWN_PER_RULE
-            line = f"… and {more} more volunteer(s) blocked only by {code}"
-            lines.append((line, ("more-only-rule", (code, more))))
-    return lines
+            found.append(("more-only-rule", (code, len(volunteers) - _SHOWN_PER_RULE)))
+    return found
 
 
 def _location_line(client: Client) -> list[str]:
@@ -313,16 +285,13 @@ def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
         lines.append(f"      {breakdown}")
     lines.append("")
     lines.append("removed by hard rules:")
-    volunteer_index = volunteer_rows(pop)
     for code, volunteers in explanation.removed.items():
         if not volunteers:
             continue
         lines.append(f"  {code}: {len(volunteers)} volunteer(s)")
-        for vid in volunteers[:5]:
-            hint = blocking_hint(pop, code, ci, volunteer_index[vid], explanation.declined_by)
-            lines.append(f"      {hint}")
-        if len(volunteers) > 5:
-            lines.append(f"      … and {len(volunteers) - 5} more")
+        lines.extend(f"      {hint_text(hint)}" for hint in explanation.hints[code])
+        if len(volunteers) > SHOWN_REMOVED:
+            lines.append(f"      … and {len(volunteers) - SHOWN_REMOVED} more")
     if explanation.changes:
         lines.append("")
         lines.append("what would change the outcome:")

@@ -17,9 +17,10 @@ from typing import Any, BinaryIO, Final
 
 from matcher.errors import InputError, Problem, os_reason
 
-# Records are Python objects of about 1.5 kB each: a 1 GB CSV (some 4.5 million clients) would
-# need far more memory than a coordinator's machine has, so such a file is refused up front,
-# before a byte is parsed. 512 MB holds about two million clients as CSV.
+# Records are Python objects of about 0.6 kB each, and a round needs several times that again:
+# a 1 GB CSV (some 4.5 million clients) would need far more memory than a coordinator's machine
+# has, so such a file is refused up front, before a byte is parsed. 512 MB holds about two
+# million clients as CSV.
 MAX_INPUT_BYTES: Final = 512 * 2**20
 
 

@@ -8,6 +8,7 @@ problems (messages, rows, order) must be the same, whatever the cells hold.
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +24,7 @@ from matcher.io.cells import unquote_cell
 from matcher.io.fast_cells import ASK, column_check
 from matcher.io.fast_rows import FieldValidators
 from matcher.io.values import ValueMapper
-from matcher.models import Client, Volunteer
+from matcher.models import Client, RecordMaker, Volunteer
 from tests import strategies
 
 # Cells that are wrong, odd, Dutch, blank or neutralised, dropped into random places.
@@ -173,7 +174,7 @@ def _validated(adapter: TypeAdapter[Any], text: str) -> Any:
 _REFUSED = object()
 # Cells from the pieces plain cells are made of, and the odd ones around them.
 _PLAIN_PIECES = ("0", "1", "5", "9", "52", "-", ".", ",", "|", " ", "'", "=", "e", "C", "x")
-_PIECES = st.sampled_from([*_PLAIN_PIECES, "\u00a0", *vocab.SLOTS[:3], *vocab.NEEDS[:2]])
+_PIECES = st.sampled_from([*_PLAIN_PIECES, "\u00a0", "\n", *vocab.SLOTS[:3], *vocab.NEEDS[:2]])
 _CELLS = st.lists(_PIECES, max_size=6).map("".join) | st.floats(-200, 200).map(str)
 
 
@@ -255,3 +256,31 @@ def test_rows_alike_share_their_fields_set_and_a_copy_gets_its_own(tmp_path: Pat
     copy = first.model_copy(update={"capacity": 3})
     assert copy.model_fields_set is not first.model_fields_set
     assert "max_travel_km" not in second.model_fields_set
+
+
+def test_records_read_by_column_share_their_keys_and_fields_set(tmp_path: Path) -> None:
+    # What makes a million records fit: a slot per value, not a dict and a set of their own.
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "client_id,programme,lat,lon\nC1,seniorencoach,52.5,6.1\nC2,seniorencoach,52.4,6.2\n",
+        encoding="utf-8",
+    )
+    first, second = read_clients(path)
+    alone = Client.model_validate(first.model_dump())
+    assert first.__dict__ == alone.__dict__ and list(first.__dict__) == list(alone.__dict__)
+    assert sys.getsizeof(first.__dict__) < sys.getsizeof(alone.__dict__) / 2
+    assert first.model_fields_set is second.model_fields_set
+
+
+def test_a_record_maker_makes_what_model_construct_makes() -> None:
+    values = {"volunteer_id": "V1", "programmes": ("seniorencoach",), "lat": 52.5, "lon": 6.1}
+    maker = RecordMaker(Volunteer)
+    made = maker.make(values.items(), maker.fields_set(frozenset(values)))
+    constructed = Volunteer.model_construct(**values)
+    assert made == constructed
+    assert list(made.__dict__.items()) == list(constructed.__dict__.items())
+    assert made.model_fields_set == constructed.model_fields_set
+    assert maker.fields_set(frozenset(values)) is made.model_fields_set
+    changed = made.model_copy(update={"capacity": 2})
+    assert (changed.capacity, made.capacity) == (2, 1)
+    assert "capacity" not in made.model_fields_set

@@ -201,7 +201,7 @@ def test_round_explain_and_explain_db_see_pauses_and_declines(db: Path) -> None:
     assert declined.exit_code == 0, declined.output
     volunteer = re.search(r"Declined K001 – (V\d+)", declined.stdout)
     assert volunteer is not None
-    paused = invoke(db, "round", "explain", "1", "--client", "K030")
+    paused = invoke(db, "round", "explain", "1", "--client", "K030", "--lang", "en")
     assert paused.exit_code == 0, paused.output
     assert paused.stdout.startswith(
         "round 1 on 2026-11-23, rebuilt from the ledger: the same inputs as when it was proposed\n"

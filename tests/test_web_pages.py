@@ -222,6 +222,7 @@ def test_waarom_says_the_explanations_facts_in_dutch(db: Path) -> None:
     import html
 
     from matcher.bottleneck import sentence_of
+    from matcher.hint_wording import hint_text
     from matcher.rounds.explain_round import render_ledger_explanation
     from matcher.wording import REASON_LABELS, unmatched_detail
 
@@ -248,5 +249,10 @@ def test_waarom_says_the_explanations_facts_in_dutch(db: Path) -> None:
         said = dutch.split("wat de uitkomst zou veranderen:")
         changes = said[1].split("in het grootboek:")[0] if len(said) > 1 else ""
         assert changes.count("\n  - ") >= len(ex.change_facts)
+        # What blocks each volunteer shown, in Dutch from the same facts as the English.
+        shown = [hint for hints in ex.hints.values() for hint in hints]
+        assert shown  # a waiting client: some rule removed some volunteer
+        for hint in shown:
+            assert f"\n      {hint_text(hint, 'nl')}\n" in dutch
         english = html.unescape(client.get(f"/rounds/1/explain/{cid}?lang=en").text)
         assert render_ledger_explanation(explained) in english

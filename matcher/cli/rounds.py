@@ -19,6 +19,7 @@ from matcher.cli.options import (
     db_option,
     force_option,
     format_option,
+    lang_option,
     policy_option,
 )
 from matcher.cli.outputs import check_distinct_outputs
@@ -28,10 +29,10 @@ from matcher.io import write_atomic
 from matcher.proposals_book import book_of_round
 from matcher.report import RoundInput, round_report
 from matcher.rounds import DECLINED_BY, END_REASONS, open_ledger
-from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.render import history_text, proposal_json, proposal_text, status_text
 from matcher.terminal import visible
+from matcher.web.explain_nl import ledger_explanation_text
 
 
 def id_list(values: Iterable[str]) -> list[str]:
@@ -140,13 +141,14 @@ def show(round_id: int, limit: int | None, lang: str, output_format: str, db_pat
 @click.option("--client", "client_id", required=True, help="The client to explain.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="How many options to show.")  # fmt: skip
+@lang_option("Language of the explanation (default: the round's config [report] lang, nl).")
 @db_option()
 @reports_errors
-def explain(round_id: int, client_id: str, top: int, db_path: str) -> None:
+def explain(round_id: int, client_id: str, top: int, lang: str | None, db_path: str) -> None:
     """Why CLIENT got its proposal in ROUND, or why not, as the ledger's round saw it."""
     with open_ledger(db_path) as ledger:
         found = ledger.explain(client_id, round_id=round_id, top=top)
-    click.echo(render_ledger_explanation(found))
+    click.echo(ledger_explanation_text(found, lang))
 
 
 @round_group.command("accept")

@@ -33,7 +33,21 @@ _PLAIN_ID: Final = re.compile(r"[^\s|,'](?:[^|,]*[^\s|,])?").fullmatch
 _PLAIN_NUMBER: Final = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,20})?").fullmatch
 
 
+# The same, for a whole column joined by newlines (which no plain cell holds), in one match.
+_PLAIN_IDS: Final = re.compile(r"(?:[^\s|,'](?:[^|,\n]*[^\s|,])?\n)*").fullmatch
+_PLAIN_NUMBERS: Final = re.compile(r"(?:(?:-?[0-9]{1,3}(?:\.[0-9]{1,20})?)?\n)*").fullmatch
+
+
+def _one_per_line(texts: Sequence[str]) -> str | None:
+    """The cells joined, a line each; None when a cell spans lines itself."""
+    joined = "\n".join(texts) + "\n"
+    return joined if joined.count("\n") == len(texts) else None
+
+
 def _ids(texts: Sequence[str]) -> list[Any]:
+    joined = _one_per_line(texts)
+    if joined is not None and _PLAIN_IDS(joined):
+        return list(texts)  # the usual column: every cell plain, one match for all
     return [text if _PLAIN_ID(text) else ASK for text in texts]
 
 
@@ -46,6 +60,13 @@ def _number_check(low: float, high: float) -> ColumnCheck:
         return ASK
 
     def check(texts: Sequence[str]) -> list[Any]:
+        joined = _one_per_line(texts)
+        if joined is not None and _PLAIN_NUMBERS(joined):
+            # The usual column: plain numbers and blanks (the validator sees those), one match.
+            values: list[Any] = [float(text) if text else ASK for text in texts]
+            given = [value for value in values if value is not ASK]
+            if not given or (low <= min(given) and max(given) <= high):
+                return values
         return list(map(number, texts))
 
     return check

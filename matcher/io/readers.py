@@ -149,7 +149,11 @@ def read_records(
                 else:
                     record_id = getattr(item, id_field)
                     problem = None
-                    if locate is not None:
+                    # Located already when lat/lon were given (Gazetteer.locate's first case).
+                    given = getattr(item, "lat", None) is not None and (
+                        getattr(item, "location_source", None) is not None
+                    )
+                    if locate is not None and not given:
                         item, problem = locate(item, row)  # type: ignore[type-var]
                     if problem is None:
                         records.append(item)

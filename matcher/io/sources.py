@@ -143,8 +143,9 @@ def _csv_encoding(source: str, binary: BinaryIO) -> str:
         chunk = head
         while chunk:
             text = decoder.decode(chunk)
-            invalid = invalid or _UNDECODED.search(text) is not None
-            multibyte = multibyte or _UTF8_ONLY.search(text) is not None
+            if not text.isascii():  # a flag of the text, no scan: most files are ASCII
+                invalid = invalid or _UNDECODED.search(text) is not None
+                multibyte = multibyte or _UTF8_ONLY.search(text) is not None
             chunk = binary.read(_CHUNK_BYTES)
         invalid = invalid or _UNDECODED.search(decoder.decode(b"", final=True)) is not None
         if not invalid or multibyte or head.startswith(codecs.BOM_UTF8):

@@ -16,6 +16,7 @@ from typing import Final
 from matcher.config import MatchConfig, config_from_dict
 from matcher.engine import Prepared, solve
 from matcher.explain import Explanation, explain_client, render_explanation
+from matcher.hint_wording import DECIDED_BY_NL
 from matcher.result import Unmatched
 from matcher.rounds.db import LedgerError, Tx
 from matcher.rounds.gather import Decline, RoundInputs, gather_round
@@ -70,6 +71,8 @@ class LedgerExplanation:
     stored: StoredOutcome | None = None
     matched: tuple[str, int] | None = None
     unmatched: Unmatched | None = None
+    # The config of the round (a stored round's own): its [report] lang is the default language.
+    config: MatchConfig | None = None
 
 
 def explain_in_ledger(
@@ -131,6 +134,7 @@ def explain_in_ledger(
         stored=stored,
         matched=matched,
         unmatched=unmatched,
+        config=config,
     )
 
 
@@ -246,10 +250,7 @@ _LEDGER_WORDS: Final = {
         "none": "geen pauze, afwijzing, vastzetting of actieve koppeling speelt voor deze cliënt",
     },
 }
-_DECIDED_BY: Final = {
-    "en": {},
-    "nl": {"client": "cliënt", "volunteer": "vrijwilliger", "coordinator": "coördinator"},
-}
+_DECIDED_BY: Final[dict[str, dict[str, str]]] = {"en": {}, "nl": DECIDED_BY_NL}
 
 
 def ledger_lines(found: LedgerExplanation, lang: str = "en") -> list[str]:

@@ -1,9 +1,11 @@
-"""Waarom? in Dutch: why a client waits and what would change it, said from the explanation's
-facts (matcher.rounds.explain_round) with the Dutch of matcher.wording.
+"""Waarom? and `round explain --lang nl`: why a client waits and what would change it, said
+in Dutch from the explanation's facts (matcher.rounds.explain_round) with the Dutch of
+matcher.wording and matcher.hint_wording.
 
-The English page shows `render_ledger_explanation` as `round explain` prints it; this says the
-same facts in Dutch: the outcome, the best options with their reasons, the rules that removed
-volunteers, what would change the outcome, the bottleneck group, and the ledger's own facts.
+English is `render_ledger_explanation` as `round explain` prints it; this says the same facts
+in Dutch: the outcome, the best options with their reasons, what blocks the volunteers each rule
+removed, what would change the outcome, the bottleneck group, and the ledger's own facts. It
+needs no web extra: the CLI imports it too.
 """
 
 from __future__ import annotations
@@ -11,10 +13,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from matcher.bottleneck import sentence_of
-from matcher.explain import Explanation
-from matcher.rounds.explain_round import LedgerExplanation, StoredOutcome, ledger_lines
+from matcher.explain import SHOWN_REMOVED, Explanation
+from matcher.hint_wording import hint_text
+from matcher.report.texts import texts as report_texts
+from matcher.rounds.explain_round import (
+    LedgerExplanation,
+    StoredOutcome,
+    ledger_lines,
+    render_ledger_explanation,
+)
 from matcher.scoring import CRITERIA
 from matcher.terminal import visible_join
+from matcher.vocab import RISK_TIERS
+from matcher.web.texts import WORDS
 from matcher.wording import (
     REASON_LABELS,
     REASON_REMEDIES,
@@ -25,7 +36,6 @@ from matcher.wording import (
 )
 
 NL = "nl"
-SHOWN_PER_RULE = 5
 _PLACE = {"postcode": "de postcode", "district": "de wijk", "place": "de woonplaats"}
 _STATE = {"waiting": "wachtend", "matched": "gekoppeld", "closed": "afgesloten"}
 
@@ -34,8 +44,28 @@ def _label(code: str) -> str:
     return REASON_LABELS[NL].get(code, code)
 
 
-def explanation_nl(found: LedgerExplanation, words: Mapping[str, str]) -> str:
+def ledger_explanation_text(
+    found: LedgerExplanation, lang: str | None = None, words: Mapping[str, str] | None = None
+) -> str:
+    """The explanation in `lang` (default: the round's config [report] lang): Dutch from the
+    facts, English as `round explain` has always printed it."""
+    language = lang or (found.config.report.lang if found.config is not None else "en")
+    if language == NL:
+        return explanation_nl(found, words)
+    return render_ledger_explanation(found)
+
+
+def explanation_words(lang: str) -> dict[str, str]:
+    """The words of an explanation: criteria and tiers as the report names them, decisions."""
+    report = report_texts(lang)
+    found = {name: report[name] for name in (*CRITERIA, *RISK_TIERS)}
+    found.update({d: WORDS[lang][d] for d in ("accepted", "declined", "superseded")})
+    return found
+
+
+def explanation_nl(found: LedgerExplanation, words: Mapping[str, str] | None = None) -> str:
     """The explanation in Dutch; `words`: the page's words (criteria, tiers, decisions)."""
+    words = explanation_words(NL) if words is None else words
     lines = [_heading(found)]
     if found.stored is not None:
         lines.append(f"opgeslagen in ronde {found.round_id}: {_stored(found.stored, words)}")
@@ -124,10 +154,11 @@ def _engine_lines(found: LedgerExplanation, ex: Explanation, words: Mapping[str,
     if removed:
         lines += ["", "weggevallen door harde regels:"]
     for code, vids in removed:
-        shown = ", ".join(vids[:SHOWN_PER_RULE])
-        more = f" … en {len(vids) - SHOWN_PER_RULE} meer" if len(vids) > SHOWN_PER_RULE else ""
-        lines.append(f"  {_label(code)}: {len(vids)} vrijwilliger(s): {shown}{more}")
-    changes = [_change(kind, values) for kind, values in ex.change_facts]
+        lines.append(f"  {_label(code)}: {len(vids)} vrijwilliger(s)")
+        lines.extend(f"      {hint_text(hint, NL)}" for hint in ex.hints[code])
+        if len(vids) > SHOWN_REMOVED:
+            lines.append(f"      … en nog {len(vids) - SHOWN_REMOVED}")
+    changes = list(ex.changes_in(NL))
     remedy = None if found.unmatched is None else found.unmatched.reason
     # The general remedy of the reason; "outcompeted" is said by the places above already.
     if remedy in REASON_REMEDIES[NL] and remedy != "outcompeted":
@@ -135,24 +166,6 @@ def _engine_lines(found: LedgerExplanation, ex: Explanation, words: Mapping[str,
     if changes:
         lines += ["", "wat de uitkomst zou veranderen:", *(f"  - {c}" for c in changes)]
     return lines
-
-
-def _change(kind: str, values: tuple[object, ...]) -> str:
-    if kind == "extra-place":
-        volunteer, taken_by, verified = values
-        assert isinstance(taken_by, tuple)
-        place = f"één vrije plek meer bij {volunteer} (nu gegeven aan {', '.join(taken_by)})"
-        return place + (" zou deze cliënt koppelen" if verified else " kan deze cliënt koppelen")
-    if kind == "extra-place-elsewhere":
-        return (
-            "één vrije plek meer bij een van deze opties gaat eerst naar een andere wachtende"
-            " cliënt"
-        )
-    if kind == "only-rule":
-        code, volunteer = values
-        return f"{volunteer}: alleen de regel '{_label(str(code))}' staat in de weg"
-    code, n = values
-    return f"… en nog {n} vrijwilliger(s) bij wie alleen '{_label(str(code))}' in de weg staat"
 
 
 def _location(found: LedgerExplanation) -> list[str]:

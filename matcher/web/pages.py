@@ -15,9 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from matcher.errors import InputError, Problem
 from matcher.policies import POLICY_NAMES
-from matcher.rounds.explain_round import render_ledger_explanation
 from matcher.rounds.lookup import latest_round_id, round_bottlenecks
-from matcher.web.explain_nl import explanation_nl
+from matcher.web.explain_nl import ledger_explanation_text
 from matcher.web.imports import import_file, preview
 from matcher.web.render import bars, language, page, words
 from matcher.web.round_groups import RoundGroups
@@ -204,6 +203,6 @@ def explain(request: Request, round_id: int, client_id: str) -> Response:
         found = ledger.explain(client_id, round_id=round_id)
     lang = language(request)
     # The same facts in the page's language: Dutch from the facts, English as `round explain`.
-    text = explanation_nl(found, words(lang)) if lang == "nl" else render_ledger_explanation(found)
+    text = ledger_explanation_text(found, lang, words(lang))
     return page(request, "explain.html.j2", round_id=round_id, client_id=client_id,
                 text=text)  # fmt: skip
