@@ -30,6 +30,12 @@ INTERRUPTED = "interrupted\n"
 # (about 1.5 of 16 CPU seconds of `matcher match` at 100,000 × 40,000). Collecting less
 # often keeps cycles collectable, for `matcher serve` too.
 GC_THRESHOLDS = (50_000, 50, 1000)
+# pydantic looks for plugins among every installed distribution's entry points (reading each
+# one's metadata) when it builds its first validator; the command uses none. Set here, in the
+# command's own process before pydantic loads, never by `import matcher`: a program using the
+# library keeps its plugins. setdefault: whoever wants plugins in the command sets the
+# variable themselves (empty: all of them).
+PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
 
 
 def run() -> None:
@@ -38,6 +44,7 @@ def run() -> None:
         signal.signal(signal.SIGINT, _first_interrupt)
         gc.set_threshold(*GC_THRESHOLDS)
         sys.unraisablehook = _raise_dropped_interrupt_again(sys.unraisablehook)
+        os.environ.setdefault(PLUGINS_VARIABLE, "__all__")
         code = _command()
         # Done and written: a Ctrl-C while the interpreter shuts down has nothing to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

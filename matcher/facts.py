@@ -5,10 +5,10 @@ said in Dutch or in English; no front end recomputes these.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import lru_cache
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,33 @@ ReasonKind = Literal["pinned", "same-loss", "knows-loss", "km", "phone", "free",
 Reason = tuple[str, tuple[Any, ...]]
 # "both free" names this many shared slots and counts the rest.
 SLOTS_NAMED: Final = 2
+
+Record = TypeVar("Record")
+
+
+def fast_maker(cls: type[Record]) -> Callable[..., Record]:
+    """A maker of `cls`, a frozen dataclass with slots, from all its fields, in field order.
+
+    A round makes one result object per proposal and per waiting client (about 140,000 at
+    national size). The frozen `__init__` sets each field with `object.__setattr__`, by name;
+    this maker sets the slots through their descriptors, about 40 % less time per object. The
+    object is the same as `cls(...)` makes: equal, hashable, frozen. Only for classes without
+    `__post_init__` or fields outside `__init__`, so that nothing is skipped."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if not (
+        is_dataclass(cls) and params is not None and params.frozen and "__slots__" in vars(cls)
+    ):
+        raise TypeError(f"{cls.__name__}: not a frozen dataclass with slots")
+    if hasattr(cls, "__post_init__") or not all(f.init for f in fields(cls)):
+        raise TypeError(f"{cls.__name__}: its __init__ does more than set the fields")
+    names = [f.name for f in fields(cls)]
+    # Generated, as dataclasses generate __init__: one call per field, no loop.
+    setters = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
+    body = "".join(f"    _set_{name}(obj, {name})\n" for name in names)
+    source = f"def make({', '.join(names)}):\n    obj = _new(_cls)\n{body}    return obj\n"
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, **setters}
+    exec(source, namespace)  # the source is made of the dataclass's own field names
+    return cast(Callable[..., Record], namespace["make"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +157,7 @@ def pair_facts(
     shared = (pop.c_slots[ci] & pop.v_slots[vi]).tolist()
     clients, volunteers = pop.clients, pop.volunteers
     relations: tuple[LivedExperience, ...] = ("same-loss", "knows-loss", "none")
+    make = _make_pair_facts
     out = []
     for c, v, km, unknown, near, by_visit, slots, n_covered, n_wanted, k_relation, ok in zip(
         ci.tolist(),
@@ -147,7 +175,7 @@ def pair_facts(
     ):
         client, volunteer = clients[c], volunteers[v]
         out.append(
-            PairFacts(
+            make(
                 None if unknown else km,
                 # A quoted type: `DistanceBasis | None` unquoted is built anew on every call.
                 cast(
@@ -166,6 +194,9 @@ def pair_facts(
             )
         )
     return out
+
+
+_make_pair_facts: Final = fast_maker(PairFacts)
 
 
 @lru_cache(maxsize=64)

@@ -99,7 +99,9 @@ class RowRules:
         return data
 
 
-_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+# defer_build: the validators are built when a model is first validated, not at import. The
+# file readers check cells without them, so `matcher match` on CSV files never builds them.
+_MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 # Pydantic orders a model's fields base by base, the last base first: a model's key (its id and

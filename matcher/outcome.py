@@ -12,7 +12,7 @@ from matcher.arrays import BoolArray, EdgeList, IntArray
 from matcher.candidates import Candidates
 from matcher.facts import pair_facts
 from matcher.population import Population
-from matcher.result import Match, ReasonCode, Unmatched
+from matcher.result import Match, ReasonCode, Unmatched, make_match, make_unmatched
 from matcher.scoring import CRITERIA, PairScores
 from matcher.vocab import RISK_TIERS
 
@@ -26,8 +26,9 @@ def matches_of(
     facts = pair_facts(pop, ci, vi, scores.distance_km[edge], scores.visit[edge])
     client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
     tiers = [RISK_TIERS[tier] for tier in pop.c_tier[ci].tolist()]
+    make = make_match
     return tuple(
-        Match(
+        make(
             client_ids[c],
             volunteer_ids[v],
             units,
@@ -93,8 +94,9 @@ def waiting_clients(
     programmes = pop.programmes.words
     hours_mode = pop.hours_mode
     clients = pop.clients
+    make = make_unmatched
     out = []
-    for ci, tier, code, rule, options_before, vi, units, options_left in zip(
+    for ci, tier, code, rule, options_before, vi, units, counts in zip(
         waiting.tolist(),
         pop.c_tier[waiting].tolist(),
         pop.c_programme[waiting].tolist(),
@@ -102,14 +104,13 @@ def waiting_clients(
         before.tolist(),
         best_volunteer.tolist(),
         best_units.tolist(),
-        left.T.tolist(),
+        _options_left(codes, left),
         strict=True,
     ):
-        counts = tuple(zip(codes, options_left, strict=True))
         if rule < 0:
             taken_names, taken_weights = taken_by.get(vi, nobody)
             out.append(
-                Unmatched(
+                make(
                     client_ids[ci],
                     RISK_TIERS[tier],
                     "outcompeted",
@@ -121,24 +122,52 @@ def waiting_clients(
                     taken_names,
                     taken_weights,
                     policy,
+                    (),
+                    None,
+                    None,
                 )
             )
             continue
         reason = codes[rule]
         hours = clients[ci].hours_needed if hours_mode and reason == "no-capacity" else None
         out.append(
-            Unmatched(
+            make(
                 client_ids[ci],
                 RISK_TIERS[tier],
                 cast(ReasonCode, reason),
                 programmes[code],
                 counts,
                 options_before,
-                policy=policy,
-                hours_needed=hours,
+                None,
+                None,
+                (),
+                (),
+                policy,
+                (),
+                hours,
+                None,
             )
         )
     return tuple(out)
+
+
+def _options_left(codes: list[str], left: IntArray) -> list[tuple[tuple[str, int], ...]]:
+    """Each waiting client's (rule code, volunteers left) pairs: column j of `left` holds
+    client j's counts, one row per rule. Counts repeat across clients, so each distinct
+    (code, count) pair is made once and shared (a gather from an object array), not a new
+    tuple for every rule of every client."""
+    n_rules, n_waiting = left.shape
+    if n_rules == 0:
+        return [() for _ in range(n_waiting)]
+    pairs: list[tuple[str, int]] = []
+    index = np.empty_like(left)
+    for k, code in enumerate(codes):
+        distinct, inverse = np.unique(left[k], return_inverse=True)
+        index[k] = len(pairs) + inverse
+        pairs += [(code, count) for count in distinct.tolist()]
+    # fromiter: each pair one element (assigning the list could read the pairs as a 2-D array).
+    table = np.fromiter(pairs, dtype=object, count=len(pairs))
+    return list(map(tuple, table[index.T].tolist()))
 
 
 def _best_edge_per_client(edges: EdgeList) -> IntArray:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from matcher.candidates import RULES
-from matcher.facts import Contact, PairFacts, Reason
+from matcher.facts import Contact, PairFacts, Reason, fast_maker
 from matcher.scoring import format_weight
 from matcher.solvers.status import SolveStatus
 from matcher.units import WEIGHT_SCALE
@@ -134,6 +134,12 @@ class Unmatched:
             # Only with capacity in hours: rounds without hours stay as they were.
             **({} if self.hours_needed is None else {"hours_needed": self.hours_needed}),
         }
+
+
+# The engine makes tens of thousands of these per round: made without the frozen __init__'s
+# per-field object.__setattr__ (matcher.facts.fast_maker), every field given, in field order.
+make_match: Final = fast_maker(Match)
+make_unmatched: Final = fast_maker(Unmatched)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,3 +82,34 @@ def test_match_imports_only_what_a_plain_round_uses(tmp_path: Path) -> None:
     assert sorted(m for m in loaded if m in heavy or m.split(".")[0] in heavy or
                   any(m.startswith(h + ".") for h in heavy)) == []  # fmt: skip
     assert (tmp_path / "out" / "matches.csv").exists()
+
+
+def test_a_plain_round_builds_no_row_model_and_skips_pydantic_plugins(tmp_path: Path) -> None:
+    """The readers check CSV cells without Client or Volunteer validators (built on first use),
+    and the command, not the library, turns pydantic's plugin search off."""
+    argv = ["matcher", "--quiet", "match", str(ROOT / "examples" / "clients.csv"),
+            str(ROOT / "examples" / "volunteers.csv"), "--out", str(tmp_path / "out"),
+            "--date", "2026-11-23"]  # fmt: skip
+    program = (
+        "import json, os, sys\n"
+        "import matcher\n"
+        "from matcher.__main__ import run\n"
+        "library_env = os.environ.get('PYDANTIC_DISABLE_PLUGINS')\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "from matcher.models import Client, Volunteer\n"
+        "from pydantic.plugin import _loader\n"
+        "sys.__stderr__.write('\\n' + json.dumps({'library_env': library_env,\n"
+        "    'built': [Client.__pydantic_complete__, Volunteer.__pydantic_complete__],\n"
+        "    'plugins_searched': _loader._plugins is not None}))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env)
+    facts = json.loads(done.stderr.splitlines()[-1])
+    assert facts == {"library_env": None, "built": [False, False], "plugins_searched": False}
+    assert (tmp_path / "out" / "matches.csv").exists()
+    # Built when first used, with the same checks as ever.
+    from matcher.models import Client
+
+    with pytest.raises(ValueError, match="client_id"):
+        Client.model_validate({"programme": "maatjes"})

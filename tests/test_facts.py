@@ -3,6 +3,7 @@ round shown from its facts in English (as before) and in Dutch, old ledgers incl
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import sqlite3
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 import matcher
 from matcher.cli import main
 from matcher.config import MatchConfig
+from matcher.facts import fast_maker
 from matcher.models import Client, Volunteer
 from matcher.result import REASON_CODES, ReasonCode
 from matcher.rounds import Ledger, legacy
@@ -236,3 +238,36 @@ def test_an_old_ledger_upgrades_and_shows_its_round_in_both_languages(tmp_path: 
         in dutch
     )
     assert "a text by hand" in dutch  # not ours to translate: shown as it was
+
+
+def test_result_objects_made_fast_are_the_ones_init_makes() -> None:
+    """The engine makes its result objects with matcher.facts.fast_maker: each one equals
+    (and hashes, prints and stays frozen like) the object the class's own __init__ makes from
+    the same fields; the maker refuses a class whose __init__ does more than set fields."""
+    clients, volunteers, config = _rounds()[1]
+    result = matcher.match(clients, volunteers, config, round_date=ROUND_DATE)
+    assert result.matches and result.unmatched
+    made = [*result.matches, *(m.facts for m in result.matches), *result.unmatched]
+    for fast in made:
+        again = type(fast)(**{f.name: getattr(fast, f.name) for f in dataclasses.fields(fast)})
+        assert fast == again and repr(fast) == repr(again)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(fast, dataclasses.fields(fast)[0].name, None)
+    assert {hash(u) for u in result.unmatched} == {
+        hash(dataclasses.replace(u)) for u in result.unmatched
+    }
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:
+        n: int
+
+        def __post_init__(self) -> None:
+            assert self.n >= 0
+
+    @dataclasses.dataclass(slots=True)
+    class Mutable:
+        n: int
+
+    for cls in (Checked, Mutable):
+        with pytest.raises(TypeError):
+            fast_maker(cls)
