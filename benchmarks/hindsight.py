@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
@@ -76,6 +78,7 @@ def main() -> None:
     parser.add_argument("--scenarios", default=",".join(HINDSIGHT_PROGRAMMES))
     args = parser.parse_args()
     names = args.scenarios.split(",")
+    load_at_start = os.getloadavg()[0]
     with ProcessPoolExecutor(args.workers) as pool:
         futures = {
             name: [pool.submit(solve, name, r, args.weeks, args.seed) for r in range(args.runs)]
@@ -89,8 +92,13 @@ def main() -> None:
         "benchmark": "hindsight",
         "command": f"python benchmarks/hindsight.py --runs {args.runs} --weeks {args.weeks}"
         f" --seed {args.seed} --workers {args.workers}",
-        "versions": versions(),
+        "runs": args.runs,
+        "weeks": args.weeks,
+        "seed": args.seed,
+        "versions": versions() | {"pyscipopt": metadata.version("pyscipopt")},
         "machine": machine(),
+        # The seconds depend on what else the machine ran; the proofs and values do not.
+        "load_average_1min": {"start": load_at_start, "end": os.getloadavg()[0]},
         "scenarios": entries,
     }
     (RESULTS / "hindsight.json").write_text(json.dumps(report, indent=2) + "\n")

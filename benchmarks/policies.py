@@ -2,6 +2,7 @@
 
     python benchmarks/policies.py [--runs 20] [--weeks 52] [--workers 2] [--scenarios a,b]
     python benchmarks/policies.py --resummarise   # the tables again from the stored runs
+    python benchmarks/policies.py --hindsight-from results/hindsight.json   # newer hindsight
 
 Writes benchmarks/results/policies.json (all metrics with 95 % intervals, every run's own
 metrics (null where undefined, e.g. a run without high-risk clients), hindsight per run, wall
@@ -93,6 +94,53 @@ def resummarise(entry: dict[str, Any]) -> dict[str, Any]:
     return entry | {"policies": policies}
 
 
+def with_hindsight(report: dict[str, Any], hindsight: dict[str, Any]) -> dict[str, Any]:
+    """The stored runs against a newer hindsight optimum of the same worlds.
+
+    benchmarks/hindsight.py solves run r of seed S, as the simulation does, so only the
+    hindsight value changes: % of hindsight is rescaled by old value / new value (the same
+    number as a rerun gives, up to float rounding), and each run's bound, proof and gap are
+    replaced. A run proven in both must have the same value, or the worlds differ.
+    """
+    same = (hindsight["runs"], hindsight["weeks"], hindsight["seed"]) == (
+        report["runs"],
+        report["weeks"],
+        int(report["command"].rsplit("--seed ", 1)[1].split()[0]),
+    )
+    if not same:
+        raise SystemExit("hindsight.json: other runs, weeks or seed than policies.json")
+    solved = {entry["scenario"]: entry["runs"] for entry in hindsight["scenarios"]}
+    scenarios = []
+    for entry in report["scenarios"]:
+        new = solved.get(entry["scenario"])
+        if new is None:
+            scenarios.append(entry)
+            continue
+        runs = []
+        for r, (old, metrics) in enumerate(zip(entry["hindsight"], entry["runs"], strict=True)):
+            if old["exact"] and new[r]["exact"] and old["value"] != new[r]["value"]:
+                raise SystemExit(f"{entry['scenario']} run {r}: another world's hindsight value")
+            scale = old["value"] / new[r]["value"] if new[r]["value"] > 0 else math.nan
+            runs.append(
+                {
+                    policy: m | {"pct_of_hindsight": None}
+                    if m["pct_of_hindsight"] is None or math.isnan(scale)
+                    else m | {"pct_of_hindsight": m["pct_of_hindsight"] * scale}
+                    for policy, m in metrics.items()
+                }
+            )
+        hindsight_runs = [{k: h[k] for k in ("value", "exact", "gap")} for h in new]
+        scenarios.append(
+            entry
+            | {
+                "hindsight": hindsight_runs,
+                "hindsight_exact_runs": sum(h["exact"] for h in hindsight_runs),
+                "runs": runs,
+            }
+        )
+    return report | {"scenarios": scenarios, "hindsight_from": hindsight["command"]}
+
+
 def overview(results: list[dict[str, Any]], runs: int) -> list[str]:
     """The README's two tables: % of hindsight, and high-risk clients matched within 4 weeks."""
     policies = list(results[0]["policies"])
@@ -167,9 +215,17 @@ def main() -> None:
         action="store_true",
         help="Recompute the summaries and tables from the runs stored in policies.json.",
     )
+    parser.add_argument(
+        "--hindsight-from",
+        type=Path,
+        help="Replace each run's hindsight optimum by the one in this hindsight.json (same runs,"
+        " weeks and seed; benchmarks/hindsight.py) and recompute the summaries and tables.",
+    )
     args = parser.parse_args()
-    if args.resummarise:
+    if args.resummarise or args.hindsight_from:
         report = json.loads((RESULTS / "policies.json").read_text())
+        if args.hindsight_from:
+            report = with_hindsight(report, json.loads(args.hindsight_from.read_text()))
         report["scenarios"] = [resummarise(entry) for entry in report["scenarios"]]
         args.runs, args.weeks = report["runs"], report["weeks"]
     else:

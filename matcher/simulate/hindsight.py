@@ -4,9 +4,10 @@ Same rules as the policies: a client is matched at most once, from its arrival w
 volunteer present at the time who would not decline; the match then occupies one of the
 volunteer's places for the client's drawn duration (or until the volunteer stops). Worth:
 the match's value discounted for the weeks waited. Solved with HiGHS in a fixed amount of
-work (matcher.solvers.mip: the LP's reduced costs leave a small MIP), never a time limit, so
-the same world gives the same answer on any machine. Policies are compared against the proven
-upper bound: in a proven run within 0.01 % of a solution found (HiGHS's optimality tolerance);
+work (matcher.solvers.mip: the LP's reduced costs leave a small MIP; SCIP takes it on where
+HiGHS's nodes fall short), never a time limit, so the same world gives the same answer on any
+machine. Policies are compared against the proven upper bound: in a proven run within 0.01 %
+of a solution found (the solvers' optimality tolerance);
 otherwise the result says how far the best solution found may be from it (`gap`).
 """
 
