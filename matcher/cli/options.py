@@ -159,8 +159,15 @@ def format_option(help_text: str = "A table, or JSON for programs.") -> Callable
     )
 
 
-def lang_option(help_text: str) -> Callable[[F], F]:
-    return click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help=help_text)
+def lang_option(help_text: str, default: str | None = None) -> Callable[[F], F]:
+    """`--lang nl|en`; without a default the command takes the config's (or the round's)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(["nl", "en"]),
+        default=default,
+        show_default=default is not None,
+        help=help_text,
+    )
 
 
 def report_options(*, pseudonymise: bool = True) -> Callable[[F], F]:

@@ -116,12 +116,8 @@ def propose(
 @round_group.command("show")
 @click.argument("round_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "nl"]),
-    default="en",
-    show_default=True,
-    help="Language of the reasons (the ledger keeps their facts, so any round in either).",
+@lang_option(
+    "Language of the reasons (the ledger keeps their facts, so any round in either).", "en"
 )
 @format_option("A table, or JSON for programs (numbers as numbers, with the facts).")
 @db_option()

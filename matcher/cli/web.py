@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import config_path_default, db_option
+from matcher.cli.options import config_path_default, db_option, lang_option
 from matcher.config import load_config
 from matcher.rounds import open_ledger
 from matcher.rounds.accounts import accounts, add_account, has_accounts, remove_account
@@ -36,13 +36,7 @@ from matcher.web.settings import WebSettings, is_loopback
     callback=config_path_default,
     help="TOML config (columns, weights, policy); default $MATCHER_CONFIG or ./matcher.toml.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["nl", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of the pages (each person can switch).",
-)
+@lang_option("Language of the pages (each person can switch).", "nl")
 @click.option(
     "--max-upload-mb",
     type=click.IntRange(1, 1024),
