@@ -30,10 +30,10 @@ def _normalise(name: str) -> str:
 
 def versions_of(names: Iterable[str]) -> dict[str, str | None]:
     """Each distribution's version, None where none is installed."""
-    wanted = {_normalise(name): name for name in names}
-    folders = _metadata_folders(set(wanted))
+    asked = {name: _normalise(name) for name in names}
+    folders = _metadata_folders(set(asked.values()))
     found: dict[str, str | None] = {}
-    for key, name in wanted.items():
+    for name, key in asked.items():
         if key not in folders:
             found[name] = None  # not installed
             continue
