@@ -43,9 +43,7 @@ def test_a_file_of_defaults_is_the_defaults_without_validation(tmp_path: Path) -
     assert only_defaults(DEFAULTS_TABLE, default_config())
     loaded = load_config(path)
     assert loaded == _validated(DEFAULTS_TABLE)
-    assert loaded.round_json() == _validated(DEFAULTS_TABLE).model_dump_json(
-        exclude={"lifecycle"}
-    )
+    assert loaded.round_json() == _validated(DEFAULTS_TABLE).model_dump_json(exclude={"lifecycle"})
 
 
 def _leaves(table: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

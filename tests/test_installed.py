@@ -62,10 +62,11 @@ def test_the_first_folder_on_the_path_wins_and_a_missing_header_asks_importlib(
     for root, version in ((first, "2.0"), (second, "1.0")):
         info = root / f"demo_pkg-{version}.dist-info"
         info.mkdir(parents=True)
-        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: demo-pkg\nVersion: {version}\n")
+        header = f"Metadata-Version: 2.1\nName: demo-pkg\nVersion: {version}\n"
+        (info / "METADATA").write_text(header, encoding="utf-8")
     odd = second / "odd_pkg-0.1.dist-info"
     odd.mkdir()
-    (odd / "METADATA").write_text("Name: odd-pkg\n\nVersion: 9.9\n")  # in the body
+    (odd / "METADATA").write_text("Name: odd-pkg\n\nVersion: 9.9\n", encoding="utf-8")  # body
     monkeypatch.setattr(sys, "path", [str(first), str(second)])
     found = versions_of(["demo.pkg", "odd-pkg"])
     assert found == {"demo.pkg": "2.0", "odd-pkg": _importlib_version("odd-pkg")}
