@@ -96,6 +96,7 @@ def _version_header(path: str) -> str | None:
 
 
 def _from_importlib(name: str) -> str | None:
+    # Imported here: its 0.04 s are what this module saves in the usual case.
     from importlib import metadata
 
     try:
