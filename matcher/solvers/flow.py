@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from matcher.arrays import BoolArray, IntArray
 from matcher.errors import SolverError
-from matcher.solvers import components
+from matcher.solvers import components, pricing
 from matcher.solvers.status import SolveStatus
 
 # OR-Tools keeps costs and flows in int64; stay far inside it.
@@ -70,6 +70,21 @@ class FlowRound:
             weight_units=self.weight_units[edges],
         )
 
+    def compact(self) -> FlowRound:
+        """The same round numbered over the clients and volunteers that have a pair."""
+        clients, edge_client = _compact(self.edge_client, self.n_clients)
+        volunteers, edge_volunteer = _compact(self.edge_volunteer, self.n_volunteers)
+        load = None if self.current_load is None else self.current_load[volunteers]
+        return replace(
+            self,
+            n_clients=len(clients),
+            n_volunteers=len(volunteers),
+            edge_client=edge_client,
+            edge_volunteer=edge_volunteer,
+            free_places=self.free_places[volunteers],
+            current_load=load,
+        )
+
 
 def solve_max_weight(
     n_clients: int,
@@ -89,8 +104,10 @@ def solve_max_weight(
 
     most_clients_first and load_penalty_units shape the objective (FlowRound).
     decompose: on large rounds, solve the parts that share no pair separately
-    (matcher.solvers.components); the objective is the same, and so is the result for any
-    number of `workers` (default: every usable core on large rounds, else 1).
+    (matcher.solvers.components), and a part with many pairs per client from a few of them
+    with proof that the rest would not help (matcher.solvers.pricing); the objective is the
+    same, and so is the result for any number of `workers` (default: every usable core on
+    large rounds, else 1). False: one network of every pair, as it stands.
     """
     started = time.perf_counter()
     network = FlowRound(
@@ -105,10 +122,15 @@ def solve_max_weight(
     if int(weight_units.max()) * min(n_clients, n_edges) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("edge weights too large: the total could overflow 64-bit integers")
 
-    def solve_part(part: IntArray | None) -> BoolArray:
-        return _solve_network(network.part(part))
+    large = decompose and n_edges >= components.DECOMPOSE_FROM_EDGES
 
-    if decompose and n_edges >= components.DECOMPOSE_FROM_EDGES:
+    def solve_part(part: IntArray | None) -> BoolArray:
+        piece = network.part(part)
+        if large and pricing.worth_pricing(piece):
+            return pricing.solve_by_pricing(piece.compact(), _solve_network)
+        return _solve_network(piece)
+
+    if large:
         parts = components.bundles(n_clients, n_volunteers, edge_client, edge_volunteer)
         count = components.worker_count(n_edges, workers)
         if len(parts) > 1:
