@@ -47,7 +47,7 @@ PRICE_FROM_PAIRS_PER_NODE: Final = 100
 # (so many per free place), which seed the prices of the volunteers who fill up.
 START_PER_CLIENT: Final = 4
 START_PER_PLACE: Final = 4
-# Each pricing round adds at most this many of a client's most violated pairs.
+# Each pricing round adds at most this many pairs of a client, those that fall shortest.
 ADD_PER_CLIENT: Final = 8
 # A safety net, never reached on the benchmark rounds (about six rounds): after this many
 # rounds the whole network is solved as it stands.
@@ -92,12 +92,15 @@ def solve_by_pricing(network: FlowRound, solve: Solve) -> BoolArray:
             chosen = np.zeros(len(client), dtype=bool)
             chosen[edges[chosen_there]] = True
             return chosen
-        added = np.flatnonzero(violated)
+        if (violated & selected).any():
+            break  # a selected pair falls short: the duals are wrong (never seen)
+        # A client with a pair that falls short gets its pairs that fall shortest (those
+        # nearly short too), which saves a round where the prices then move.
+        short_client = np.zeros(network.n_clients, dtype=bool)
+        short_client[client[violated]] = True
+        added = np.flatnonzero(short_client[client] & ~selected)
         worst = _best_per_group(client[added], network.n_clients, shortfall[added], ADD_PER_CLIENT)
-        added = added[worst]
-        if selected[added].all():
-            break  # a selected pair violates: the duals are wrong (never seen)
-        selected[added] = True
+        selected[added[worst]] = True
     return solve(network)
 
 
