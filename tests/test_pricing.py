@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from matcher.solvers import components, pricing
-from matcher.solvers.flow import FlowRound, _solve_network, solve_max_weight
+from matcher.solvers.flow import _solve_network, solve_max_weight
+from matcher.solvers.flow_round import FlowRound
 
 
 def _dense_round(

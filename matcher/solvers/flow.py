@@ -8,7 +8,7 @@ stay unmatched. Minimising cost then maximises the total weight of the chosen pa
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,18 +17,11 @@ import numpy.typing as npt
 from matcher.arrays import BoolArray, IntArray
 from matcher.errors import SolverError
 from matcher.solvers import components, pricing
+from matcher.solvers.flow_round import FlowRound, compact_ids
 from matcher.solvers.status import SolveStatus
 
 # OR-Tools keeps costs and flows in int64; stay far inside it.
 MAX_TOTAL_WEIGHT_UNITS = 2**62
-
-
-def _compact(ids: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """The distinct ids in order, and each id's position among them (linear time)."""
-    present = np.zeros(n, dtype=bool)
-    present[ids] = True
-    position = np.cumsum(present) - 1
-    return np.flatnonzero(present), position[ids]
 
 
 @dataclass(frozen=True)
@@ -37,53 +30,6 @@ class FlowSolution:
     chosen: BoolArray
     objective_units: int
     solve_s: float
-
-
-@dataclass(frozen=True)
-class FlowRound:
-    """The allowed pairs, their weights and the places, and how the objective is shaped.
-
-    most_clients_first: first as many clients as possible, then the largest weight among
-    those (no bypass arc; OR-Tools' max-flow-with-min-cost).
-    load_penalty_units: the k-th new client of a volunteer who already carries `load`
-    costs penalty · (load + k), a convex cost that spreads clients over volunteers.
-    """
-
-    n_clients: int
-    n_volunteers: int
-    edge_client: IntArray
-    edge_volunteer: IntArray
-    weight_units: IntArray
-    free_places: IntArray
-    most_clients_first: bool = False
-    load_penalty_units: int = 0
-    current_load: IntArray | None = None
-
-    def part(self, edges: IntArray | None) -> FlowRound:
-        """The same round over the given edges only (None: all of them)."""
-        if edges is None:
-            return self
-        return replace(
-            self,
-            edge_client=self.edge_client[edges],
-            edge_volunteer=self.edge_volunteer[edges],
-            weight_units=self.weight_units[edges],
-        )
-
-    def compact(self) -> FlowRound:
-        """The same round numbered over the clients and volunteers that have a pair."""
-        clients, edge_client = _compact(self.edge_client, self.n_clients)
-        volunteers, edge_volunteer = _compact(self.edge_volunteer, self.n_volunteers)
-        load = None if self.current_load is None else self.current_load[volunteers]
-        return replace(
-            self,
-            n_clients=len(clients),
-            n_volunteers=len(volunteers),
-            edge_client=edge_client,
-            edge_volunteer=edge_volunteer,
-            free_places=self.free_places[volunteers],
-            current_load=load,
-        )
 
 
 def solve_max_weight(
@@ -157,8 +103,8 @@ def _solve_network(network: FlowRound) -> BoolArray:
     n_edges = len(edge_client)
 
     # Data: only clients and volunteers with an allowed pair enter the network.
-    clients, client_node = _compact(edge_client, n_clients)
-    volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
+    clients, client_node = compact_ids(edge_client, n_clients)
+    volunteers, volunteer_node = compact_ids(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
     places = np.minimum(free_places[volunteers], n_c)
@@ -232,8 +178,8 @@ def most_clients(
 
     if len(edge_client) == 0:
         return np.zeros(0, dtype=bool)
-    clients, client_node = _compact(edge_client, n_clients)
-    volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
+    clients, client_node = compact_ids(edge_client, n_clients)
+    volunteers, volunteer_node = compact_ids(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
     flow = max_flow.SimpleMaxFlow()

@@ -28,14 +28,12 @@ Deterministic: every step depends on the arrays alone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import numpy as np
 
 from matcher.arrays import BoolArray, IntArray
-
-if TYPE_CHECKING:
-    from matcher.solvers.flow import FlowRound
+from matcher.solvers.flow_round import FlowRound
 
 # A part is priced when it has at least this many pairs per client and volunteer. OR-Tools'
 # solve time grows with the nodes more than with the arcs: a national part (about 46 pairs
@@ -53,7 +51,7 @@ ADD_PER_CLIENT: Final = 8
 # rounds the whole network is solved as it stands.
 MAX_ROUNDS: Final = 40
 
-Solve = Callable[["FlowRound"], BoolArray]
+Solve = Callable[[FlowRound], BoolArray]
 
 
 def worth_pricing(network: FlowRound) -> bool:
