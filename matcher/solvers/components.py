@@ -27,8 +27,10 @@ from matcher.arrays import BoolArray, IntArray
 # little, and small rounds keep exactly the solution they always had.
 DECOMPOSE_FROM_EDGES: Final = 200_000
 # Small components are solved together until a bundle holds about this many pairs: one
-# network per component would cost more in set-up than the solve itself.
-BUNDLE_EDGES: Final = 100_000
+# network per component would cost more in set-up than the solve itself. Larger bundles
+# cost more than they save: min-cost flow grows faster than the pairs (the national round's
+# solves, CPU: about 2.2 s in bundles of 50,000 pairs against 2.6 s in bundles of 100,000).
+BUNDLE_EDGES: Final = 50_000
 # Worker processes pay for themselves from about this many pairs (a fork and the results'
 # return trip cost tens of milliseconds).
 PARALLEL_FROM_EDGES: Final = 1_000_000
