@@ -353,10 +353,7 @@ def capacity_units(
     given), a volunteer gives its hours (one per place if not given) minus the hours its
     current clients take (one each if not given) — so places are hours of one hour each.
     """
-    people = clients if isinstance(clients, RecordView) else RecordView(tuple(clients), None)
-    helpers = (
-        volunteers if isinstance(volunteers, RecordView) else RecordView(tuple(volunteers), None)
-    )
+    people, helpers = RecordView.over(clients), RecordView.over(volunteers)
     client_hours = people.column("hours_per_week")
     volunteer_hours, active_hours = helpers.column("hours_per_week"), helpers.column("active_hours")
     hours_mode = any(h is not None for h in client_hours) or any(
@@ -371,22 +368,16 @@ def capacity_units(
         [round((DEFAULT_CLIENT_HOURS if h is None else h) * HOUR_UNITS) for h in client_hours],
         dtype=np.int64,
     )
-    free = np.array(
-        [
-            round(
-                (
-                    (float(places) if h is None else h)
-                    - (taken * DEFAULT_CLIENT_HOURS if a is None else a)
-                )
-                * HOUR_UNITS
-            )
-            for places, taken, h, a in zip(
-                capacity.tolist(), active.tolist(), volunteer_hours, active_hours, strict=True
-            )
-        ],
-        dtype=np.int64,
-    )
-    return True, need, np.maximum(free, 0)
+    given = [
+        float(c) if h is None else h
+        for c, h in zip(capacity.tolist(), volunteer_hours, strict=True)
+    ]
+    taken = [
+        n * DEFAULT_CLIENT_HOURS if a is None else a
+        for n, a in zip(active.tolist(), active_hours, strict=True)
+    ]
+    free = [round((g - t) * HOUR_UNITS) for g, t in zip(given, taken, strict=True)]
+    return True, need, np.maximum(np.array(free, dtype=np.int64), 0)
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:

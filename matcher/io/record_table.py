@@ -115,6 +115,11 @@ class RecordView(Sequence[M], Generic[M]):
             return cls(items, sorted(range(len(ids)), key=ids.__getitem__))
         return cls(tuple(sorted(items, key=attrgetter(id_field))), None)
 
+    @classmethod
+    def over(cls, items: Sequence[M]) -> RecordView[M]:
+        """`items` as a view, in their own order."""
+        return items if isinstance(items, RecordView) else cls(tuple(items), None)
+
     @property
     def table(self) -> RecordTable[M] | None:
         return self._source if isinstance(self._source, RecordTable) else None
