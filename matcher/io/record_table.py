@@ -70,8 +70,8 @@ class RecordTable(Sequence[M], Generic[M]):
         same values, keys and fields set as the readers' records always had)."""
         found = self._made.get(k)
         if found is None:
-            values = zip(self.names, [self.columns[name][k] for name in self.names], strict=True)
-            found = self.maker.make(values, self.fields_sets[k])
+            values = [column[k] for column in self.columns.values()]  # every field, in order
+            found = self.maker.make(zip(self.names, values, strict=True), self.fields_sets[k])
         return found
 
     def extend(self, columns: Mapping[str, Sequence[Any]], fields_sets: Sequence[set[str]]) -> None:
