@@ -262,7 +262,8 @@ def _tiers(
         key = key * (len(distinct) + 1) + of_object[inverse]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     # Triage reads these three fields only: no record is made for it.
-    triaged = [_TriageFields(*(columns[name][k] for name in names)) for k in first.tolist()]
+    hindering, protective, own = (columns[name] for name in names)
+    triaged = [_TriageFields(hindering[k], protective[k], own[k]) for k in first.tolist()]
     tiers = risk_tiers(triaged, config.triage)
     return tiers[inverse.reshape(-1)]
 

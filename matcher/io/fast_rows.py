@@ -143,17 +143,29 @@ def _block(
     return Block(rows, part, fields_sets[start:stop])
 
 
-def shaped_rows(
+def shaped_chunks(
     table: RawTable, layout: Layout, problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
-    """The rows worth reading, padded to the header's width; wrong shapes become problems."""
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """The rows worth reading, padded to the header's width, CHUNK_ROWS at a time (fewer where
+    rows are left out); wrong shapes become problems."""
     width = len(table.headers)
-    for row, cells in table.rows:
+    while chunk := list(islice(table.rows, CHUNK_ROWS)):
+        cells = list(map(itemgetter(1), chunk))
+        if set(map(len, cells)) == {width} and all(map(str.strip, map(itemgetter(0), cells))):
+            yield chunk  # type: ignore[misc]  # the usual chunk: every row as wide as the header
+        else:
+            yield list(_shaped(chunk, width, table.source, problems))  # type: ignore[arg-type]
+
+
+def _shaped(
+    chunk: list[tuple[int, list[str]]], width: int, source: str, problems: list[Problem]
+) -> Iterator[tuple[int, list[str]]]:
+    for row, cells in chunk:
         assert isinstance(cells, list), "a positional table has rows of cells"
         if not ((cells and cells[0].strip()) or "".join(cells).strip()):
             continue  # a spreadsheet row left completely empty
         if len(cells) > width and "".join(cells[width:]).strip():
-            problems.append(too_many_cells(table.source, row, len(cells), width))
+            problems.append(too_many_cells(source, row, len(cells), width))
             continue
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
@@ -196,11 +208,14 @@ class ColumnReader(Generic[M]):
         )
         self._sets: dict[int, set[str]] = {}
 
-    def rows(self, shaped: Iterator[tuple[int, list[str]]]) -> Iterator[Block | tuple[int, Cells]]:
+    def rows(
+        self, chunks: Iterator[list[tuple[int, list[str]]]]
+    ) -> Iterator[Block | tuple[int, Cells]]:
         """In row order: blocks of rows whose every cell and check is good, as columns, and
         each other row as (row, cells as written), for the model to say what is wrong."""
-        while chunk := list(islice(shaped, CHUNK_ROWS)):
-            yield from self._chunk(chunk)
+        for chunk in chunks:
+            if chunk:
+                yield from self._chunk(chunk)
 
     def _chunk(self, chunk: list[tuple[int, list[str]]]) -> Iterator[Block | tuple[int, Cells]]:
         if not self.names or not self._complete:
@@ -333,7 +348,10 @@ class ColumnReader(Generic[M]):
         """Each distinct cell text cleaned, mapped and validated once."""
         known, words, validators = self._cells[name], self.words, self.validators
         mapped_field = name in words.mapped_fields
+        # Each distinct text -> its value; and -> whether it is blank after her and the Dutch
+        # words (as the row rules see it), for the fields they look at.
         here: dict[str, Any] = dict.fromkeys(texts)
+        empty: dict[str, bool] = {}
         for text in here:
             pair = known.get(text)
             if pair is None:
@@ -345,16 +363,14 @@ class ColumnReader(Generic[M]):
                 pair = (mapped, validators.value(name, mapped))
                 if len(known) < MAX_CACHED_VALUES:
                     known[text] = pair
-            here[text] = pair
-        values = list(map(itemgetter(1), map(here.__getitem__, texts)))
+            here[text] = pair[1]
+            if want_blanks:
+                empty[text] = blank(pair[0])
+        values = list(map(here.__getitem__, texts))
         bad = []
-        if any(pair[1] is _FAILED for pair in here.values()):
+        if any(value is _FAILED for value in here.values()):
             bad = [k for k, value in enumerate(values) if value is _FAILED]
-        blanks = None
-        if want_blanks:
-            # Blank as the row rules see it: after her and the Dutch words.
-            empty = {text: blank(pair[0]) for text, pair in here.items()}
-            blanks = list(map(empty.__getitem__, texts))
+        blanks = list(map(empty.__getitem__, texts)) if want_blanks else None
         return values, blanks, bad
 
     def _written(self, cells: list[str]) -> Cells:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
 from matcher.files import without_cycle_collection
-from matcher.io.fast_rows import Block, ColumnReader, FieldValidators, shaped_rows
+from matcher.io.fast_rows import Block, ColumnReader, FieldValidators, shaped_chunks
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused
@@ -279,7 +279,7 @@ def _rows(
     columns are copied, the rest never go further."""
     if table.positional:
         reader = ColumnReader(layout, words, FieldValidators(model))
-        yield from reader.rows(shaped_rows(table, layout, problems))
+        yield from reader.rows(shaped_chunks(table, layout, problems))
         return
     for row, cells in table.rows:
         assert isinstance(cells, dict), "a JSON table has rows of objects"
