@@ -8,7 +8,7 @@ stay unmatched. Minimising cost then maximises the total weight of the chosen pa
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,19 +16,12 @@ import numpy.typing as npt
 
 from matcher.arrays import BoolArray, IntArray
 from matcher.errors import SolverError
-from matcher.solvers import components
+from matcher.solvers import components, pricing
+from matcher.solvers.flow_round import FlowRound, compact_ids
 from matcher.solvers.status import SolveStatus
 
 # OR-Tools keeps costs and flows in int64; stay far inside it.
 MAX_TOTAL_WEIGHT_UNITS = 2**62
-
-
-def _compact(ids: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    """The distinct ids in order, and each id's position among them (linear time)."""
-    present = np.zeros(n, dtype=bool)
-    present[ids] = True
-    position = np.cumsum(present) - 1
-    return np.flatnonzero(present), position[ids]
 
 
 @dataclass(frozen=True)
@@ -37,38 +30,6 @@ class FlowSolution:
     chosen: BoolArray
     objective_units: int
     solve_s: float
-
-
-@dataclass(frozen=True)
-class FlowRound:
-    """The allowed pairs, their weights and the places, and how the objective is shaped.
-
-    most_clients_first: first as many clients as possible, then the largest weight among
-    those (no bypass arc; OR-Tools' max-flow-with-min-cost).
-    load_penalty_units: the k-th new client of a volunteer who already carries `load`
-    costs penalty · (load + k), a convex cost that spreads clients over volunteers.
-    """
-
-    n_clients: int
-    n_volunteers: int
-    edge_client: IntArray
-    edge_volunteer: IntArray
-    weight_units: IntArray
-    free_places: IntArray
-    most_clients_first: bool = False
-    load_penalty_units: int = 0
-    current_load: IntArray | None = None
-
-    def part(self, edges: IntArray | None) -> FlowRound:
-        """The same round over the given edges only (None: all of them)."""
-        if edges is None:
-            return self
-        return replace(
-            self,
-            edge_client=self.edge_client[edges],
-            edge_volunteer=self.edge_volunteer[edges],
-            weight_units=self.weight_units[edges],
-        )
 
 
 def solve_max_weight(
@@ -89,8 +50,10 @@ def solve_max_weight(
 
     most_clients_first and load_penalty_units shape the objective (FlowRound).
     decompose: on large rounds, solve the parts that share no pair separately
-    (matcher.solvers.components); the objective is the same, and so is the result for any
-    number of `workers` (default: every usable core on large rounds, else 1).
+    (matcher.solvers.components), and a part with many pairs per client from a few of them
+    with proof that the rest would not help (matcher.solvers.pricing); the objective is the
+    same, and so is the result for any number of `workers` (default: every usable core on
+    large rounds, else 1). False: one network of every pair, as it stands.
     """
     started = time.perf_counter()
     network = FlowRound(
@@ -105,10 +68,15 @@ def solve_max_weight(
     if int(weight_units.max()) * min(n_clients, n_edges) >= MAX_TOTAL_WEIGHT_UNITS:
         raise SolverError("edge weights too large: the total could overflow 64-bit integers")
 
-    def solve_part(part: IntArray | None) -> BoolArray:
-        return _solve_network(network.part(part))
+    large = decompose and n_edges >= components.DECOMPOSE_FROM_EDGES
 
-    if decompose and n_edges >= components.DECOMPOSE_FROM_EDGES:
+    def solve_part(part: IntArray | None) -> BoolArray:
+        piece = network.part(part)
+        if large and pricing.worth_pricing(piece):
+            return pricing.solve_by_pricing(piece.compact(), _solve_network)
+        return _solve_network(piece)
+
+    if large:
         parts = components.bundles(n_clients, n_volunteers, edge_client, edge_volunteer)
         count = components.worker_count(n_edges, workers)
         if len(parts) > 1:
@@ -135,8 +103,8 @@ def _solve_network(network: FlowRound) -> BoolArray:
     n_edges = len(edge_client)
 
     # Data: only clients and volunteers with an allowed pair enter the network.
-    clients, client_node = _compact(edge_client, n_clients)
-    volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
+    clients, client_node = compact_ids(edge_client, n_clients)
+    volunteers, volunteer_node = compact_ids(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
     places = np.minimum(free_places[volunteers], n_c)
@@ -210,8 +178,8 @@ def most_clients(
 
     if len(edge_client) == 0:
         return np.zeros(0, dtype=bool)
-    clients, client_node = _compact(edge_client, n_clients)
-    volunteers, volunteer_node = _compact(edge_volunteer, n_volunteers)
+    clients, client_node = compact_ids(edge_client, n_clients)
+    volunteers, volunteer_node = compact_ids(edge_volunteer, n_volunteers)
     n_c, n_v = len(clients), len(volunteers)
     source, sink = n_c + n_v, n_c + n_v + 1
     flow = max_flow.SimpleMaxFlow()
