@@ -197,7 +197,7 @@ class _Piece:
 
 
 def enabled_rules(config: MatchConfig) -> tuple[Rule, ...]:
-    switches = config.rules.model_dump()
+    switches = dict(config.rules)  # the fields as they are, no serializer built
     return tuple(rule for rule in RULES if switches[rule.config_key])
 
 

@@ -6,6 +6,7 @@ checks that the two never drift apart.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +22,7 @@ from pydantic import (
 )
 
 from matcher import vocab
+from matcher.config_defaults import compact_json, only_defaults, plain
 from matcher.errors import ConfigError, Problem, problems_from_validation
 from matcher.files import read_toml
 from matcher.lifecycle import Lifecycle
@@ -28,7 +30,8 @@ from matcher.own_words import value_problems
 from matcher.suggest import unknown_word_message
 
 # Every number finite: NaN compares false with every threshold and would switch rules off.
-_SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+# defer_build: validators built on first validation, not at import (matcher.config_defaults).
+_SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 # Weights are relative; far beyond this their products with scores stop being exact.
 MAX_WEIGHT = 100
 
@@ -83,7 +86,7 @@ class Priority(BaseModel):
     # Worth of matching a client at all. Above 1 (the widest spread of fit), so matching one
     # more client always outweighs giving another client a better-fitting volunteer.
     match_value: float = Field(2.0, gt=1, le=100)
-    tier_bonus: TierBonus = TierBonus()
+    tier_bonus: TierBonus = TierBonus.model_construct()
     waiting_bonus: float = Field(0.5, ge=0, le=10)
     waiting_cap_weeks: float = Field(26.0, gt=0, le=520)
 
@@ -118,8 +121,8 @@ class Triage(BaseModel):
 
     model_config = _SECTION
 
-    hindering: HinderingWeights = HinderingWeights()
-    protective: ProtectiveWeights = ProtectiveWeights()
+    hindering: HinderingWeights = HinderingWeights.model_construct()
+    protective: ProtectiveWeights = ProtectiveWeights.model_construct()
     # Risk scores lie between -50 (every protective factor at 10) and 100 (every hindering one).
     moderate_from: float = Field(1.5, ge=-100, le=100)
     high_from: float = Field(4.0, ge=-100, le=100)
@@ -220,22 +223,28 @@ class MatchConfig(BaseModel):
     model_config = _SECTION
 
     policy: str = "optimal"
-    rules: Rules = Rules()
-    weights: Weights = Weights()
-    priority: Priority = Priority()
-    triage: Triage = Triage()
-    balanced: Balanced = Balanced()
-    reserve: Reserve = Reserve()
-    report: Report = Report()
-    columns: Columns = Columns()
-    geo: Geo = Geo()
-    lifecycle: Lifecycle = Lifecycle()
+    rules: Rules = Rules.model_construct()
+    weights: Weights = Weights.model_construct()
+    priority: Priority = Priority.model_construct()
+    triage: Triage = Triage.model_construct()
+    balanced: Balanced = Balanced.model_construct()
+    reserve: Reserve = Reserve.model_construct()
+    report: Report = Report.model_construct()
+    columns: Columns = Columns.model_construct()
+    geo: Geo = Geo.model_construct()
+    lifecycle: Lifecycle = Lifecycle.model_construct()
     # Cell values in her own words, per column: {"loss_type": {"Partner overleden": "partner"}}.
     values: dict[str, dict[str, str]] = {}
 
     def round_json(self) -> str:
         """The config as a round depends on it (hashed with the inputs, stored with the round):
         `[lifecycle]` says what is due around a match and never changes a proposal."""
+        fields = plain(self)
+        del fields["lifecycle"]
+        text = compact_json(fields)
+        # The defaults' text is pydantic's too (a test checks it): no serializer built for it.
+        if text == _default_round_json():
+            return text
         return self.model_dump_json(exclude={"lifecycle"})
 
     @field_validator("values")
@@ -263,10 +272,22 @@ class MatchConfig(BaseModel):
         return self.model_copy(update={"columns": columns})
 
 
+def default_config() -> MatchConfig:
+    """`MatchConfig()`, made without building a validator (matcher.config_defaults)."""
+    return MatchConfig.model_construct()
+
+
+@functools.cache
+def _default_round_json() -> str:
+    fields = plain(default_config())
+    del fields["lifecycle"]
+    return compact_json(fields)
+
+
 def load_config(path: str | Path | None) -> MatchConfig:
     """Read a TOML config; every problem at once, unknown keys with the closest known key."""
     if path is None:
-        return MatchConfig()
+        return default_config()
     path = Path(path)
     source = str(path)
     config = config_from_dict(read_toml(path, source=source, error=ConfigError), source=source)
@@ -312,6 +333,9 @@ def load_config_or_defaults(path: str | Path | None) -> tuple[MatchConfig, list[
 
 
 def config_from_dict(data: dict[str, Any], *, source: str = "config") -> MatchConfig:
+    defaults = default_config()
+    if only_defaults(data, defaults):  # what validating it would give, without validators
+        return defaults
     try:
         return MatchConfig.model_validate(data)
     except ValidationError as error:

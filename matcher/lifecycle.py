@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from matcher import vocab
 
-_SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+# defer_build: as matcher.config's sections, built on first validation (config_defaults).
+_SECTION = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 # Humanitas evaluates after about two, six and twelve months; the default: 6 weeks,
 # 6 months, 12 months.
 DEFAULT_CHECKIN_WEEKS: Final = (6, 26, 52)

@@ -6,12 +6,12 @@ import hashlib
 import json
 import platform
 from collections.abc import Iterable
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from matcher.config import MatchConfig
 from matcher.engine import Prepared
+from matcher.installed import versions_of
 from matcher.result import MatchResult
 from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible
@@ -80,11 +80,9 @@ def input_hash(paths: Iterable[str | Path], config: MatchConfig, round_date: str
 
 def versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
-    for package in ("matcher", "ortools", "numpy", "scipy", "pydantic"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = "unknown"
+    packages = ("matcher", "ortools", "numpy", "scipy", "pydantic")
+    for package, version in versions_of(packages).items():
+        found[package] = version or "unknown"
     return found
 
 

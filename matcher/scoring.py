@@ -132,7 +132,7 @@ def criterion_scores(
 
 
 def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray) -> PairScores:
-    weights = config.weights.model_dump()
+    weights = dict(config.weights)  # the fields as they are, no serializer built
     total = sum(weights[name] for name in CRITERIA)
     priority = client_priority(pop, config)
     n = len(ci)

@@ -43,8 +43,9 @@ TYPICAL_PREVALENCE: Final[dict[str, float]] = {
 
 def factor_weights(triage: Triage) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """Weights of the hindering and protective factors, in vocabulary order."""
-    hindering = triage.hindering.model_dump()
-    protective = triage.protective.model_dump()
+    # dict(): the fields as they are, without building the sections' serializers.
+    hindering = dict(triage.hindering)
+    protective = dict(triage.protective)
     return (
         np.array([hindering[name.replace("-", "_")] for name in vocab.HINDERING_FACTORS]),
         np.array([protective[name.replace("-", "_")] for name in vocab.PROTECTIVE_FACTORS]),

@@ -113,3 +113,47 @@ def test_a_plain_round_builds_no_row_model_and_skips_pydantic_plugins(tmp_path: 
 
     with pytest.raises(ValueError, match="client_id"):
         Client.model_validate({"programme": "maatjes"})
+
+
+def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
+    tmp_path: Path,
+) -> None:
+    """A config file that repeats the defaults (as `matcher config` and the scenario generator
+    write it) is read without building any section's validator or serializer, and the round
+    loads neither numpy.ma nor sqlite3; its summary is the one without the file."""
+    from matcher.config_toml import DEFAULT_TOML
+
+    config = tmp_path / "matcher.toml"
+    config.write_text(DEFAULT_TOML, encoding="utf-8")
+    inputs = [str(ROOT / "examples" / "clients.csv"), str(ROOT / "examples" / "volunteers.csv")]
+    argv = ["matcher", "--quiet", "match", *inputs, "--config", str(config),
+            "--out", str(tmp_path / "out"), "--date", "2026-11-23"]  # fmt: skip
+    program = (
+        "import json, sys\n"
+        "from matcher.__main__ import run\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "from pydantic import BaseModel\n"
+        "import matcher.config, matcher.lifecycle\n"
+        "sections = [c for m in (matcher.config, matcher.lifecycle) for c in vars(m).values()\n"
+        "            if isinstance(c, type) and issubclass(c, BaseModel) and c is not BaseModel]\n"
+        "sys.__stderr__.write('\\n' + json.dumps({\n"
+        "    'sections': len(sections),\n"
+        "    'built': sorted(c.__name__ for c in sections if c.__pydantic_complete__),\n"
+        "    'loaded': sorted(m for m in ('numpy.ma', 'sqlite3') if m in sys.modules)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    facts = json.loads(done.stderr.splitlines()[-1])
+    assert facts["sections"] >= 15 and facts == {**facts, "built": [], "loaded": []}
+    plain = subprocess.run(
+        [sys.executable, "-m", "matcher", "--quiet", "match", *inputs,
+         "--out", str(tmp_path / "plain"), "--date", "2026-11-23"],
+        capture_output=True, check=True,
+    )  # fmt: skip
+    assert plain.returncode == 0
+
+    def without_timings(folder: str) -> dict[str, object]:
+        data = json.loads((tmp_path / folder / "summary.json").read_text(encoding="utf-8"))
+        return {key: value for key, value in data.items() if key != "timings"}
+
+    assert without_timings("out") == without_timings("plain")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -27,7 +26,7 @@ def reports_errors(command: F) -> F:
         # are shown escaped (matcher.terminal), one problem still per line.
         except MatcherError as error:
             click.echo(visible_lines(str(error)), err=True)
-        except sqlite3.Error as error:
+        except _ledger_errors() as error:
             click.echo(visible(f"the ledger database failed: {error}"), err=True)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
@@ -35,3 +34,10 @@ def reports_errors(command: F) -> F:
         sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _ledger_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's errors, if a command loaded sqlite3 (else none can have been raised): a
+    command without a ledger, such as `match`, need not load it (matcher.cli.lazy)."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return (sqlite3.Error,) if sqlite3 is not None else ()

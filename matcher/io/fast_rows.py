@@ -50,14 +50,10 @@ class FieldValidators(Generic[M]):
         self.model = model
         fields = model.model_fields
         strip = bool(model.model_config.get("str_strip_whitespace"))
-        config = ConfigDict(str_strip_whitespace=strip)
-        self._adapters: dict[str, Callable[[Any], Any]] = {
-            name: TypeAdapter(
-                Annotated[info.annotation, info],  # type: ignore[arg-type]
-                config=config,
-            ).validate_python
-            for name, info in fields.items()
-        }
+        self._config = ConfigDict(str_strip_whitespace=strip)
+        # Built on a field's first cell that needs one: a column of plain cells
+        # (matcher.io.fast_cells) or a field the file lacks never needs its validator.
+        self._adapters: dict[str, Callable[[Any], Any]] = {}
         self._caches: dict[str, dict[Any, Any]] = {name: {} for name in fields}
         # Every field in declaration order, as model_validate lays out a record's __dict__.
         self.defaults: dict[str, Any] = {
@@ -82,12 +78,21 @@ class FieldValidators(Generic[M]):
         found = _MISSING if key is _MISSING else cache.get(key, _MISSING)
         if found is _MISSING:
             try:
-                found = self._adapters[name](value)
+                found = self._adapter(name)(value)
             except ValidationError:
                 found = _FAILED
             if key is not _MISSING and len(cache) < MAX_CACHED_VALUES:
                 cache[key] = found
         return found
+
+    def _adapter(self, name: str) -> Callable[[Any], Any]:
+        adapter = self._adapters.get(name)
+        if adapter is None:
+            info = self.model.model_fields[name]
+            annotated = Annotated[info.annotation, info]  # type: ignore[name-defined]
+            adapter = TypeAdapter(annotated, config=self._config).validate_python
+            self._adapters[name] = adapter
+        return adapter
 
     def records(self, rows: Iterable[tuple[tuple[Any, ...], set[str]]]) -> list[M | None]:
         """Records from values validated field by field (every field, in declaration order)
