@@ -227,9 +227,11 @@ def _options_table(codes: list[str], left: IntArray) -> tuple[npt.NDArray[np.obj
     pairs: list[tuple[str, int]] = []
     index = np.empty_like(left)
     for k, code in enumerate(codes):
-        distinct, inverse = np.unique(left[k], return_inverse=True)
-        index[k] = len(pairs) + inverse
-        pairs += [(code, count) for count in distinct.tolist()]
+        # The counts are at most the number of volunteers: marked in a table, not sorted.
+        present = np.zeros(int(left[k].max(initial=0)) + 1, dtype=bool)
+        present[left[k]] = True
+        index[k] = len(pairs) + (np.cumsum(present) - 1)[left[k]]
+        pairs += [(code, count) for count in np.flatnonzero(present).tolist()]
     # fromiter: each pair one element (assigning the list could read the pairs as a 2-D array).
     return np.fromiter(pairs, dtype=object, count=len(pairs)), index
 
