@@ -210,7 +210,7 @@ class WeightedTerms:
 
 
 def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray) -> PairScores:
-    weights = config.weights.model_dump()
+    weights = dict(config.weights)  # the fields as they are, no serializer built
     total = sum(weights[name] for name in CRITERIA)
     terms = WeightedTerms(pop, weights)
     priority = client_priority(pop, config)
