@@ -48,6 +48,7 @@ def run() -> None:
         code = _command()
         # Done and written: a Ctrl-C while the interpreter shuts down has nothing to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _skip_final_collections()
     except BaseException as error:
         if not interrupted_by(error):
             raise
@@ -57,6 +58,16 @@ def run() -> None:
         sys.stderr.flush()
         sys.exit(INTERRUPTED_EXIT_CODE)
     sys.exit(code)
+
+
+def _skip_final_collections() -> None:
+    """The interpreter's shutdown walks every object left (modules, records, results) with
+    the cycle collector, which took a plain city round 0.1-0.2 s, a third of the whole run.
+    Frozen, they are left to be freed by their reference counts. Nothing is lost: every file
+    is written and closed (write_atomic), stdout is flushed at exit and atexit handlers run
+    as before; only a finaliser of an object in a reference cycle may not run, which Python
+    never promises at exit anyway."""
+    gc.freeze()
 
 
 def _command() -> int:

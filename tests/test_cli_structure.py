@@ -119,8 +119,8 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
     tmp_path: Path,
 ) -> None:
     """A config file that repeats the defaults (as `matcher config` and the scenario generator
-    write it) is read without building any section's validator or serializer, and the round
-    loads neither numpy.ma nor sqlite3; its summary is the one without the file."""
+    write it) is read without building any section's validator or serializer, the round
+    loads neither numpy.ma nor sqlite3, and its summary is the one without the file."""
     from matcher.config_toml import DEFAULT_TOML
 
     config = tmp_path / "matcher.toml"
@@ -140,11 +140,14 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
         "sys.__stderr__.write('\\n' + json.dumps({\n"
         "    'sections': len(sections),\n"
         "    'built': sorted(c.__name__ for c in sections if c.__pydantic_complete__),\n"
-        "    'loaded': sorted(m for m in ('numpy.ma', 'sqlite3') if m in sys.modules)}))\n"
+        "    'loaded': sorted(m for m in ('numpy.ma', 'sqlite3') if m in sys.modules),\n"
+        "    'frozen': __import__('gc').get_freeze_count() > 0}))\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     facts = json.loads(done.stderr.splitlines()[-1])
     assert facts["sections"] >= 15 and facts == {**facts, "built": [], "loaded": []}
+    # Done: what is left is frozen, so the shutdown does not walk it (matcher/__main__.py).
+    assert facts["frozen"]
     plain = subprocess.run(
         [sys.executable, "-m", "matcher", "--quiet", "match", *inputs,
          "--out", str(tmp_path / "plain"), "--date", "2026-11-23"],
