@@ -202,6 +202,12 @@ class _Graph:
         self.degree = np.bincount(edge_client, minlength=n_clients)
         self.start = np.concatenate(([0], np.cumsum(self.degree)[:-1]))
 
+    def pairs_of(self, edges: IntArray) -> tuple[IntArray, IntArray]:
+        """The client and volunteer of each of `edges` (every edge: the arrays themselves)."""
+        if len(edges) == len(self.client):
+            return self.client, self.volunteer  # a dense city reaches every pair: no copy
+        return self.client[edges], self.volunteer[edges]
+
     def edges_of(self, clients: IntArray) -> IntArray:
         """Indices of every edge of `clients`, without a Python loop."""
         lengths = self.degree[clients]
@@ -243,17 +249,14 @@ class _Graph:
         chosen clients are all in it, so a maximum flow there is a maximum overall."""
         part = self.edges_of(np.flatnonzero(seen_c))
         best = chosen.copy()
-        best[part] = most_clients(
-            self.n_clients, self.n_volunteers, self.client[part], self.volunteer[part], free
-        )
+        best[part] = most_clients(self.n_clients, self.n_volunteers, *self.pairs_of(part), free)
         return best
 
     def components(self, seen_c: BoolArray, seen_v: BoolArray) -> tuple[IntArray, IntArray]:
         """Connected parts of the reached clients and volunteers, numbered as first found."""
         clients = np.flatnonzero(seen_c)
-        part = self.edges_of(clients)
         client_root, volunteer_root = component_roots(
-            self.n_clients, self.n_volunteers, self.client[part], self.volunteer[part]
+            self.n_clients, self.n_volunteers, *self.pairs_of(self.edges_of(clients))
         )
         client_label = np.full(self.n_clients, -1, dtype=np.int64)
         volunteer_label = np.full(self.n_volunteers, -1, dtype=np.int64)
