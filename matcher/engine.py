@@ -17,6 +17,7 @@ from matcher.config import MatchConfig, config_from_dict
 from matcher.errors import InputError, Problem, problems_from_validation
 from matcher.files import without_cycle_collection
 from matcher.io.geo import gazetteer_for
+from matcher.io.record_table import RecordTable
 from matcher.locations import locate_all
 from matcher.models import Client, Volunteer
 from matcher.outcome import matches_of, waiting_clients
@@ -55,9 +56,11 @@ class Prepared:
 
 def validate_records(
     items: Sequence[Any], model: type[Client] | type[Volunteer], source: str
-) -> list[Any]:
+) -> Sequence[Any]:
     """Model objects pass through; dicts (the input format) are validated, all problems
     collected; a repeated id is a problem too."""
+    if isinstance(items, RecordTable) and items.model is model:
+        return items  # read from a file: validated, every id once (the readers saw to it)
     out, problems = [], []
     for row, item in enumerate(items, start=1):
         if isinstance(item, model):
@@ -96,8 +99,9 @@ def _excluded_pairs(pop: Population) -> frozenset[int]:
     volunteer_index = volunteer_rows(pop)
     problems = []
     keys = set()
-    for ci, client in enumerate(pop.clients):
-        for volunteer_id in client.excluded_volunteers:
+    excluded = pop.clients.column("excluded_volunteers")
+    for ci in [k for k, ids in enumerate(excluded) if ids]:
+        for volunteer_id in excluded[ci]:
             vi = volunteer_index.get(volunteer_id)
             if vi is None:
                 problems.append(
@@ -105,7 +109,7 @@ def _excluded_pairs(pop: Population) -> frozenset[int]:
                         "clients",
                         None,
                         "excluded_volunteers",
-                        f"client {client.client_id}: unknown volunteer id",
+                        f"client {pop.client_ids[ci]}: unknown volunteer id",
                         volunteer_id,
                     )
                 )
@@ -117,10 +121,12 @@ def _excluded_pairs(pop: Population) -> frozenset[int]:
 
 
 def _located(
-    clients: list[Client], volunteers: list[Volunteer], config: MatchConfig
-) -> tuple[list[Client], list[Volunteer]]:
+    clients: Sequence[Client], volunteers: Sequence[Volunteer], config: MatchConfig
+) -> tuple[Sequence[Client], Sequence[Volunteer]]:
     """Places people a caller gave by postcode, district or place; records read from files
     or the ledger are placed already and pass through untouched."""
+    if isinstance(clients, RecordTable) and isinstance(volunteers, RecordTable):
+        return clients, volunteers  # read from files: placed as they were read
     people: list[Client | Volunteer] = [*clients, *volunteers]
     if all(p.lat is not None or not (p.postcode or p.district or p.place) for p in people):
         return clients, volunteers
@@ -208,7 +214,7 @@ def assignment_problem(prepared: Prepared) -> AssignmentProblem:
         weight_units=edges.weight_units,
         fit=prepared.scores.fit,
         free_places=free_places,
-        current_load=np.array([v.active_clients for v in pop.volunteers], dtype=np.int64),
+        current_load=np.array(pop.volunteers.column("active_clients"), dtype=np.int64),
         client_tier=pop.c_tier,
         client_weeks_waited=pop.c_weeks_waited,
         client_hours=client_hours,

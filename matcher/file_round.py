@@ -19,7 +19,7 @@ from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
 from matcher.explain import Explanation, explain_client
-from matcher.io import check_exclusions, format_csv, read_clients, read_volunteers
+from matcher.io import check_exclusions, format_csv, read_client_table, read_volunteer_table
 from matcher.io.kept import KeptColumns, read_kept_columns
 from matcher.io.workbook_out import format_csv_excel_nl
 from matcher.output import (
@@ -66,11 +66,11 @@ def read_round(
     config = config.with_sheet(sheet)
     client_rows = volunteer_rows = None
     try:
-        client_rows = read_clients(clients, config)
+        client_rows = read_client_table(clients, config)
     except InputError as error:
         problems.extend(error.problems)
     try:
-        volunteer_rows = read_volunteers(volunteers, config)
+        volunteer_rows = read_volunteer_table(volunteers, config)
     except InputError as error:
         problems.extend(error.problems)
     if problems:
@@ -142,7 +142,7 @@ def explain_from_files(
 ) -> tuple[Explanation, Prepared]:
     """Why `client_id` got its proposal or not, in the round the files make."""
     _, prepared = read_round(clients, volunteers, config_path, round_date, sheet=sheet)
-    known = [c.client_id for c in prepared.population.clients]
+    known = prepared.population.client_ids
     if client_id not in known:
         message = "no such client" + vocab.did_you_mean(client_id, known)
         raise InputError([Problem(clients, None, "client_id", message, client_id)])

@@ -69,6 +69,13 @@ class Gazetteer:
     places: Mapping[str, Centre] = field(default_factory=dict)  # place_key -> centre
     place_names: Mapping[str, str] = field(default_factory=dict)  # place_key -> as written
 
+    @staticmethod
+    def left_as_is(lat: float | None, contact: str, lookup: Sequence[str | None]) -> bool:
+        """Whether locate returns a person unchanged without looking anything up: by phone,
+        with no coordinates and nothing to look a place up by (`lookup`: the values of
+        LOOKUP_COLUMNS). A reader need not make a record of such a row to place it."""
+        return lat is None and contact == "phone" and not any(lookup)
+
     def locate(self, person: P) -> P:
         """`person` with lat/lon and location_source filled in; raises Unplaced."""
         if person.lat is not None:

@@ -6,7 +6,7 @@ values, so one set of rules validates CSV rows, JSON objects and library callers
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
@@ -57,6 +57,7 @@ __all__ = [
     "HOURS_FIELDS",
     "HOUR_UNITS",
     "Client",
+    "ColumnChecks",
     "Latitude",
     "LocationSource",
     "Longitude",
@@ -97,6 +98,65 @@ class RowRules:
                 if not (key in self.blank_means_default and blank(value))
             }
         return data
+
+
+Columns = Mapping[str, Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class ColumnChecks:
+    """What a model's after-validator checks, said for whole columns of validated values, so
+    that a reader by column (matcher.io.fast_rows) finds the rows that fail without making a
+    record of each: `failing(columns)` gives the positions of the rows the validator refuses
+    (the reader then validates those row by row, for the validator's own message)."""
+
+    failing: Callable[[Columns], list[int]]
+
+
+def _without_location(columns: Columns) -> list[int]:
+    """Rows _check_location refuses: one coordinate without the other, or a visit without
+    a coordinate or anything to look one up by."""
+    return [
+        k
+        for k, (lat, lon, contact, postcode, district, place) in enumerate(
+            zip(
+                columns["lat"],
+                columns["lon"],
+                columns["contact"],
+                columns["postcode"],
+                columns["district"],
+                columns["place"],
+                strict=True,
+            )
+        )
+        if (lat is None) != (lon is None)
+        or (lat is None and contact != "phone" and not (postcode or district or place))
+    ]
+
+
+def _volunteers_failing(columns: Columns) -> list[int]:
+    """Rows Volunteer._consistent refuses (the same tests, in the same order)."""
+    failing = set(_without_location(columns))
+    for k, (programmes, capacity, active, hours, active_hours) in enumerate(
+        zip(
+            columns["programmes"],
+            columns["capacity"],
+            columns["active_clients"],
+            columns["hours_per_week"],
+            columns["active_hours"],
+            strict=True,
+        )
+    ):
+        if not programmes:
+            failing.add(k)
+        elif hours is not None or active_hours is not None:
+            given = float(capacity) if hours is None else hours
+            taken = active * DEFAULT_CLIENT_HOURS if active_hours is None else active_hours
+            if taken > given:
+                failing.add(k)
+        elif active > capacity:
+            failing.add(k)
+    return sorted(failing)
 
 
 # defer_build: the validators are built when a model is first validated, not at import. The
@@ -158,6 +218,7 @@ class Client(_Person, _ClientKey):
     location_source: LocationSource | None = None
 
     row_rules: ClassVar[RowRules] = RowRules()
+    column_checks: ClassVar[ColumnChecks] = ColumnChecks(_without_location)
 
     @property
     def hours_needed(self) -> float:
@@ -196,6 +257,7 @@ class Volunteer(_Person, _VolunteerKey):
     row_rules: ClassVar[RowRules] = RowRules(
         blank_means_default=("max_travel_km", "capacity", "active_clients")
     )
+    column_checks: ClassVar[ColumnChecks] = ColumnChecks(_volunteers_failing)
 
     @model_validator(mode="before")
     @classmethod

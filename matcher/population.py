@@ -11,8 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from operator import attrgetter
-from typing import Any, Final, TypeVar
+from typing import Any, Final, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +19,8 @@ import numpy.typing as npt
 from matcher import vocab
 from matcher.arrays import BoolArray, FloatArray, IntArray
 from matcher.config import MatchConfig
-from matcher.models import HOUR_UNITS, Client, Volunteer
+from matcher.io.record_table import RecordView
+from matcher.models import DEFAULT_CLIENT_HOURS, HOUR_UNITS, Client, Volunteer
 from matcher.triage import risk_tiers
 
 EARTH_RADIUS_KM = 6371.0088
@@ -81,8 +81,9 @@ def great_circle_km(a: FloatArray, b: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True, eq=False)
 class Population:
-    clients: tuple[Client, ...]
-    volunteers: tuple[Volunteer, ...]
+    # In id order; columns for the arrays, a record made when one is asked for.
+    clients: RecordView[Client]
+    volunteers: RecordView[Volunteer]
     programmes: Codebook
     languages: Codebook
     # clients
@@ -131,11 +132,11 @@ class Population:
 
     @cached_property
     def client_ids(self) -> list[str]:
-        return [c.client_id for c in self.clients]
+        return self.clients.column("client_id")
 
     @cached_property
     def volunteer_ids(self) -> list[str]:
-        return [v.volunteer_id for v in self.volunteers]
+        return self.volunteers.column("volunteer_id")
 
     def serves(self, ci: IntArray, vi: IntArray) -> BoolArray:
         """Does volunteer vi serve client ci's programme (row-wise)?"""
@@ -150,17 +151,30 @@ H = TypeVar("H", bound=Hashable)
 def per_distinct(values: Sequence[H], code: Callable[[H], Any], dtype: Any) -> npt.NDArray[Any]:
     """code(value) for every value, computed once per distinct value: a column of a round has
     a few dozen distinct values (contact modes, languages, needs), however many rows it has."""
-    distinct = list(dict.fromkeys(values))
+    objects, inverse = _distinct_objects(values)
+    distinct = list(dict.fromkeys(objects))
     position = dict(zip(distinct, range(len(distinct)), strict=True))
     codes = np.array([code(value) for value in distinct], dtype=dtype)
     if not len(values):
         return np.zeros((0, *codes.shape[1:]), dtype=dtype)
-    return codes[np.fromiter(map(position.__getitem__, values), np.int64, len(values))]
+    of_object = np.fromiter(map(position.__getitem__, objects), np.int64, len(objects))
+    return codes[of_object[inverse]]
 
 
-def _columns(items: Sequence[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
-    """The named fields of every item as columns (a pass per field: no object per row)."""
-    return {name: list(map(attrgetter(name), items)) for name in names}
+def _distinct_objects(values: Sequence[H]) -> tuple[list[H], IntArray]:
+    """The distinct objects of a column and each row's among them, by identity (in numpy):
+    the readers give the rows of one cell text one shared value, and hashing a tuple of words
+    again for every row is what took the time. Equal values in other objects (model lists of
+    a library caller) are told apart here and made one by the dict above."""
+    ids = np.fromiter(map(id, values), np.uint64, len(values))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    return list(map(values.__getitem__, first.tolist())), inverse.reshape(-1)
+
+
+def _columns(items: RecordView[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
+    """The named fields of every person as columns (a table's own columns, or a pass per field
+    over model objects: no object per row)."""
+    return {name: items.column(name) for name in names}
 
 
 CLIENT_COLUMNS: Final = (
@@ -202,8 +216,10 @@ def _locations(columns: dict[str, list[Any]]) -> FloatArray:
     return unit_vectors(lat, lon).reshape(len(lat), 3)
 
 
-def _membership(volunteers: Sequence[Volunteer], programmes: Codebook) -> tuple[IntArray, IntArray]:
-    pairs = [(i, programmes.index[p]) for i, v in enumerate(volunteers) for p in v.programmes]
+def _membership(
+    v_programmes: Sequence[tuple[str, ...]], programmes: Codebook
+) -> tuple[IntArray, IntArray]:
+    pairs = [(i, programmes.index[p]) for i, words in enumerate(v_programmes) for p in words]
     volunteer = np.array([i for i, _ in pairs], dtype=np.int64)
     code = np.array([c for _, c in pairs], dtype=np.int64)
     order = np.lexsort((volunteer, code))
@@ -232,19 +248,30 @@ def _training_depth(training: Sequence[str]) -> int:
 
 
 def _tiers(
-    clients: Sequence[Client], columns: dict[str, list[Any]], config: MatchConfig
+    clients: RecordView[Client], columns: dict[str, list[Any]], config: MatchConfig
 ) -> npt.NDArray[np.int8]:
     """Triage once per distinct (hindering, protective, own tier): the tier depends on no
     other field, and a round has a few hundred such combinations."""
     key = np.zeros(len(clients), dtype=np.int64)
-    for name in ("hindering_factors", "protective_factors", "risk_tier"):
+    names = ("hindering_factors", "protective_factors", "risk_tier")
+    for name in names:
         values = columns[name]
-        distinct = dict(zip(dict.fromkeys(values), range(len(values)), strict=False))
-        code = np.fromiter(map(distinct.__getitem__, values), np.int64, len(values))
-        key = key * (len(distinct) + 1) + code
+        objects, inverse = _distinct_objects(values)
+        distinct = dict(zip(dict.fromkeys(objects), range(len(objects)), strict=False))
+        of_object = np.fromiter(map(distinct.__getitem__, objects), np.int64, len(objects))
+        key = key * (len(distinct) + 1) + of_object[inverse]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    tiers = risk_tiers([clients[k] for k in first.tolist()], config.triage)
+    # Triage reads these three fields only: no record is made for it.
+    hindering, protective, own = (columns[name] for name in names)
+    triaged = [_TriageFields(hindering[k], protective[k], own[k]) for k in first.tolist()]
+    tiers = risk_tiers(triaged, config.triage)
     return tiers[inverse.reshape(-1)]
+
+
+class _TriageFields(NamedTuple):
+    hindering_factors: tuple[str, ...]
+    protective_factors: tuple[str, ...]
+    risk_tier: str | None
 
 
 def build_population(
@@ -255,15 +282,14 @@ def build_population(
 ) -> Population:
     """The arrays of a round. Each column is read from the models once, and what is derived
     from a value (a bit mask, a code, a tier) is derived once per distinct value."""
-    clients = tuple(sorted(clients, key=attrgetter("client_id")))
-    volunteers = tuple(sorted(volunteers, key=attrgetter("volunteer_id")))
-    c, v = _columns(clients, CLIENT_COLUMNS), _columns(volunteers, VOLUNTEER_COLUMNS)
+    people, helpers = RecordView.of(clients, "client_id"), RecordView.of(volunteers, "volunteer_id")
+    c, v = _columns(people, CLIENT_COLUMNS), _columns(helpers, VOLUNTEER_COLUMNS)
     c_programme, c_languages = c["programme"], c["languages"]
     v_programmes, v_languages = v["programmes"], v["languages"]
     programmes = Codebook(set(c_programme) | {p for words in set(v_programmes) for p in words})
     languages = Codebook({lang for words in set(c_languages) | set(v_languages) for lang in words})
 
-    hours_mode, need, free = capacity_units(clients, volunteers)
+    hours_mode, need, free = capacity_units(people, helpers)
     if not config.rules.capacity:
         # Rule off: a full volunteer may take one more, so a coordinator can ask "what if".
         free = np.maximum(free, need.max(initial=1))
@@ -280,12 +306,12 @@ def build_population(
 
     c_contact, v_contact, v_training = c["contact"], v["contact"], v["training"]
     return Population(
-        clients=clients,
-        volunteers=volunteers,
+        clients=people,
+        volunteers=helpers,
         programmes=programmes,
         languages=languages,
         c_programme=per_distinct(c_programme, programmes.index.__getitem__, np.int64),
-        c_tier=_tiers(clients, c, config),
+        c_tier=_tiers(people, c, config),
         c_xyz=_locations(c),
         c_phone=per_distinct(c_contact, lambda contact: contact != "visit", bool),
         c_visit=per_distinct(c_contact, lambda contact: contact != "phone", bool),
@@ -298,7 +324,7 @@ def build_population(
         c_weeks_waited=per_distinct(c["waiting_since"], waited, float),
         c_need=need,
         v_programmes=word_masks(programmes, v_programmes),
-        membership=_membership(volunteers, programmes),
+        membership=_membership(v_programmes, programmes),
         v_free=free,
         v_xyz=_locations(v),
         v_radius_km=np.array(v["max_travel_km"], dtype=float),
@@ -328,18 +354,31 @@ def capacity_units(
     given), a volunteer gives its hours (one per place if not given) minus the hours its
     current clients take (one each if not given) — so places are hours of one hour each.
     """
-    hours_mode = any(c.hours_per_week is not None for c in clients) or any(
-        v.hours_per_week is not None or v.active_hours is not None for v in volunteers
+    people, helpers = RecordView.over(clients), RecordView.over(volunteers)
+    client_hours = people.column("hours_per_week")
+    volunteer_hours, active_hours = helpers.column("hours_per_week"), helpers.column("active_hours")
+    hours_mode = any(h is not None for h in client_hours) or any(
+        h is not None or a is not None for h, a in zip(volunteer_hours, active_hours, strict=True)
     )
+    capacity = np.array(helpers.column("capacity"), dtype=np.int64)
+    active = np.array(helpers.column("active_clients"), dtype=np.int64)
     if not hours_mode:
-        need = np.ones(len(clients), dtype=np.int64)
-        free = np.array([v.capacity - v.active_clients for v in volunteers], dtype=np.int64)
-        return False, need, free
-    need = np.array([round(c.hours_needed * HOUR_UNITS) for c in clients], dtype=np.int64)
-    free = np.array(
-        [round((v.hours_given - v.hours_taken) * HOUR_UNITS) for v in volunteers], dtype=np.int64
+        return False, np.ones(len(people), dtype=np.int64), capacity - active
+    # As Client.hours_needed and Volunteer.hours_given / hours_taken say, on whole columns.
+    need = np.array(
+        [round((DEFAULT_CLIENT_HOURS if h is None else h) * HOUR_UNITS) for h in client_hours],
+        dtype=np.int64,
     )
-    return True, need, np.maximum(free, 0)
+    given = [
+        float(c) if h is None else h
+        for c, h in zip(capacity.tolist(), volunteer_hours, strict=True)
+    ]
+    taken = [
+        n * DEFAULT_CLIENT_HOURS if a is None else a
+        for n, a in zip(active.tolist(), active_hours, strict=True)
+    ]
+    free = [round((g - t) * HOUR_UNITS) for g, t in zip(given, taken, strict=True)]
+    return True, need, np.maximum(np.array(free, dtype=np.int64), 0)
 
 
 def distance_km(pop: Population, ci: IntArray, vi: IntArray) -> FloatArray:

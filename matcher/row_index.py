@@ -27,7 +27,7 @@ def client_rows(pop: Population) -> Mapping[str, int]:
     """Client id → its row in the population's client arrays."""
     rows = _CLIENT_ROWS.get(pop)
     if rows is None:
-        rows = _CLIENT_ROWS[pop] = row_of_ids(c.client_id for c in pop.clients)
+        rows = _CLIENT_ROWS[pop] = row_of_ids(pop.client_ids)
     return rows
 
 
@@ -35,5 +35,5 @@ def volunteer_rows(pop: Population) -> Mapping[str, int]:
     """Volunteer id → its row in the population's volunteer arrays."""
     rows = _VOLUNTEER_ROWS.get(pop)
     if rows is None:
-        rows = _VOLUNTEER_ROWS[pop] = row_of_ids(v.volunteer_id for v in pop.volunteers)
+        rows = _VOLUNTEER_ROWS[pop] = row_of_ids(pop.volunteer_ids)
     return rows

@@ -9,7 +9,7 @@ the split a Dutch population study of the bereaved found (tests/test_triage.py c
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +67,18 @@ def risk_scores(
     return hindering @ hindering_weights - protective @ protective_weights
 
 
-def risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8]:
+class TriageFacts(Protocol):
+    """What triage reads of a client (a Client, or these three fields of one)."""
+
+    @property
+    def hindering_factors(self) -> tuple[str, ...]: ...
+    @property
+    def protective_factors(self) -> tuple[str, ...]: ...
+    @property
+    def risk_tier(self) -> str | None: ...
+
+
+def risk_tiers(clients: Sequence[TriageFacts], triage: Triage) -> npt.NDArray[np.int8]:
     """The tier each client is treated with: the coordinator's own `risk_tier` when given
     (she knows the person; the factors are a screen), else the computed one."""
     tiers = computed_risk_tiers(clients, triage)
@@ -77,7 +88,7 @@ def risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8
     return tiers
 
 
-def computed_risk_tiers(clients: Sequence[Client], triage: Triage) -> npt.NDArray[np.int8]:
+def computed_risk_tiers(clients: Sequence[TriageFacts], triage: Triage) -> npt.NDArray[np.int8]:
     """The tier from the hindering and protective factors alone."""
     hindering = np.zeros((len(clients), len(vocab.HINDERING_FACTORS)), dtype=bool)
     protective = np.zeros((len(clients), len(vocab.PROTECTIVE_FACTORS)), dtype=bool)

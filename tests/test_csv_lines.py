@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import Problem
+from matcher.io import sources
 from matcher.io.sources import _numbered, _parsed
 
 # What lines are made of: cells, delimiters, every line end, quotes, NUL and undecoded bytes.
@@ -33,6 +35,21 @@ def _both(text: str, delimiter: str) -> tuple[object, object]:
 @given(pieces=st.lists(_PIECES, max_size=30), delimiter=st.sampled_from([",", ";", "\t"]))
 def test_lines_split_here_are_the_csv_modules_records(pieces: list[str], delimiter: str) -> None:
     fast, slow = _both("".join(pieces), delimiter)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pieces=st.lists(_PIECES, max_size=30),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    block=st.integers(1, 4),
+)
+def test_lines_split_a_block_at_a_time_are_the_csv_modules_records(
+    pieces: list[str], delimiter: str, block: int
+) -> None:
+    # Blocks of a few lines, so that quotes, NULs and undecoded bytes fall on their edges.
+    with mock.patch.object(sources, "_BLOCK_LINES", block):
+        fast, slow = _both("".join(pieces), delimiter)
     assert fast == slow
 
 

@@ -11,6 +11,7 @@ import csv
 import sys
 from pathlib import Path
 from typing import Annotated, Any
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,11 +19,13 @@ from hypothesis import strategies as st
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from matcher import vocab
-from matcher.errors import InputError
-from matcher.io import read_clients, read_volunteers
+from matcher.errors import InputError, Problem
+from matcher.io import fast_rows, read_clients, read_volunteers
 from matcher.io.cells import unquote_cell
 from matcher.io.fast_cells import ASK, column_check
-from matcher.io.fast_rows import FieldValidators
+from matcher.io.fast_rows import FieldValidators, shaped_chunks
+from matcher.io.layout import make_layout
+from matcher.io.raw_table import RawTable
 from matcher.io.values import ValueMapper
 from matcher.models import Client, RecordMaker, Volunteer
 from tests import strategies
@@ -126,9 +129,36 @@ def test_column_reading_equals_row_validation(
     reader = read_clients if kind == "clients" else read_volunteers
     fast = _outcome(reader, path)
     with monkeypatch.context() as patch:
-        patch.setattr(FieldValidators, "records", lambda self, rows: [None for _ in rows])
+        # Every row fails the checks across fields: the model validates each on its own.
+        patch.setattr(FieldValidators, "failing", lambda self, columns, n: set(range(n)))
         slow = _outcome(reader, path)
     assert fast == slow
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from(["", " ", "a", "b"]), max_size=5),
+        max_size=12,
+    ),
+    chunk=st.integers(1, 5),
+)
+def test_rows_shaped_a_chunk_at_a_time_are_the_rows_shaped_one_by_one(
+    rows: list[list[str]], chunk: int
+) -> None:
+    headers = ["x", "y", "z"]
+    numbered = list(enumerate(rows, start=2))
+
+    def table() -> RawTable:
+        return RawTable("f.csv", headers, iter(numbered))
+
+    layout = make_layout(table(), Client, {})
+    by_chunk: list[Problem] = []
+    with mock.patch.object(fast_rows, "CHUNK_ROWS", chunk):
+        chunked = [row for part in shaped_chunks(table(), layout, by_chunk) for row in part]
+    one_by_one: list[Problem] = []
+    shaped = list(fast_rows._shaped(numbered, len(headers), "f.csv", one_by_one))
+    assert (chunked, by_chunk) == (shaped, one_by_one)
 
 
 def test_a_row_failing_a_check_across_fields_gets_the_models_message(tmp_path: Path) -> None:

@@ -9,12 +9,15 @@ from matcher.io.cells import neutralise_cell, unquote_cell
 from matcher.io.layout import normalise_header
 from matcher.io.readers import (
     TableKind,
+    read_client_table,
     read_clients,
     read_records,
     read_table_kind,
     read_table_kinds,
+    read_volunteer_table,
     read_volunteers,
 )
+from matcher.io.record_table import RecordTable, RecordView
 from matcher.io.records import Records, check_exclusions
 from matcher.io.sources import CSV_SUFFIXES, JSON_SUFFIXES
 from matcher.io.writers import format_cell, format_csv, format_json, format_records, write_atomic
@@ -22,6 +25,8 @@ from matcher.io.writers import format_cell, format_csv, format_json, format_reco
 __all__ = [
     "CSV_SUFFIXES",
     "JSON_SUFFIXES",
+    "RecordTable",
+    "RecordView",
     "Records",
     "TableKind",
     "check_exclusions",
@@ -31,10 +36,12 @@ __all__ = [
     "format_records",
     "neutralise_cell",
     "normalise_header",
+    "read_client_table",
     "read_clients",
     "read_records",
     "read_table_kind",
     "read_table_kinds",
+    "read_volunteer_table",
     "read_volunteers",
     "unquote_cell",
     "write_atomic",

@@ -14,8 +14,9 @@ always did, so every message, row number and `(got …)` stays what it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import compress, islice, repeat
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Annotated, Any, Final, Generic
 
@@ -29,7 +30,7 @@ from matcher.io.layout import Layout
 from matcher.io.raw_table import RawTable
 from matcher.io.records import M
 from matcher.io.values import ValueMapper
-from matcher.models import RecordMaker, RowRules
+from matcher.models import ColumnChecks, RowRules
 
 # Marks a cell value that failed its field's validation: the row takes the slow path.
 _FAILED: Final = object()
@@ -60,7 +61,6 @@ class FieldValidators(Generic[M]):
             name: info.get_default(call_default_factory=True) for name, info in fields.items()
         }
         self.required = frozenset(name for name, info in fields.items() if info.is_required())
-        self.maker = RecordMaker(model)
         decorators = list(model.__pydantic_decorators__.model_validators.values())
         if any(d.info.mode not in ("before", "after") for d in decorators):
             raise TypeError(f"{model.__name__}: only before and after model validators are known")
@@ -69,7 +69,11 @@ class FieldValidators(Generic[M]):
         self.rules: RowRules | None = getattr(model, "row_rules", None)
         if sum(d.info.mode == "before" for d in decorators) > (self.rules is not None):
             raise TypeError(f"{model.__name__}: a before validator must be its row_rules")
-        self.after = [d.func for d in decorators if d.info.mode == "after"]
+        # What the after-validators check must be said for whole columns too: rows become
+        # records only when they are asked for (matcher.io.record_table).
+        self.column_checks: ColumnChecks | None = getattr(model, "column_checks", None)
+        if any(d.info.mode == "after" for d in decorators) and self.column_checks is None:
+            raise TypeError(f"{model.__name__}: an after validator must have its column_checks")
 
     def value(self, name: str, value: Any) -> Any:
         """The field's validated value, or _FAILED."""
@@ -94,21 +98,12 @@ class FieldValidators(Generic[M]):
             self._adapters[name] = adapter
         return adapter
 
-    def records(self, rows: Iterable[tuple[tuple[Any, ...], set[str]]]) -> list[M | None]:
-        """Records from values validated field by field (every field, in declaration order)
-        and the fields set; None where a check across fields fails. Built as
-        `model_construct` does (models.RecordMaker), without its per-field loop."""
-        after, names, make = self.after, list(self.defaults), self.maker.make
-        found: list[M | None] = []
-        for values, fields_set in rows:
-            item: M | None = make(zip(names, values, strict=True), fields_set)
-            try:
-                for check in after:
-                    item = check(item)
-            except (ValueError, AssertionError):  # what pydantic turns into a ValidationError
-                item = None
-            found.append(item)
-        return found
+    def failing(self, columns: dict[str, list[Any]], n: int) -> set[int]:
+        """The rows (of n, every field a column) that fail a check across fields: the model's
+        after-validators, said for whole columns (models.ColumnChecks)."""
+        if self.column_checks is None:
+            return set()
+        return set(self.column_checks.failing(columns))
 
 
 def _key(value: Any) -> Any:
@@ -121,17 +116,56 @@ def _key(value: Any) -> Any:
     return key
 
 
-def shaped_rows(
+@dataclass(frozen=True)
+class Block:
+    """Consecutive good rows: their numbers, every field as a column, and their fields sets."""
+
+    rows: list[int]
+    columns: dict[str, list[Any]]
+    fields_sets: list[set[str]]
+
+
+def _taken(columns: dict[str, list[Any]], rows: Sequence[int]) -> dict[str, list[Any]]:
+    return {name: list(map(column.__getitem__, rows)) for name, column in columns.items()}
+
+
+def _block(
+    chunk: list[tuple[int, list[str]]],
+    columns: dict[str, list[Any]],
+    fields_sets: list[set[str]],
+    start: int,
+    stop: int,
+) -> Block:
+    rows = [row for row, _ in chunk[start:stop]]
+    if start == 0 and stop == len(chunk):
+        return Block(rows, columns, fields_sets)  # the usual chunk: nothing to copy
+    part = {name: column[start:stop] for name, column in columns.items()}
+    return Block(rows, part, fields_sets[start:stop])
+
+
+def shaped_chunks(
     table: RawTable, layout: Layout, problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
-    """The rows worth reading, padded to the header's width; wrong shapes become problems."""
+) -> Iterator[list[tuple[int, list[str]]]]:
+    """The rows worth reading, padded to the header's width, CHUNK_ROWS at a time (fewer where
+    rows are left out); wrong shapes become problems."""
     width = len(table.headers)
-    for row, cells in table.rows:
+    while chunk := list(islice(table.rows, CHUNK_ROWS)):
+        cells = list(map(itemgetter(1), chunk))
+        if set(map(len, cells)) == {width} and all(map(str.strip, map(itemgetter(0), cells))):
+            yield chunk  # type: ignore[misc]  # the usual chunk: every row as wide as the header
+        else:
+            yield list(_shaped(chunk, width, table.source, problems))  # type: ignore[arg-type]
+
+
+def _shaped(
+    chunk: list[tuple[int, list[str]]], width: int, source: str, problems: list[Problem]
+) -> Iterator[tuple[int, list[str]]]:
+    for row, cells in chunk:
         assert isinstance(cells, list), "a positional table has rows of cells"
         if not ((cells and cells[0].strip()) or "".join(cells).strip()):
             continue  # a spreadsheet row left completely empty
         if len(cells) > width and "".join(cells[width:]).strip():
-            problems.append(too_many_cells(table.source, row, len(cells), width))
+            problems.append(too_many_cells(source, row, len(cells), width))
             continue
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
@@ -175,16 +209,18 @@ class ColumnReader(Generic[M]):
         self._sets: dict[int, set[str]] = {}
 
     def rows(
-        self, shaped: Iterator[tuple[int, list[str]]]
-    ) -> Iterator[tuple[int, Cells, M | None]]:
-        """(row, cells as written, record or None when the model must say what is wrong)."""
-        while chunk := list(islice(shaped, CHUNK_ROWS)):
-            yield from self._chunk(chunk)
+        self, chunks: Iterator[list[tuple[int, list[str]]]]
+    ) -> Iterator[Block | tuple[int, Cells]]:
+        """In row order: blocks of rows whose every cell and check is good, as columns, and
+        each other row as (row, cells as written), for the model to say what is wrong."""
+        for chunk in chunks:
+            if chunk:
+                yield from self._chunk(chunk)
 
-    def _chunk(self, chunk: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Cells, M | None]]:
+    def _chunk(self, chunk: list[tuple[int, list[str]]]) -> Iterator[Block | tuple[int, Cells]]:
         if not self.names or not self._complete:
             # No column the model knows, or a required one missing: the model says which.
-            yield from ((row, self._written(cells), None) for row, cells in chunk)
+            yield from ((row, self._written(cells)) for row, cells in chunk)
             return
         n = len(chunk)
         values: dict[str, list[Any]] = {}
@@ -201,25 +237,25 @@ class ColumnReader(Generic[M]):
         keys = self._apply_rules(n, values, blanks, failed)
         bad = set().union(*failed.values())
         validators = self.validators
-        columns = [
-            values[name] if name in values else repeat(default, n)
+        # Every field in declaration order, as model_validate lays out a record's __dict__.
+        columns = {
+            name: values[name] if name in values else [default] * n
             for name, default in validators.defaults.items()
-        ]
-        # Each row's fields in declaration order, as model_validate lays out a record's
-        # __dict__ (every column has n values), and its fields set.
-        fields: Iterator[tuple[Any, ...]] = zip(*columns, strict=True)
+        }
         sets = {key: self._fields_set(key) for key in set(keys)}
-        fields_sets: Iterator[set[str]] = map(sets.__getitem__, keys)
-        if bad:
-            good = [k not in bad for k in range(n)]
-            fields, fields_sets = compress(fields, good), compress(fields_sets, good)
-        items = iter(validators.records(zip(fields, fields_sets, strict=True)))
-        for k, (row, cells) in enumerate(chunk):
-            item = None if k in bad else next(items)
-            if item is None:
-                yield row, self._written(cells), None
-            else:
-                yield row, {}, item
+        fields_sets = list(map(sets.__getitem__, keys))
+        # Checks across fields, on the rows whose every cell is good.
+        good = [k for k in range(n) if k not in bad] if bad else range(n)
+        checked = columns if not bad else _taken(columns, good)
+        bad |= {good[j] for j in validators.failing(checked, len(good))}
+        start = 0
+        for k in sorted(bad):
+            if k > start:
+                yield _block(chunk, columns, fields_sets, start, k)
+            yield chunk[k][0], self._written(chunk[k][1])
+            start = k + 1
+        if start < n:
+            yield _block(chunk, columns, fields_sets, start, n)
 
     def _apply_rules(
         self,
@@ -312,7 +348,10 @@ class ColumnReader(Generic[M]):
         """Each distinct cell text cleaned, mapped and validated once."""
         known, words, validators = self._cells[name], self.words, self.validators
         mapped_field = name in words.mapped_fields
+        # Each distinct text -> its value; and -> whether it is blank after her and the Dutch
+        # words (as the row rules see it), for the fields they look at.
         here: dict[str, Any] = dict.fromkeys(texts)
+        empty: dict[str, bool] = {}
         for text in here:
             pair = known.get(text)
             if pair is None:
@@ -324,16 +363,14 @@ class ColumnReader(Generic[M]):
                 pair = (mapped, validators.value(name, mapped))
                 if len(known) < MAX_CACHED_VALUES:
                     known[text] = pair
-            here[text] = pair
-        values = list(map(itemgetter(1), map(here.__getitem__, texts)))
+            here[text] = pair[1]
+            if want_blanks:
+                empty[text] = blank(pair[0])
+        values = list(map(here.__getitem__, texts))
         bad = []
-        if any(pair[1] is _FAILED for pair in here.values()):
+        if any(value is _FAILED for value in here.values()):
             bad = [k for k, value in enumerate(values) if value is _FAILED]
-        blanks = None
-        if want_blanks:
-            # Blank as the row rules see it: after her and the Dutch words.
-            empty = {text: blank(pair[0]) for text, pair in here.items()}
-            blanks = list(map(empty.__getitem__, texts))
+        blanks = list(map(empty.__getitem__, texts)) if want_blanks else None
         return values, blanks, bad
 
     def _written(self, cells: list[str]) -> Cells:

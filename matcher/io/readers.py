@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any, Generic, Literal
 
 from pydantic import ValidationError
 
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
 from matcher.files import without_cycle_collection
-from matcher.io.fast_rows import ColumnReader, FieldValidators, shaped_rows
+from matcher.io.fast_rows import Block, ColumnReader, FieldValidators, shaped_chunks
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused
 from matcher.io.raw_table import RawTable
+from matcher.io.record_table import RecordTable
 from matcher.io.records import M, Records
 from matcher.io.sources import open_table
 from matcher.io.streams import Source, as_path
 from matcher.io.values import ValueMapper
-from matcher.locations import Gazetteer
+from matcher.locations import LOOKUP_COLUMNS, FileLocator, Gazetteer
 from matcher.models import Client, Volunteer
 
 TableKind = Literal["clients", "volunteers"]
@@ -34,6 +35,17 @@ logger = logging.getLogger("matcher")
 def read_clients(path: Source, config: MatchConfig | None = None) -> Records[Client]:
     """Clients from a CSV, JSON or workbook file, given by path or as an open file object
     (text or binary); raises InputError listing every problem."""
+    return read_client_table(path, config).records()
+
+
+def read_volunteers(path: Source, config: MatchConfig | None = None) -> Records[Volunteer]:
+    """Volunteers from a CSV, JSON or workbook file, given by path or as an open file object
+    (text or binary); raises InputError listing every problem."""
+    return read_volunteer_table(path, config).records()
+
+
+def read_client_table(path: Source, config: MatchConfig | None = None) -> RecordTable[Client]:
+    """read_clients, the rows kept as columns: a record is made when a row is asked for."""
     config = config or MatchConfig()
     with as_path(path, "clients") as (real, shown):
         records = read_records(
@@ -50,9 +62,8 @@ def read_clients(path: Source, config: MatchConfig | None = None) -> Records[Cli
     return records
 
 
-def read_volunteers(path: Source, config: MatchConfig | None = None) -> Records[Volunteer]:
-    """Volunteers from a CSV, JSON or workbook file, given by path or as an open file object
-    (text or binary); raises InputError listing every problem."""
+def read_volunteer_table(path: Source, config: MatchConfig | None = None) -> RecordTable[Volunteer]:
+    """read_volunteers, the rows kept as columns: a record is made when a row is asked for."""
     config = config or MatchConfig()
     with as_path(path, "volunteers") as (real, shown):
         return read_records(
@@ -115,8 +126,9 @@ def read_records(
     sheet: str | None = None,
     values: Mapping[str, Mapping[str, str]] | None = None,
     source: str | None = None,
-) -> Records[M]:
-    """Rows of a file validated as `model`; raises InputError with every problem found.
+) -> RecordTable[M]:
+    """Rows of a file validated as `model`, kept as columns (matcher.io.record_table); raises
+    InputError with every problem found.
 
     With `locations`, each row without lat/lon is placed by its postcode, district or place
     (matcher.locations); a row that cannot be placed is one of the file's problems.
@@ -129,68 +141,151 @@ def read_records(
         locate = None if locations is None else locations.for_file(source, layout.names)
         problems = table.problems
         problems[:0] = layout.problems
-        records: Records[M] = Records(
-            source=source, ignored_columns=layout.ignored, column_names=dict(layout.names)
+        records: RecordTable[M] = RecordTable(
+            model, source=source, ignored_columns=layout.ignored, column_names=dict(layout.names)
         )
-        id_name = layout.names.get(id_field, id_field)
+        rows = _RowKeeper(records, id_field, layout.names.get(id_field, id_field), problems)
         validate = model.model_validate
         # Rows are read ahead in chunks, so a problem the table finds while reading may come
         # before a row problem above it: the loop's problems are put in row order at the end.
         first_row_problem = len(problems)
         with without_cycle_collection():
-            for row, cells, read in _rows(table, layout, own_words, model, problems):
+            for read in _rows(table, layout, own_words, model, problems):
+                if isinstance(read, Block):
+                    rows.block(read, locate)
+                    continue
+                row, cells = read
                 try:
-                    item = read or validate(own_words.map_row(cells))
+                    item = validate(own_words.map_row(cells))
                 except ValidationError as error:
                     # The cells as written, not as mapped: (got 'Vrouw') is what she can find.
                     problems.extend(_row_problems(error, source, row, layout, cells))
                     raw_id = cells.get(id_field)
-                    record_id = None if raw_id is None else shown_value(raw_id).strip()
+                    if raw_id is not None:
+                        rows.seen(shown_value(raw_id).strip(), row)
                 else:
-                    record_id = getattr(item, id_field)
-                    problem = None
-                    # Located already when lat/lon were given (Gazetteer.locate's first case).
-                    given = getattr(item, "lat", None) is not None and (
-                        getattr(item, "location_source", None) is not None
-                    )
-                    if locate is not None and not given:
-                        item, problem = locate(item, row)  # type: ignore[type-var]
-                    if problem is None:
-                        records.append(item)
-                    else:
-                        problems.append(problem)
-                if record_id is None:
-                    continue
-                first_row = records.rows.setdefault(record_id, row)
-                if first_row != row:
-                    message = f"duplicate id, first seen on row {first_row}"
-                    problems.append(Problem(source, row, id_name, message, record_id))
+                    rows.one(item, row, locate)
         problems[first_row_problem:] = sorted(
             problems[first_row_problem:], key=lambda problem: problem.row or 0
         )
         if locate is not None:
             problems.extend(locate.file_problems())
     if problems:
-        raise RowsRefused(problems, records)  # an InputError that keeps the valid rows
+        raise RowsRefused(problems, records.records())  # an InputError that keeps the valid rows
     return records
+
+
+class _RowKeeper(Generic[M]):
+    """Adds validated rows to a table: places them (a row that cannot be placed is a problem)
+    and notes the row of each id, a repeated id being a problem."""
+
+    def __init__(
+        self, records: RecordTable[M], id_field: str, id_name: str, problems: list[Problem]
+    ) -> None:
+        self.records, self.id_field, self.id_name = records, id_field, id_name
+        self.problems = problems
+
+    def seen(self, record_id: str, row: int) -> None:
+        first_row = self.records.rows.setdefault(record_id, row)
+        if first_row != row:
+            message = f"duplicate id, first seen on row {first_row}"
+            problem = Problem(self.records.source, row, self.id_name, message, record_id)
+            self.problems.append(problem)
+
+    def one(self, item: M, row: int, locate: FileLocator | None) -> None:
+        record_id = getattr(item, self.id_field)
+        placed, problem = self._placed(item, row, locate)
+        if problem is None:
+            self.records.append(placed)
+        else:
+            self.problems.append(problem)
+        self.seen(record_id, row)
+
+    def block(self, block: Block, locate: FileLocator | None) -> None:
+        """Good rows as columns: only the rows without coordinates become records here (to be
+        placed); the rest stay columns."""
+        columns = block.columns
+        ids = columns[self.id_field]
+        made: dict[int, M] = {}
+        dropped: list[int] = []
+        if locate is not None:
+            # Located already when lat/lon were given (Gazetteer.locate's first case).
+            left_as_is = Gazetteer.left_as_is
+            lookups = zip(*(columns[name] for name in LOOKUP_COLUMNS), strict=True)
+            unplaced = [
+                k
+                for k, (lat, source, contact, lookup) in enumerate(
+                    zip(
+                        columns["lat"],
+                        columns["location_source"],
+                        columns["contact"],
+                        lookups,
+                        strict=True,
+                    )
+                )
+                if (lat is None or source is None) and not left_as_is(lat, contact, lookup)
+            ]
+            maker = self.records.maker
+            names = self.records.names
+            for k in unplaced:
+                values = zip(names, [columns[name][k] for name in names], strict=True)
+                item = maker.make(values, block.fields_sets[k])
+                placed, problem = self._placed(item, block.rows[k], locate)
+                if problem is not None:
+                    self.problems.append(problem)
+                    dropped.append(k)
+                elif placed is not item:
+                    made[k] = placed
+        known = self.records.rows
+        by_id = dict(zip(ids, block.rows, strict=True))
+        if len(by_id) == len(ids) and known.keys().isdisjoint(by_id):
+            known.update(by_id)  # the usual block: every id new
+        else:
+            for record_id, row in zip(ids, block.rows, strict=True):
+                self.seen(record_id, row)
+        if not made and not dropped:
+            self.records.extend(columns, block.fields_sets)
+            return
+        # Rows placed or left out: row by row (a few per file at most, as a rule).
+        gone = set(dropped)
+        names = self.records.names
+        for k in range(len(ids)):
+            if k in gone:
+                continue
+            if k in made:
+                self.records.append(made[k])
+            else:
+                self.records.extend(
+                    {name: [columns[name][k]] for name in names}, [block.fields_sets[k]]
+                )
+
+    @staticmethod
+    def _placed(item: M, row: int, locate: FileLocator | None) -> tuple[M, Problem | None]:
+        given = getattr(item, "lat", None) is not None and (
+            getattr(item, "location_source", None) is not None
+        )
+        if locate is None or given:
+            return item, None
+        return locate(item, row)  # type: ignore[type-var]
 
 
 def _rows(
     table: RawTable, layout: Layout, words: ValueMapper, model: type[M], problems: list[Problem]
-) -> Iterator[tuple[int, dict[str, Any], M | None]]:
-    """Each row as (row, {field: value as written}, record when already validated).
+) -> Iterator[Block | tuple[int, dict[str, Any]]]:
+    """Blocks of rows validated by column, and each row to be validated on its own as
+    (row, {field: value as written}).
 
     Spreadsheet rows go by column (matcher.io.fast_rows); JSON objects one by one. Only known
     columns are copied, the rest never go further."""
     if table.positional:
         reader = ColumnReader(layout, words, FieldValidators(model))
-        yield from reader.rows(shaped_rows(table, layout, problems))
+        yield from reader.rows(shaped_chunks(table, layout, problems))
         return
     for row, cells in table.rows:
         assert isinstance(cells, dict), "a JSON table has rows of objects"
         values = _object_values(table.source, row, cells, layout, problems)
         if values is not None:
-            yield row, values, None
+            yield row, values
 
 
 def _object_values(
@@ -233,10 +328,18 @@ def _row_problems(
 
 def warn_without_risk_information(clients: Sequence[Client], source: str) -> None:
     """Say once when a file gives triage nothing to go on: every client would be low risk."""
-    if not clients or any(
-        client.hindering_factors or client.protective_factors or client.risk_tier
-        for client in clients
-    ):
+    given: Iterable[tuple[Any, ...]]
+    if isinstance(clients, RecordTable):
+        columns = clients.columns
+        given = zip(
+            columns["hindering_factors"],
+            columns["protective_factors"],
+            columns["risk_tier"],
+            strict=True,
+        )
+    else:
+        given = ((c.hindering_factors, c.protective_factors, c.risk_tier) for c in clients)
+    if not clients or any(any(fields) for fields in given):
         return
     logger.warning(
         "%s: no client has a hindering or protective factor or a risk_tier, so every client"

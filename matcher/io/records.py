@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -42,15 +42,26 @@ def check_exclusions(
 
     A typo there would quietly exclude nobody, so it is an error, not a warning.
     """
-    known = {volunteer.volunteer_id for volunteer in volunteers}
-    rows = clients.rows if isinstance(clients, Records) else {}
-    names = clients.column_names if isinstance(clients, Records) else {}
+    known = set(_column(volunteers, "volunteer_id"))
+    rows: dict[str, int] = getattr(clients, "rows", {})
+    names: dict[str, str] = getattr(clients, "column_names", {})
     column = names.get("excluded_volunteers", "excluded_volunteers")
     problems = [
-        Problem(source, rows.get(client.client_id), column, "unknown volunteer id", excluded)
-        for client in clients
-        for excluded in client.excluded_volunteers
+        Problem(source, rows.get(client_id), column, "unknown volunteer id", excluded)
+        for client_id, excluded_volunteers in zip(
+            _column(clients, "client_id"), _column(clients, "excluded_volunteers"), strict=True
+        )
+        for excluded in excluded_volunteers
         if excluded not in known
     ]
     if problems:
         raise InputError(problems)
+
+
+def _column(items: Iterable[BaseModel], name: str) -> list[Any]:
+    """A field of every item: a table's column as it is (matcher.io.record_table), no record
+    made; else read off each record."""
+    columns: dict[str, list[Any]] | None = getattr(items, "columns", None)
+    if columns is not None:
+        return columns[name]
+    return [getattr(item, name) for item in items]

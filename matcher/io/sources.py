@@ -175,37 +175,83 @@ def _delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+# Lines split at a time: the first line with a quote ends the block's plain part.
+_BLOCK_LINES: Final = 4096
+
+
 def _numbered(
     source: str, handle: Any, delimiter: str, problems: list[Problem], encoding: str
 ) -> Iterator[tuple[int, list[str]]]:
     """Records with the row where each starts, even when a quoted cell spans several lines.
 
     A line without a double quote is one record, its cells what lies between the delimiters,
-    exactly as the csv module reads it, only faster: such lines are split here. From the first
-    line with a quote (or a NUL byte, or longer than the csv module allows) on, the csv module
-    reads the rest; that line starts a record, as every line before it was one.
+    exactly as the csv module reads it, only faster: such lines are split here, a block of
+    lines at a time. From the first line with a quote (or a NUL byte, or longer than the csv
+    module allows) on, the csv module reads the rest; that line starts a record, as every line
+    before it was one.
     """
     lines = iter(handle)
     line_num = 0
     limit = csv.field_size_limit()
-    try:
-        for line in lines:
-            if '"' in line or "\0" in line or len(line) > limit:
-                break
-            line_num += 1
-            text = line.rstrip("\r\n")  # the one line end the line has: \n, \r\n or \r
-            if not line.isascii() and _UNDECODED.search(line):  # isascii: a flag, no scan
-                problems.append(Problem(source, line_num, None, _not_like_the_rest(encoding)))
-            else:
-                yield line_num, text.split(delimiter) if text else []
+    block: list[str] = []
+    append = block.append
+    failure: UnicodeDecodeError | OSError | None = None
+    while True:
+        block.clear()
+        try:
+            for line in lines:
+                append(line)
+                if len(block) == _BLOCK_LINES:
+                    break
+        except (UnicodeDecodeError, OSError) as error:
+            failure = error  # the lines read before it are records still
+        text = "".join(block)
+        special = _first_for_the_csv_module(block, text, limit)
+        plain = block if special is None else block[:special]
+        if text.isascii():  # isascii: a flag, no scan
+            texts = [line.rstrip("\r\n") for line in plain]  # the one line end each has
+            yield from zip(
+                range(line_num + 1, line_num + 1 + len(texts)),
+                [cells.split(delimiter) if cells else [] for cells in texts],
+                strict=True,
+            )
+            line_num += len(texts)
         else:
+            for line in plain:
+                line_num += 1
+                cells = line.rstrip("\r\n")
+                if not line.isascii() and _UNDECODED.search(line):
+                    problems.append(Problem(source, line_num, None, _not_like_the_rest(encoding)))
+                else:
+                    yield line_num, cells.split(delimiter) if cells else []
+        if special is not None:
+            break
+        if failure is not None:
+            problems.append(Problem(source, line_num + 1, None, _unreadable(failure, encoding)))
             return
-    except (UnicodeDecodeError, OSError) as error:
-        problems.append(Problem(source, line_num + 1, None, _unreadable(error, encoding)))
-        return
+        if len(block) < _BLOCK_LINES:
+            return
     # Strict: a quote left open would otherwise swallow every row after it without a word.
-    reader = csv.reader(itertools.chain([line], lines), delimiter=delimiter, strict=True)
+    rest = itertools.chain(block[special:], lines if failure is None else _raises(failure))
+    reader = csv.reader(rest, delimiter=delimiter, strict=True)
     yield from _parsed(source, reader, line_num, problems, encoding)
+
+
+def _first_for_the_csv_module(block: list[str], text: str, limit: int) -> int | None:
+    """The first line with a quote, a NUL byte or more than the csv module allows, if any
+    (`text`: the block's lines joined, looked at first, since such a line is rare)."""
+    if '"' not in text and "\0" not in text and max(map(len, block), default=0) <= limit:
+        return None
+    return next(
+        (k for k, line in enumerate(block) if '"' in line or "\0" in line or len(line) > limit),
+        None,
+    )
+
+
+def _raises(error: BaseException) -> Iterator[str]:
+    """What the file's lines did after the block: fail (for the csv module to report)."""
+    raise error
+    yield ""  # a generator: the error comes when the csv module reads on
 
 
 def _unreadable(error: UnicodeDecodeError | OSError, encoding: str) -> str:
