@@ -124,13 +124,17 @@ def test_duals_certify_the_restricted_optimum() -> None:
     groups=st.integers(1, 20),
     spread=st.sampled_from([3, 10**6, 2**61]),
     per_group=st.booleans(),
+    in_runs=st.booleans(),
 )
 def test_best_per_group_against_a_sort(
-    seed: int, items: int, groups: int, spread: int, per_group: bool
+    seed: int, items: int, groups: int, spread: int, per_group: bool, in_runs: bool
 ) -> None:
-    """The `count` largest of each group, the earliest first among equal values."""
+    """The `count` largest of each group, the earliest first among equal values, with the
+    items in runs by group (as a client's pairs come) or scattered."""
     rng = np.random.default_rng(seed)
     group = rng.integers(0, groups, size=items)
+    if in_runs:
+        group = np.sort(group)
     value = rng.integers(0, spread, size=items, dtype=np.int64)
     count = rng.integers(0, 5, size=groups) if per_group else 3
     picked = pricing._best_per_group(group, groups, value, count)
