@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from matcher import vocab
 from matcher.arrays import IntArray
+from matcher.io.record_table import RecordView
 from matcher.locations import least_precise
 from matcher.population import DEPTH_FOR_TIER, NO_CODE, Population
 
@@ -155,13 +156,29 @@ def pair_facts(
     covered = _bit_count(pop.c_needs[ci] & pop.v_skills[vi])
     wanted = _bit_count(pop.c_needs[ci])
     shared = (pop.c_slots[ci] & pop.v_slots[vi]).tolist()
-    clients, volunteers = pop.clients, pop.volunteers
+    c_source, c_times, c_loss_type = _fields_at(
+        pop.clients, ("location_source", "availability", "loss_type"), ci
+    )
+    v_source, v_times = _fields_at(pop.volunteers, ("location_source", "availability"), vi)
     relations: tuple[LivedExperience, ...] = ("same-loss", "knows-loss", "none")
     make = _make_pair_facts
     out = []
-    for c, v, km, unknown, near, by_visit, slots, n_covered, n_wanted, k_relation, ok in zip(
-        ci.tolist(),
-        vi.tolist(),
+    for (
+        km,
+        unknown,
+        near,
+        by_visit,
+        slots,
+        n_covered,
+        n_wanted,
+        k_relation,
+        ok,
+        client_source,
+        volunteer_source,
+        client_times,
+        volunteer_times,
+        loss_type,
+    ) in zip(
         distance_km.tolist(),
         np.isnan(distance_km).tolist(),
         within.tolist(),
@@ -171,29 +188,46 @@ def pair_facts(
         wanted.tolist(),
         relation.tolist(),
         trained.tolist(),
+        c_source,
+        v_source,
+        c_times,
+        v_times,
+        c_loss_type,
         strict=True,
     ):
-        client, volunteer = clients[c], volunteers[v]
         out.append(
             make(
                 None if unknown else km,
                 # A quoted type: `DistanceBasis | None` unquoted is built anew on every call.
-                cast(
-                    "DistanceBasis | None",
-                    _least_precise(client.location_source, volunteer.location_source),
-                ),
+                cast("DistanceBasis | None", _least_precise(client_source, volunteer_source)),
                 near,
                 "visit" if by_visit else "phone",
                 # Only slots both named are shared: no times given means any time.
-                _slot_names(slots) if client.availability and volunteer.availability else (),
+                _slot_names(slots) if client_times and volunteer_times else (),
                 n_covered,
                 n_wanted,
                 relations[k_relation],
-                client.loss_type,
+                loss_type,
                 ok,
             )
         )
     return out
+
+
+# Asked for at least this share of the people, fields come from the columns: a round read
+# from files makes a person's record only when it is asked for (matcher.io.record_table), and
+# the proposals of a national round would make 60,000 records for five fields.
+COLUMNS_FROM_SHARE: Final = 1 / 16
+
+
+def _fields_at(people: RecordView[Any], names: tuple[str, ...], at: IntArray) -> list[list[Any]]:
+    """The named fields of the people at `at`, one list per name."""
+    rows = at.tolist()
+    if people.table is not None and len(rows) >= COLUMNS_FROM_SHARE * len(people):
+        columns = [people.column(name) for name in names]
+        return [list(map(column.__getitem__, rows)) for column in columns]
+    records = [people[k] for k in rows]
+    return [[getattr(record, name) for record in records] for name in names]
 
 
 _make_pair_facts: Final = fast_maker(PairFacts)

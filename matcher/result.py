@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -144,8 +145,10 @@ make_unmatched: Final = fast_maker(Unmatched)
 
 @dataclass(frozen=True)
 class MatchResult:
-    matches: tuple[Match, ...]
-    unmatched: tuple[Unmatched, ...]
+    # The engine's are LazyTuples: equal to the tuple of their items, each made when first
+    # looked at (a caller who reads a few proposals does not pay for the rest).
+    matches: Sequence[Match]
+    unmatched: Sequence[Unmatched]
     objective_units: int
     status: SolveStatus
     round_date: dt.date

@@ -21,7 +21,8 @@ from typing import Final
 # What makes a spreadsheet evaluate a cell (OWASP's list).
 FORMULA_STARTS: Final = frozenset("=+-@\t\r")
 _QUOTE: Final = "'"
-_MAYBE_RISKY: Final = FORMULA_STARTS | {_QUOTE}
+# The first characters of every cell neutralise_cell changes.
+MAYBE_RISKY: Final = FORMULA_STARTS | {_QUOTE}
 # A plain decimal number, which a spreadsheet reads as a value, not a formula.
 _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
@@ -37,7 +38,7 @@ def neutralise_cell(text: str) -> str:
     Every writer of CSV or workbook cells calls this on each text cell; the readers undo it
     with `unquote_cell`.
     """
-    if text and text[0] in _MAYBE_RISKY and _is_risky(text):
+    if text and text[0] in MAYBE_RISKY and _is_risky(text):
         return _QUOTE + text
     return text
 

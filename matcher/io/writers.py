@@ -9,14 +9,15 @@ import io
 import itertools
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 from pydantic import BaseModel
 
-from matcher.io.cells import neutralise_cell
+from matcher.io.cells import MAYBE_RISKY, neutralise_cell
 
 PathLike = str | os.PathLike[str]
 P = TypeVar("P", bound=PathLike)
@@ -54,10 +55,54 @@ def format_csv(
     # Python's csv quotes a cell holding the line terminator ("\n") but not a bare "\r", which
     # every reader takes for a line end: such a row is written with every cell quoted.
     quoted = csv.writer(buffer, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
-    body = ([neutralise_cell(format_cell(value)) for value in row] for row in rows)
-    for cells in itertools.chain([[neutralise_cell(name) for name in header]], body):
-        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
+    _write_plain(writer, quoted, [header])
+    width = len(header)
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CSV_CHUNK_ROWS)):
+        columns = _checked_columns(chunk, width)
+        if columns is None:
+            _write_plain(writer, quoted, chunk)
+        else:
+            writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()
+
+
+# Rows are checked a chunk at a time, column by column: a chunk of formatted cells is all a
+# document of any length holds at once beside its text.
+CSV_CHUNK_ROWS: Final = 4096
+# A cell neutralise_cell may change starts with one of these (matcher.io.cells): in a
+# column's cells joined by "\n", such a cell starts a line.
+_MAYBE_CHANGED: Final = re.compile("^[" + re.escape("".join(sorted(MAYBE_RISKY))) + "]", re.M)
+
+
+def _write_plain(writer: Any, quoted: Any, rows: Iterable[Sequence[Any]]) -> None:
+    """Each cell formatted and neutralised, a row with a "\r" quoted throughout."""
+    for row in rows:
+        cells = [neutralise_cell(format_cell(value)) for value in row]
+        (quoted if "\r" in "".join(cells) else writer).writerow(cells)
+
+
+def _checked_columns(chunk: list[Sequence[Any]], width: int) -> list[Sequence[str]] | None:
+    """The chunk's cells as `_write_plain` writes them, column by column, without a Python
+    step per cell where a column needs none: a column of text is formatted already, and one
+    whose cells joined by "\n" have no line starting with a character neutralise_cell looks
+    at is neutral already (a cell holding a "\n" may raise a false alarm: the column is then
+    neutralised cell by cell). None: the chunk is written row by row (rows of another width
+    than the header's, or a cell holding a "\r")."""
+    if width == 0 or set(map(len, chunk)) != {width}:
+        return None
+    columns: list[Sequence[str]] = []
+    for column in zip(*chunk, strict=True):
+        cells: Sequence[str] = column
+        if set(map(type, column)) != {str}:
+            cells = list(map(format_cell, column))
+        text = "\n".join(cells)
+        if "\r" in text:
+            return None
+        if _MAYBE_CHANGED.search(text):
+            cells = list(map(neutralise_cell, cells))
+        columns.append(cells)
+    return columns
 
 
 def format_records(records: Iterable[BaseModel], model: type[BaseModel]) -> str:

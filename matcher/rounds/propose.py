@@ -202,7 +202,7 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         n_waiting=n_waiting,
         n_volunteers=len(volunteers),
         pairs=tuple(pairs),
-        waiting=result.unmatched,
+        waiting=tuple(result.unmatched),
         superseded=superseded,
         timings=timings,
         clients=tuple(clients) + tuple(pinned_clients.values()),
