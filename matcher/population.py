@@ -151,24 +151,31 @@ H = TypeVar("H", bound=Hashable)
 def per_distinct(values: Sequence[H], code: Callable[[H], Any], dtype: Any) -> npt.NDArray[Any]:
     """code(value) for every value, computed once per distinct value: a column of a round has
     a few dozen distinct values (contact modes, languages, needs), however many rows it has."""
-    objects, inverse = _distinct_objects(values)
-    distinct = list(dict.fromkeys(objects))
-    position = dict(zip(distinct, range(len(distinct)), strict=True))
+    distinct, index = _distinct_values(values)
     codes = np.array([code(value) for value in distinct], dtype=dtype)
     if not len(values):
         return np.zeros((0, *codes.shape[1:]), dtype=dtype)
-    of_object = np.fromiter(map(position.__getitem__, objects), np.int64, len(objects))
-    return codes[of_object[inverse]]
+    return codes[index]
 
 
-def _distinct_objects(values: Sequence[H]) -> tuple[list[H], IntArray]:
-    """The distinct objects of a column and each row's among them, by identity (in numpy):
-    the readers give the rows of one cell text one shared value, and hashing a tuple of words
-    again for every row is what took the time. Equal values in other objects (model lists of
-    a library caller) are told apart here and made one by the dict above."""
-    ids = np.fromiter(map(id, values), np.uint64, len(values))
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    return list(map(values.__getitem__, first.tolist())), inverse.reshape(-1)
+def _distinct_values(values: Sequence[H]) -> tuple[list[H], IntArray]:
+    """The distinct values of a column and each row's position among them.
+
+    The readers give the rows of one cell text one shared object, so the distinct tuples are
+    found first, by identity in numpy, and only they are hashed (a tuple's hash is computed anew
+    each time). Model lists whose every tuple is its own object (a library caller's) are hashed
+    row by row, as before: telling their objects apart would be work for nothing."""
+    sample = values[:1024]  # whether equal tuples share their objects
+    objects, inverse = values, None
+    tuples = bool(sample) and type(sample[0]) is tuple  # a text's hash is kept, a tuple's not
+    if tuples and len(set(map(id, sample))) <= 2 * len(dict.fromkeys(sample)):
+        ids = np.fromiter(map(id, values), np.uint64, len(values))
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        objects = list(map(values.__getitem__, first.tolist()))
+    distinct = list(dict.fromkeys(objects))
+    position = dict(zip(distinct, range(len(distinct)), strict=True))
+    index = np.fromiter(map(position.__getitem__, objects), np.int64, len(objects))
+    return distinct, index if inverse is None else index[inverse.reshape(-1)]
 
 
 def _columns(items: RecordView[Any], names: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -255,11 +262,8 @@ def _tiers(
     key = np.zeros(len(clients), dtype=np.int64)
     names = ("hindering_factors", "protective_factors", "risk_tier")
     for name in names:
-        values = columns[name]
-        objects, inverse = _distinct_objects(values)
-        distinct = dict(zip(dict.fromkeys(objects), range(len(objects)), strict=False))
-        of_object = np.fromiter(map(distinct.__getitem__, objects), np.int64, len(objects))
-        key = key * (len(distinct) + 1) + of_object[inverse]
+        distinct, index = _distinct_values(columns[name])
+        key = key * (len(distinct) + 1) + index
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     # Triage reads these three fields only: no record is made for it.
     hindering, protective, own = (columns[name] for name in names)

@@ -23,7 +23,7 @@ from matcher import vocab
 from matcher.config import MatchConfig
 from matcher.io import RecordTable, RecordView, read_client_table, read_volunteer_table
 from matcher.models import HOUR_UNITS, Client, RecordMaker, Volunteer
-from matcher.population import build_population, capacity_units
+from matcher.population import build_population, capacity_units, per_distinct
 from tests.test_fast_rows import _cell
 from tests.test_vectorised_round import plain_population, varied_rounds
 
@@ -189,3 +189,23 @@ def test_a_view_reads_columns_and_makes_a_record_only_when_asked(tmp_path: Path)
     assert [_shown(c) for c in table] == [_shown(c) for c in table.records()]
     with pytest.raises(IndexError):
         table[3]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(st.integers(0, 5), max_size=3000),
+    shared=st.booleans(),
+    kind=st.sampled_from(["tuple", "str", "none"]),
+)
+def test_codes_per_distinct_value_are_each_values_own(
+    picks: list[int], shared: bool, kind: str
+) -> None:
+    # Columns whose equal values share one object (as read from a file) or not (models).
+    pool: list[Any] = [tuple(vocab.SLOTS[:k]) for k in range(6)]
+    if kind == "str":
+        pool = [f"word-{k}" for k in range(6)]
+    values = [pool[k] if shared or kind != "tuple" else tuple(list(pool[k])) for k in picks]
+    if kind == "none":
+        values = [None if k % 2 else pool[k] for k in picks]
+    codes = per_distinct(values, lambda value: hash(value) % 1000, np.int64)
+    assert codes.tolist() == [hash(value) % 1000 for value in values]
