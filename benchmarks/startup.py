@@ -91,8 +91,11 @@ def time_command(command: list[str], env: dict[str, str]) -> tuple[float, float]
     return wall, cpu
 
 
-def heaviest_imports(command: list[str], env: dict[str, str], top: int = 8) -> list[dict[str, Any]]:
-    """The slowest imports (cumulative) of one run, from `python -X importtime`."""
+def heaviest_imports(
+    command: list[str], env: dict[str, str], top: int = 8, *, by_self: bool = False
+) -> list[dict[str, Any]]:
+    """The slowest imports of one run, from `python -X importtime`: those the program itself
+    imports by cumulative time, or (`by_self`) every module by its own time."""
     done = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],
         capture_output=True,
@@ -104,10 +107,13 @@ def heaviest_imports(command: list[str], env: dict[str, str], top: int = 8) -> l
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, cumulative, name = line.split(":", 1)[1].split("|")
-        if len(name) - len(name.lstrip()) == 1:  # imported by the program, not by a module
+        own, cumulative, name = line.split(":", 1)[1].split("|")
+        if by_self:
+            rows.append({"module": name.strip(), "self_ms": int(own) / 1000})
+        elif len(name) - len(name.lstrip()) == 1:  # imported by the program, not by a module
             rows.append({"module": name.strip(), "cumulative_ms": int(cumulative) / 1000})
-    return sorted(rows, key=lambda row: -row["cumulative_ms"])[:top]
+    key = "self_ms" if by_self else "cumulative_ms"
+    return sorted(rows, key=lambda row: -row[key])[:top]
 
 
 def main() -> None:
@@ -127,6 +133,9 @@ def main() -> None:
                 samples[name].append(wall)
                 cpu[name].append(used)
         heaviest = {name: heaviest_imports(CASES[name], env) for name in HEAVIEST}
+        # Where the city round's imports spend their time (a module's own time; pydantic's
+        # lazily loaded parts count to the matcher module that first needs them).
+        heaviest[CITY_MATCH] = heaviest_imports(commands[CITY_MATCH], env, 12, by_self=True)
     baseline = statistics.median(samples[BASELINE])
     cases = {}
     for name, seconds in samples.items():
