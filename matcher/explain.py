@@ -194,7 +194,7 @@ def _matched_with_extra_place(
     """Would this client be matched if the volunteer had one more free place (in hours: the
     client's hours more)? Re-solve with the policy that made the round."""
     problem = assignment_problem(prepared)
-    vi = [v.volunteer_id for v in prepared.population.volunteers].index(volunteer_id)
+    vi = prepared.population.volunteer_ids.index(volunteer_id)
     free = problem.free_places.copy()
     free[vi] += 1
     more = replace(problem, free_places=free)
@@ -267,7 +267,7 @@ def _tier_note(explanation: Explanation) -> str:
 
 def render_explanation(explanation: Explanation, prepared: Prepared) -> str:
     pop = prepared.population
-    ci = [c.client_id for c in pop.clients].index(explanation.client_id)
+    ci = pop.client_ids.index(explanation.client_id)
     lines = [
         f"client {explanation.client_id}: risk {explanation.risk_tier}{_tier_note(explanation)},"
         f" waited {explanation.weeks_waited:.1f} weeks",

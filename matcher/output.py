@@ -56,8 +56,7 @@ def unmatched_rows(result: MatchResult) -> list[list[str]]:
 
 def candidate_rows(prepared: Prepared) -> Iterable[list[str]]:
     pop, edges = prepared.population, prepared.edges
-    client_ids = [c.client_id for c in pop.clients]
-    volunteer_ids = [v.volunteer_id for v in pop.volunteers]
+    client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids  # no record made per row
     for ci, vi, units in zip(
         edges.edge_client.tolist(),
         edges.edge_volunteer.tolist(),
