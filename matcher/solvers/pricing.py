@@ -47,7 +47,7 @@ START_PER_CLIENT: Final = 4
 START_PER_PLACE: Final = 4
 # Each pricing round adds at most this many pairs of a client, those that fall shortest.
 ADD_PER_CLIENT: Final = 8
-# A safety net, never reached on the benchmark rounds (about six rounds): after this many
+# A safety net, never reached on the benchmark rounds (the dense city takes five): after this many
 # rounds the whole network is solved as it stands.
 MAX_ROUNDS: Final = 40
 
@@ -55,7 +55,7 @@ Solve = Callable[[FlowRound], BoolArray]
 
 
 def worth_pricing(network: FlowRound) -> bool:
-    """Plain objective and enough pairs per client for a restricted network to be small."""
+    """Plain objective, and enough pairs per client and volunteer for pricing to pay."""
     if network.most_clients_first or network.load_penalty_units:
         return False
     n_edges = len(network.edge_client)
