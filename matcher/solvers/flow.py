@@ -72,8 +72,10 @@ def solve_max_weight(
 
     def solve_part(part: IntArray | None) -> BoolArray:
         piece = network.part(part)
-        if large and pricing.worth_pricing(piece):
-            return pricing.solve_by_pricing(piece.compact(), _solve_network)
+        if large:
+            piece = piece.compact()  # numbered over its own people, as pricing counts them
+            if pricing.worth_pricing(piece):
+                return pricing.solve_by_pricing(piece, _solve_network)
         return _solve_network(piece)
 
     if large:

@@ -55,13 +55,12 @@ Solve = Callable[[FlowRound], BoolArray]
 
 
 def worth_pricing(network: FlowRound) -> bool:
-    """Plain objective, and enough pairs per client and volunteer for pricing to pay."""
+    """Plain objective, and enough pairs per client and volunteer for pricing to pay
+    (`network` numbered over the people with a pair: FlowRound.compact)."""
     if network.most_clients_first or network.load_penalty_units:
         return False
-    n_edges = len(network.edge_client)
-    n_clients = int(np.count_nonzero(np.bincount(network.edge_client)))
-    n_volunteers = int(np.count_nonzero(np.bincount(network.edge_volunteer)))
-    return n_edges >= PRICE_FROM_PAIRS_PER_NODE * max(1, n_clients + n_volunteers)
+    nodes = max(1, network.n_clients + network.n_volunteers)
+    return len(network.edge_client) >= PRICE_FROM_PAIRS_PER_NODE * nodes
 
 
 def solve_by_pricing(network: FlowRound, solve: Solve) -> BoolArray:
