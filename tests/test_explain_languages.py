@@ -27,8 +27,8 @@ ENGLISH = (
     " round rounds both lost apart covers needs trained level risk phone visit time shared"
     " language gender excluded earlier stored proposed waiting left full paused since active"
     " centre location approximate few least whatever"
-).split()
-_ENGLISH_WORD = re.compile(r"\b(" + "|".join(ENGLISH) + r")\b")
+)
+_ENGLISH_WORD = re.compile(r"\b(" + ENGLISH.replace(" ", "|") + r")\b")
 
 
 def english_words(text: str) -> list[str]:
