@@ -41,6 +41,10 @@ def fill_new_ledger(path: str | os.PathLike[str], fill: Callable[[Ledger], T]) -
     building = Path(name)
     try:
         with Ledger.create(building) as ledger:
+            # Nobody sees the file before the rename, and a failure throws it away: syncing
+            # each of the fill's commits to disk would be most of a replay's time. One sync
+            # of the finished file below makes it as durable.
+            ledger._conn.execute("PRAGMA synchronous = OFF")
             found = fill(ledger)
         _fsync(building)
         require_new_or_empty(target)  # again: another command may have filled it meanwhile
