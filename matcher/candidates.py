@@ -84,13 +84,33 @@ def _gender(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> B
 def _not_excluded(
     pop: Population, ci: IntArray, vi: IntArray, excluded: frozenset[int]
 ) -> BoolArray:
+    shape = np.broadcast_shapes(np.shape(ci), np.shape(vi))
     if not excluded:
-        return np.ones(np.broadcast_shapes(np.shape(ci), np.shape(vi)), dtype=bool)
+        return np.ones(shape, dtype=bool)
+    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
+    if len(shape) == 2 and np.shape(ci) == (shape[0], 1) and np.shape(vi) == (1, shape[1]):
+        return _grid_not_excluded(pop, ci[:, 0], vi[0], excluded_keys)
     keys = ci * pop.n_volunteers + vi
     # A handful of excluded pairs against millions of edges: binary search beats np.isin.
-    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
     position = np.minimum(np.searchsorted(excluded_keys, keys), len(excluded_keys) - 1)
     return excluded_keys[position] != keys
+
+
+def _grid_not_excluded(
+    pop: Population, clients: IntArray, volunteers: IntArray, excluded_keys: IntArray
+) -> BoolArray:
+    """_not_excluded on the grid clients × volunteers: only the excluded cells are visited
+    (a handful), not the millions of cells of a dense city's block."""
+    allowed = np.ones((len(clients), len(volunteers)), dtype=bool)
+    row_of = np.full(pop.n_clients, -1, dtype=np.int64)
+    row_of[clients] = np.arange(len(clients))
+    column_of = np.full(pop.n_volunteers, -1, dtype=np.int64)
+    column_of[volunteers] = np.arange(len(volunteers))
+    excluded_client, excluded_volunteer = np.divmod(excluded_keys, pop.n_volunteers)
+    row, column = row_of[excluded_client], column_of[excluded_volunteer]
+    inside = (row >= 0) & (column >= 0)
+    allowed[row[inside], column[inside]] = False
+    return allowed
 
 
 def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
