@@ -96,7 +96,10 @@ def test_a_ledger_round_is_unchanged() -> None:
     run("db", "init", env=env)
     run("import", "volunteers", str(ROOT / "examples" / "volunteers.csv"), env=env)
     run("import", "clients", str(ROOT / "examples" / "clients.csv"), "--date", DATE, env=env)
-    first = run("round", "propose", "--format", "json", "--date", DATE, env=env)
+    # The English of the ledger's round, as recorded; the default is the config's [report]
+    # lang (nl), pinned by round-1-show-nl.txt.
+    en = ("--lang", "en")
+    first = run("round", "propose", "--format", "json", "--date", DATE, *en, env=env)
     round_one = json.loads(first)
     declined = round_one["proposals"][0]
     run(
@@ -114,9 +117,10 @@ def test_a_ledger_round_is_unchanged() -> None:
         env=env,
     )
     run("round", "accept", "1", "--date", DATE, env=env)
-    second = run("round", "propose", "--date", "2026-11-30", env=env)
+    second = run("round", "propose", "--date", "2026-11-30", *en, env=env)
     round_one.pop("timings")
     check("ledger/round-1.json", json.dumps(round_one, indent=2, ensure_ascii=False) + "\n")
-    check("ledger/round-1-show.txt", run("round", "show", "1", env=env))
+    check("ledger/round-1-show.txt", run("round", "show", "1", *en, env=env))
+    check("ledger/round-1-show-nl.txt", run("round", "show", "1", env=env))
     check("ledger/round-2.txt", second)
     check("ledger/status.txt", run("status", "--date", "2026-11-30", env=env))

@@ -100,7 +100,7 @@ def test_a_bad_file_imports_nothing_and_lists_every_problem(db: Path, tmp_path: 
 
 
 def test_propose_prints_reasons_and_accept_except(db: Path) -> None:
-    printed = invoke(db, "round", "propose", *DATE)
+    printed = invoke(db, "round", "propose", *DATE, "--lang", "en")
     assert printed.exit_code == 0
     assert printed.stdout.startswith("Round 1 for 2026-11-23 (policy optimal, solver optimal):")
     assert "both lost a partner" in printed.stdout
@@ -115,7 +115,7 @@ def test_propose_prints_reasons_and_accept_except(db: Path) -> None:
     assert {"K003", "K004"}.isdisjoint(matched) and len(matched) > 10
     both = invoke(db, "round", "accept", str(round_id), "--only", "K003", "--except", "K004")
     assert both.exit_code == 2
-    shown = invoke(db, "round", "show", str(round_id))
+    shown = invoke(db, "round", "show", str(round_id), "--lang", "en")
     assert "accepted" in shown.stdout
     check_ledger(db)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -71,7 +72,9 @@ def propose(
 ) -> None:
     """Propose pairs for waiting clients and free places; store and print them with reasons."""
     config = load_config(config_path)
-    columns = outputs.check()
+    # --lang words the printed round too, so it needs no --report here.
+    columns = dataclasses.replace(outputs, lang=None).check()
+    language = outputs.language(config)
     if outputs.excel_nl and not outputs.call_list_path:
         raise click.UsageError("--excel-nl goes with --call-list")
     names_paths = outputs.names_paths or ()
@@ -85,7 +88,6 @@ def propose(
 
     def write_outputs(proposal: RoundProposal) -> None:
         # Inside the round's transaction: files that cannot be written store no round.
-        language = outputs.language(config)
         files: dict[Path, str | bytes] = {}
         if outputs.report_path:
             round_data = RoundInput.of_proposal(proposal, config)
@@ -106,9 +108,9 @@ def propose(
             force=force,
         )
     if output_format == "json":
-        click.echo(json.dumps(proposal_json(proposal), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(proposal_json(proposal, language), indent=2, ensure_ascii=False))
     else:
-        click.echo(proposal_text(proposal, limit=limit))
+        click.echo(proposal_text(proposal, limit=limit, lang=language))
     if written:
         click.echo(f"Wrote {', '.join(written)}", err=output_format == "json")
 
@@ -117,19 +119,23 @@ def propose(
 @click.argument("round_id", type=int)
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Rows to print.")
 @lang_option(
-    "Language of the reasons (the ledger keeps their facts, so any round in either).", "en"
+    "Language of the round (default: its config's [report] lang, nl); the ledger keeps the"
+    " facts, so any round in either."
 )
 @format_option("A table, or JSON for programs (numbers as numbers, with the facts).")
 @db_option()
 @reports_errors
-def show(round_id: int, limit: int | None, lang: str, output_format: str, db_path: str) -> None:
+def show(
+    round_id: int, limit: int | None, lang: str | None, output_format: str, db_path: str
+) -> None:
     """Print a stored round with each pair's decision so far."""
     with open_ledger(db_path) as ledger:
         proposal = ledger.round(round_id)
+    language = lang or proposal.lang
     if output_format == "json":
-        click.echo(json.dumps(proposal_json(proposal, lang), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(proposal_json(proposal, language), indent=2, ensure_ascii=False))
     else:
-        click.echo(proposal_text(proposal, limit=limit, lang=lang))
+        click.echo(proposal_text(proposal, limit=limit, lang=language))
 
 
 @round_group.command("explain")

@@ -36,7 +36,9 @@ from matcher.web.settings import WebSettings, is_loopback
     callback=config_path_default,
     help="TOML config (columns, weights, policy); default $MATCHER_CONFIG or ./matcher.toml.",
 )
-@lang_option("Language of the pages (each person can switch).", "nl")
+@lang_option(
+    "Language of the pages (default: the config's [report] lang, nl); each person can switch."
+)
 @click.option(
     "--max-upload-mb",
     type=click.IntRange(1, 1024),
@@ -51,7 +53,7 @@ def serve(
     port: int,
     open_browser: bool,
     config_path: str | None,
-    lang: str,
+    lang: str | None,
     max_upload_mb: int,
 ) -> None:
     """The weekly round in a browser, and an HTTP API (/api/v1), on the ledger --db."""  # fmt: skip
@@ -71,7 +73,8 @@ def serve(
             f" add one with `matcher user add NAME --db {db_path}`"
         )
     settings = WebSettings(db_path=Path(db_path), require_accounts=network, config=config,
-                           lang=lang, max_upload_bytes=max_upload_mb * 1024 * 1024)  # fmt: skip
+                           lang=lang or config.report.lang,
+                           max_upload_bytes=max_upload_mb * 1024 * 1024)  # fmt: skip
     app = create_app(settings)
     shown_host = f"[{host}]" if ":" in host else host
     base = f"http://{shown_host}:{port}"

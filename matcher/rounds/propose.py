@@ -30,7 +30,7 @@ from matcher.rounds import facts_store, stored
 from matcher.rounds.db import Tx
 from matcher.rounds.gather import gather_round
 from matcher.vocab import RiskTier
-from matcher.wording import pair_why, unmatched_detail
+from matcher.wording import LANGUAGES, pair_why, unmatched_detail
 
 
 # Keyword-only, so that the fields stand in the order the API shows them
@@ -77,6 +77,8 @@ class RoundProposal:
     n_waiting: int
     n_volunteers: int
     superseded: int = 0  # undecided proposals of earlier rounds this round replaced
+    # The round's config [report] lang: the language the round is worded in unless asked.
+    lang: str = "nl"
     pairs: tuple[ProposedPair, ...]
     waiting: tuple[Unmatched, ...]
     timings: dict[str, float] = field(default_factory=dict)
@@ -204,6 +206,7 @@ def propose_round(tx: Tx, config: MatchConfig, round_date: dt.date) -> RoundProp
         pairs=tuple(pairs),
         waiting=tuple(result.unmatched),
         superseded=superseded,
+        lang=config.report.lang,
         timings=timings,
         clients=tuple(clients) + tuple(pinned_clients.values()),
         # A pinned volunteer may be paused this week: still part of the round's picture.
@@ -257,4 +260,15 @@ def load_round(tx: Tx, round_id: int) -> RoundProposal:
         n_volunteers=row["n_volunteers"],
         pairs=tuple(pairs),
         waiting=waiting,
+        lang=_stored_lang(row["config"]),
     )
+
+
+def _stored_lang(config_json: str) -> str:
+    """The stored config's [report] lang; read alone, so that a round whose config no longer
+    validates (a hand-edited ledger) is still shown."""
+    try:
+        lang = json.loads(config_json).get("report", {}).get("lang")
+    except (ValueError, AttributeError):
+        lang = None
+    return lang if lang in LANGUAGES else MatchConfig().report.lang

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
+from matcher.explain_wording import DECISION_NAMES, TIER_NAMES
 from matcher.facts import reasons_to_json
 from matcher.rounds.due import Due, DueItem
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.views import Event, Status
-from matcher.scoring import format_weight
 from matcher.terminal import visible
 from matcher.units import WEIGHT_SCALE
-from matcher.wording import unmatched_detail
+from matcher.wording import REASON_LABELS, unmatched_detail, weight_text
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "  ") -> list[str]:
@@ -29,53 +29,94 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "
     return lines
 
 
+# A round's frame in each language; the reasons are said by matcher.wording.
+_ROUND_WORDS: Final = {
+    "en": {
+        "head": "Round {round_id} for {date} (policy {policy}, solver {status}): {pairs}"
+        " proposal(s){pinned} for {waiting} waiting client(s); {left} left waiting.",
+        "pinned": " ({n} pinned)",
+        "superseded": "{n} undecided proposal(s) of earlier rounds are superseded.",
+        "columns": "client volunteer weight risk decision why",
+        "more": "  … and {n} more",
+        "left": "Left waiting:",
+        "next": "Next: phone them, then `matcher round accept {r}` (or --only ID / --except ID);"
+        " a no: `matcher round decline {r} --client ID --by client|volunteer|coordinator"
+        " --reason TEXT`.",
+    },
+    "nl": {
+        "head": "Ronde {round_id} voor {date} (beleid {policy}, solver {status}): {pairs}"
+        " voorstel(len){pinned} voor {waiting} wachtende cliënt(en); {left} blijven wachten.",
+        "pinned": " ({n} vastgezet)",
+        "superseded": "{n} nog niet besloten voorstel(len) van eerdere rondes zijn vervangen.",
+        "columns": "cliënt vrijwilliger gewicht risico besluit waarom",
+        "more": "  … en nog {n}",
+        "left": "Blijven wachten:",
+        "next": "Volgende stap: bel ze, dan `matcher round accept {r}` (of --only ID / --except"
+        " ID); een nee: `matcher round decline {r} --client ID --by"
+        " client|volunteer|coordinator --reason TEKST`.",
+    },
+}
+_STATUS_NL: Final = {
+    "optimal": "optimaal",
+    "feasible": "toegestaan, niet bewezen optimaal",
+    "infeasible": "onmogelijk",
+    "not-solved": "niet opgelost",
+}
+
+
+def _reason_label(code: str, lang: str) -> str:
+    # English names the reason by its code, as it always has; Dutch by its label.
+    return REASON_LABELS["nl"].get(code, code) if lang == "nl" else code
+
+
 def proposal_text(proposal: RoundProposal, *, limit: int | None = None, lang: str = "en") -> str:
-    """The round as a table; the reasons in `lang` (nl or en), from the stored facts."""
+    """The round as a table in `lang` (nl or en), its reasons said from the stored facts."""
+    words = _ROUND_WORDS[lang]
+    tiers, decisions = TIER_NAMES[lang], DECISION_NAMES[lang]
     pinned = sum(p.pinned for p in proposal.pairs)
+    status = _STATUS_NL.get(proposal.status, proposal.status) if lang == "nl" else proposal.status
     lines = [
-        f"Round {proposal.round_id} for {proposal.round_date} (policy {proposal.policy},"
-        f" solver {proposal.status}): {len(proposal.pairs)} proposal(s)"
-        f"{f' ({pinned} pinned)' if pinned else ''} for {proposal.n_waiting} waiting"
-        f" client(s); {len(proposal.waiting)} left waiting.",
-    ]
-    if proposal.superseded:
-        lines.append(
-            f"{proposal.superseded} undecided proposal(s) of earlier rounds are superseded."
+        words["head"].format(
+            round_id=proposal.round_id, date=proposal.round_date, policy=proposal.policy,
+            status=status, pairs=len(proposal.pairs),
+            pinned=words["pinned"].format(n=pinned) if pinned else "",
+            waiting=proposal.n_waiting, left=len(proposal.waiting),
         )
+    ]  # fmt: skip
+    if proposal.superseded:
+        lines.append(words["superseded"].format(n=proposal.superseded))
+    columns = words["columns"].split()
     shown = proposal.pairs if limit is None else proposal.pairs[:limit]
     if shown:
         rows: list[tuple[str, ...]] = [
             (
                 p.client_id,
                 p.volunteer_id,
-                format_weight(p.weight_units),
-                p.risk_tier,
-                p.decision or "",
+                weight_text(p.weight_units, lang),
+                tiers.get(p.risk_tier, p.risk_tier),
+                decisions.get(p.decision, p.decision) if p.decision else "",
                 p.why(lang),
             )
             for p in shown
         ]
-        lines += ["", *_table(("client", "volunteer", "weight", "risk", "decision", "why"), rows)]
+        lines += ["", *_table(columns, rows)]
         if len(shown) < len(proposal.pairs):
-            lines.append(f"  … and {len(proposal.pairs) - len(shown)} more")
+            lines.append(words["more"].format(n=len(proposal.pairs) - len(shown)))
     waiting = proposal.waiting if limit is None else proposal.waiting[:limit]
     if waiting:
         rows = [
-            (u.client_id, u.risk_tier, f"{u.reason}: {unmatched_detail(u, lang, weights=True)}")
+            (
+                u.client_id,
+                tiers.get(u.risk_tier, u.risk_tier),
+                f"{_reason_label(u.reason, lang)}: {unmatched_detail(u, lang, weights=True)}",
+            )
             for u in waiting
         ]
-        lines += ["", "Left waiting:", *_table(("client", "risk", "why"), rows)]
+        lines += ["", words["left"], *_table((columns[0], columns[3], columns[5]), rows)]
         if len(waiting) < len(proposal.waiting):
-            lines.append(f"  … and {len(proposal.waiting) - len(waiting)} more")
-    undecided = [p for p in proposal.pairs if p.decision is None]
-    if undecided:
-        r = proposal.round_id
-        lines += [
-            "",
-            f"Next: phone them, then `matcher round accept {r}` (or --only ID / --except ID);"
-            f" a no: `matcher round decline {r} --client ID --by client|volunteer|coordinator"
-            " --reason TEXT`.",
-        ]
+            lines.append(words["more"].format(n=len(proposal.waiting) - len(waiting)))
+    if any(p.decision is None for p in proposal.pairs):
+        lines += ["", words["next"].format(r=proposal.round_id)]
     return "\n".join(lines)
 
 

@@ -71,7 +71,8 @@ class BottleneckOut(_Model):
 @derived_from(
     RoundProposal,
     # What the engine computed the round on and how long it took: not part of the answer.
-    leave_out={"timings", "clients", "volunteers", "result", "prepared"},
+    # The round's default language: the API words it in the language asked (?lang=).
+    leave_out={"timings", "clients", "volunteers", "result", "prepared", "lang"},
     # The engine's bottleneck groups, largest shortage first: in the answer to a proposal; a
     # round read back has none stored (null; the Koppelronde page can rebuild them).
     retyped={
