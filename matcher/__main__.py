@@ -36,6 +36,13 @@ GC_THRESHOLDS = (50_000, 50, 1000)
 # library keeps its plugins. setdefault: whoever wants plugins in the command sets the
 # variable themselves (empty: all of them).
 PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
+# numpy's OpenBLAS starts a thread per core when numpy loads, and each spins waiting for work
+# (up to 2**28 processor cycles) before it sleeps: about 0.05 s of CPU at every start, and as
+# much wall-clock time when the other core is busy. The command's one BLAS call (the
+# candidates' distance product, three columns wide) gains nothing from a second thread: the
+# dense round was no slower with one (README "Start-up"). The command's own process only, as
+# above; setdefault: whoever wants the threads sets the variable.
+BLAS_THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"
 
 
 def run() -> None:
@@ -45,6 +52,7 @@ def run() -> None:
         gc.set_threshold(*GC_THRESHOLDS)
         sys.unraisablehook = _raise_dropped_interrupt_again(sys.unraisablehook)
         os.environ.setdefault(PLUGINS_VARIABLE, "__all__")
+        os.environ.setdefault(BLAS_THREADS_VARIABLE, "1")
         code = _command()
         # Done and written: a Ctrl-C while the interpreter shuts down has nothing to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

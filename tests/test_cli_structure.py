@@ -94,25 +94,77 @@ def test_a_plain_round_builds_no_row_model_and_skips_pydantic_plugins(tmp_path: 
         "import json, os, sys\n"
         "import matcher\n"
         "from matcher.__main__ import run\n"
-        "library_env = os.environ.get('PYDANTIC_DISABLE_PLUGINS')\n"
+        "library_env = [os.environ.get(v) for v in ('PYDANTIC_DISABLE_PLUGINS',\n"
+        "                                             'OPENBLAS_NUM_THREADS')]\n"
         f"sys.argv = {argv!r}\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n"
         "from matcher.models import Client, Volunteer\n"
         "from pydantic.plugin import _loader\n"
         "sys.__stderr__.write('\\n' + json.dumps({'library_env': library_env,\n"
         "    'built': [Client.__pydantic_complete__, Volunteer.__pydantic_complete__],\n"
-        "    'plugins_searched': _loader._plugins is not None}))\n"
+        "    'plugins_searched': _loader._plugins is not None,\n"
+        "    'blas_threads': os.environ.get('OPENBLAS_NUM_THREADS')}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    unset = ("PYDANTIC_DISABLE_PLUGINS", "OPENBLAS_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env)
     facts = json.loads(done.stderr.splitlines()[-1])
-    assert facts == {"library_env": None, "built": [False, False], "plugins_searched": False}
+    # The command, not the library, runs numpy's BLAS on one thread (matcher/__main__.py).
+    assert facts == {"library_env": [None, None], "built": [False, False],
+                     "plugins_searched": False, "blas_threads": "1"}  # fmt: skip
     assert (tmp_path / "out" / "matches.csv").exists()
     # Built when first used, with the same checks as ever.
     from matcher.models import Client
 
     with pytest.raises(ValueError, match="client_id"):
         Client.model_validate({"programme": "maatjes"})
+
+
+# What a plain `--quiet` round on CSV files does not load, and what needs it: each was loaded
+# by every round before, costing the city round's start-up (README "Start-up").
+LOADED_ONLY_WHEN_NEEDED = {
+    # The first TypeAdapter loads pydantic's plugin loader, which loads importlib.metadata:
+    # matcher.plain_values reads plain cell values off without one.
+    "pydantic.type_adapter": "a cell value that is not plainly valid",
+    "pydantic.plugin._loader": "a cell value that is not plainly valid",
+    "importlib.metadata": "a cell value that is not plainly valid",
+    "importlib.resources": "nothing: the shipped places are read with pkgutil",
+    "zipfile": "nothing: the shipped places are read with pkgutil",
+    "multiprocessing": "a round large enough to solve its parts in worker processes",
+    "concurrent.futures": "a round large enough to score its pairs on two threads",
+    "python_calamine": "a workbook",
+    "difflib": "a message or note with 'did you mean'",
+    "_strptime": "a --date not written as YYYY-MM-DD",
+}
+
+
+def test_a_plain_round_loads_only_what_it_needs(tmp_path: Path) -> None:
+    # The demo files have columns the round ignores (names, notes); the note about them is
+    # not shown with --quiet, and its hints are not made.
+    loaded = _modules_after(
+        "--quiet", "match", str(ROOT / "examples" / "clients.csv"),
+        str(ROOT / "examples" / "volunteers.csv"), "--out", str(tmp_path / "out"),
+        "--date", "2026-11-23",
+    )  # fmt: skip
+    assert "matcher.engine" in loaded and (tmp_path / "out" / "summary.json").exists()
+    assert {m: why for m, why in LOADED_ONLY_WHEN_NEEDED.items() if m in loaded} == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-23", "23-11-2026", "2026-1-5", "2026-02-30", "0000-01-01", "9999-12-31",
+     "2026-11-23 ", "2026-13-01", "\uff12026-11-23", "31-12-2026", "tomorrow", ""],
+)  # fmt: skip
+def test_the_date_option_reads_what_clicks_datetime_reads(text: str) -> None:
+    from matcher.cli.options import DATE_FORMATS, date_type
+
+    def outcome(kind: click.DateTime) -> object:
+        try:
+            return kind.convert(text, None, None)
+        except click.BadParameter as error:
+            return error.message
+
+    assert outcome(date_type()) == outcome(click.DateTime(formats=DATE_FORMATS))
 
 
 def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(

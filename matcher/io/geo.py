@@ -5,9 +5,9 @@ places from the config, and the Dutch places shipped with matcher (matcher/data/
 from __future__ import annotations
 
 import functools
+import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -59,7 +59,11 @@ def _centres(table: Mapping[str, ConfigCentre]) -> dict[str, Centre]:
 @functools.cache
 def shipped_places() -> tuple[dict[str, Centre], dict[str, str]]:
     """The Dutch places matcher knows: place_key -> centre, and place_key -> name as written."""
-    text = resources.files("matcher").joinpath("data/places.csv").read_text(encoding="utf-8")
+    # pkgutil, not importlib.resources (which loads tempfile, shutil and zipfile): the
+    # package's loader reads it, from a folder or a zip archive alike.
+    data = pkgutil.get_data("matcher", "data/places.csv")
+    assert data is not None, "shipped with the package"
+    text = data.decode("utf-8")
     centres: dict[str, Centre] = {}
     names: dict[str, str] = {}
     for line in text.splitlines()[1:]:
