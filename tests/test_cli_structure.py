@@ -212,3 +212,25 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
         return {key: value for key, value in data.items() if key != "timings"}
 
     assert without_timings("out") == without_timings("plain")
+
+
+def test_the_command_imports_its_module_without_the_cycle_collector() -> None:
+    """In the command's process the command's module (numpy, pydantic, OR-Tools, the engine)
+    is imported with the collector off and then frozen; a program using the library keeps
+    the collector as it set it."""
+    program = (
+        "import gc, json, sys, click\n"
+        "from matcher.cli import lazy, main\n"
+        "ctx = click.Context(main)\n"
+        "before = gc.get_freeze_count()\n"
+        "main.get_command(ctx, 'validate')\n"
+        "library = gc.get_freeze_count() - before\n"
+        "lazy.freeze_imports = True\n"
+        "main.get_command(ctx, 'match')\n"
+        "print(json.dumps({'library': library, 'command': gc.get_freeze_count() > 0,\n"
+        "    'enabled': gc.isenabled(), 'engine': 'matcher.engine' in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert json.loads(done.stdout) == {
+        "library": 0, "command": True, "enabled": True, "engine": True,
+    }  # fmt: skip
