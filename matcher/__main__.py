@@ -36,12 +36,11 @@ GC_THRESHOLDS = (50_000, 50, 1000)
 # library keeps its plugins. setdefault: whoever wants plugins in the command sets the
 # variable themselves (empty: all of them).
 PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
-# numpy's OpenBLAS starts a thread per core when numpy loads, and each spins waiting for work
-# (up to 2**28 processor cycles) before it sleeps: about 0.05 s of CPU at every start, and as
-# much wall-clock time when the other core is busy. The command's one BLAS call (the
-# candidates' distance product, three columns wide) gains nothing from a second thread: the
-# dense round was no slower with one (README "Start-up"). The command's own process only, as
-# above; setdefault: whoever wants the threads sets the variable.
+# OpenBLAS starts a thread per core when numpy loads, and its threads spin between products:
+# the command's only products have an inner dimension of 3 (distances on a block of pairs),
+# which one thread does as fast, while the spinning takes the other core from the command's
+# own threads. The same rule as above: set in the command's process only, and not over a
+# value the user chose.
 BLAS_THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"
 
 
