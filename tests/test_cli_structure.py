@@ -130,6 +130,16 @@ LOADED_ONLY_WHEN_NEEDED = {
     "python_calamine": "a workbook",
     "difflib": "a message or note with 'did you mean'",
     "_strptime": "a --date not written as YYYY-MM-DD",
+    "matcher.explain": "`matcher explain`",
+    "matcher.explain_wording": "`matcher explain`",
+    "matcher.hints": "`matcher explain`",
+    "matcher.hint_wording": "`matcher explain`",
+    "matcher.io.kept": "--keep-columns",
+    "matcher.io.workbook_out": "--excel-nl, --xlsx or --call-list",
+    "matcher.policies.reserve": "--policy reserve",
+    "matcher.solvers.lp": "--policy reserve",
+    "matcher.policies.stable": "--policy stable",
+    "matcher.solvers.hours": "a round in mixed hours",
 }
 
 
