@@ -22,9 +22,8 @@ from typing import Final
 import numpy as np
 
 from matcher.config import MatchConfig
-from matcher.models import Client
-from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.evaluate_clients import EvaluatedClient, evaluated_clients, triage_facts
 from matcher.triage import risk_tiers
 from matcher.vocab import RISK_TIERS, normalise_word
 
@@ -129,7 +128,7 @@ def evaluate(
         raise LedgerError(f"--from {start}: after --to {end}")
     lo, hi = (start.isoformat() if start else ""), end.isoformat()
     wanted = normalise_word(programme) if programme else None
-    clients = _clients(tx, wanted)
+    clients = evaluated_clients(tx, wanted)
     people, stages = _funnel_people(tx, lo, hi, wanted, clients)
     matches = [m for m in tx.all(_MATCHES) if m["client_id"] in clients]
     started = [m for m in matches if _in(m["started_on"], lo, hi)]
@@ -145,7 +144,7 @@ def evaluate(
             waits["all"].append(weeks)
             waits[tier_of_match.get(m["match_id"], UNKNOWN)].append(weeks)
     tiers = (*RISK_TIERS, *([UNKNOWN] if waits[UNKNOWN] else []))
-    high, high_in_time = _high_risk(config, clients, matches, tier_of_match, lo, hi)
+    high, high_in_time = _high_risk(tx, config, clients, matches, tier_of_match, lo, hi)
     durations = [m["duration_days"] / 7 for m in ended if m["duration_days"] is not None]
     load = Counter(m["volunteer_id"] for m in active)
     checkins = Counter(
@@ -185,7 +184,7 @@ def evaluate(
         volunteers_stopped=len(
             {m["volunteer_id"] for m in ended if m["end_reason"] == "volunteer-stopped"}
         ),
-        ages=_ages(clients[cid].record.age for cid in sorted(seen)),
+        ages=_ages(clients[cid].age for cid in sorted(seen)),
         erased_clients=int(erased[0]) if erased else 0,
     )
 
@@ -198,23 +197,6 @@ def _ended_by(match: sqlite3.Row, day: str, *, before: bool = False) -> bool:
     """Whether the match had ended on `day` (or, with `before`, already before it)."""
     ended = match["ended_on"]
     return ended is not None and (ended < day if before else ended <= day)
-
-
-@dataclass(frozen=True)
-class _Client:
-    record: Client
-    waiting: bool
-    since: str
-
-
-def _clients(tx: Tx, programme: str | None) -> dict[str, _Client]:
-    """Every client (of the programme), with what the evaluation reads of it."""
-    out = {}
-    for row in tx.all("SELECT client_id, record, state, waiting_since FROM clients"):
-        client = stored.record(tx, Client, "clients", row[0], row[1])
-        if programme is None or client.programme == programme:
-            out[row[0]] = _Client(client, row["state"] == "waiting", row["waiting_since"])
-    return out
 
 
 def _funnel_people(
@@ -279,8 +261,9 @@ def _match_tiers(tx: Tx) -> dict[int, str]:
 
 
 def _high_risk(
+    tx: Tx,
     config: MatchConfig,
-    clients: Mapping[str, _Client],
+    clients: Mapping[str, EvaluatedClient],
     matches: list[sqlite3.Row],
     tier_of_match: Mapping[int, str],
     lo: str,
@@ -297,11 +280,14 @@ def _high_risk(
             continue
         total += 1
         in_time += _days(since, m["started_on"]) <= HIGH_RISK_WITHIN_DAYS
-    waiting = [
-        c.record
-        for c in clients.values()
-        if c.waiting and _in(c.since, lo, hi) and _days(c.since, hi) > HIGH_RISK_WITHIN_DAYS
-    ]
+    waiting = triage_facts(
+        tx,
+        (
+            cid
+            for cid, c in clients.items()
+            if c.waiting and _in(c.since, lo, hi) and _days(c.since, hi) > HIGH_RISK_WITHIN_DAYS
+        ),
+    )
     if waiting:
         tiers = risk_tiers(waiting, config.triage).tolist()
         total += sum(RISK_TIERS[t] == "high" for t in tiers)
