@@ -12,7 +12,7 @@ import functools
 import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec
+from typing import Any, Final, ParamSpec
 
 import matplotlib
 import numpy as np
@@ -47,12 +47,20 @@ _STYLE: Any = {
 }
 
 
+SVG_URI: Final = "data:image/svg+xml;base64,"
+
+
 @dataclass(frozen=True)
 class Chart:
     """An embedded image: the data URI and its text alternative."""
 
     uri: str
     alt: str
+
+    @property
+    def svg(self) -> bytes:
+        """The image itself (served on its own by the web app)."""
+        return base64.b64decode(self.uri.removeprefix(SVG_URI))
 
 
 def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
@@ -69,7 +77,7 @@ def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
 def _render(fig: Figure, alt: str) -> Chart:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return Chart("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode(), alt)
+    return Chart(SVG_URI + base64.b64encode(buffer.getvalue()).decode(), alt)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -359,5 +367,10 @@ def count_bars(names: Sequence[str], counts: Sequence[int], xlabel: str) -> Char
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return _render(fig, count_bars_alt(names, counts, xlabel))
+
+
+def count_bars_alt(names: Sequence[str], counts: Sequence[int], xlabel: str) -> str:
+    """The text alternative of count_bars (without drawing it)."""
     alt = "; ".join(f"{name}: {count}" for name, count in zip(names, counts, strict=True))
-    return _render(fig, f"{xlabel}: {alt}")
+    return f"{xlabel}: {alt}"

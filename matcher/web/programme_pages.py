@@ -8,16 +8,17 @@ the result.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from matcher.io.workbook_out import format_xlsx
 from matcher.report import evaluation_report
-from matcher.report.evaluation import evaluation_view
+from matcher.report.evaluation import Bars, evaluation_charts, evaluation_view
 from matcher.report.evaluation_text import evaluation_sheets
 from matcher.report.evaluation_texts import evaluation_texts
 from matcher.rounds.evaluate import Evaluation
@@ -181,9 +182,30 @@ def evaluation_page(
 ) -> Response:
     period = _period(start, end, programme)
     found = _evaluation(request, period)
-    view = evaluation_view(found, lang=language(request), k=None)
-    return page(request, "evaluation.html.j2", view=view, start=start or "", end=end or "",
-                programme=programme or "", query=request.url.query)  # fmt: skip
+    lang = language(request)
+    # The charts are images of their own (below): the page shows its figures without waiting
+    # for matplotlib, and the browser asks for the charts as it shows the page.
+    view = evaluation_view(found, lang=lang, k=None, draw=False)
+    return page(request, "evaluation.html.j2", view=view, bars=evaluation_charts(found, lang, None),
+                start=start or "", end=end or "", programme=programme or "",
+                query=request.url.query)  # fmt: skip
+
+
+@router.get("/evaluation/charts/{name}.svg")
+def evaluation_chart(
+    request: Request, name: str, period: Annotated[Period, Depends(_period)]
+) -> Response:
+    """One chart of the page, the same image as in the report (drawn once per figures)."""
+    bars = evaluation_charts(_evaluation(request, period), language(request), None).get(name)
+    if bars is None:
+        raise HTTPException(404, "no such chart on the evaluation page")
+    return Response(_drawn(bars), media_type="image/svg+xml")
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(bars: Bars) -> bytes:
+    """Drawing takes a tenth of a second; the same figures give the same image."""
+    return bars.draw().svg
 
 
 def _download(data: bytes, name: str, media_type: str) -> Response:
