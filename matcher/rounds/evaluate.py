@@ -178,7 +178,7 @@ def evaluate(
         confirmed=sum(m["confirmed_on"] is not None for m in started),
         declined_after_introduction=sum(m["end_reason"] == "declined" for m in started),
         checkins=dict(sorted(checkins.items())),
-        volunteers=len(_volunteers(tx, wanted)),
+        volunteers=_volunteers(tx, wanted),
         volunteers_active=len({m["volunteer_id"] for m in during}),
         volunteer_mean_load=float(np.mean(list(load.values()))) if load else None,
         volunteers_stopped=len(
@@ -204,20 +204,20 @@ def _funnel_people(
 ) -> tuple[dict[str, sqlite3.Row], dict[str, int]]:
     """The people approached in the period, and the furthest stage each reached by `hi`."""
     contacts: dict[str, set[str]] = defaultdict(set)
-    for cid, outcome, day in tx.all(
-        "SELECT client_id, outcome, contacted_on FROM contact_attempts"
+    for cid, outcome in tx.all(
+        "SELECT client_id, outcome FROM contact_attempts WHERE contacted_on <= ?", (hi,)
     ):
-        if day <= hi:
-            contacts[cid].add(outcome)
+        contacts[cid].add(outcome)
     coupled = {
         row[0] for row in tx.all("SELECT client_id FROM matches WHERE started_on <= ?", (hi,))
     }
     people, stages = {}, {}
-    for row in tx.all("SELECT * FROM outreach ORDER BY client_id"):
-        if not _in(row["approached_on"], lo, hi):
-            continue
-        if programme is not None and row["programme"] != programme:
-            continue
+    for row in tx.all(
+        "SELECT client_id, programme, channel, source, state, intake_on, closed_on, close_reason"
+        " FROM outreach WHERE approached_on >= ? AND approached_on <= ?"
+        " AND (?3 IS NULL OR programme = ?3) ORDER BY client_id",
+        (lo, hi, programme),
+    ):
         cid, outcomes = row["client_id"], contacts[row["client_id"]]
         stage = 0
         if outcomes - {"not-reached"}:
@@ -283,7 +283,7 @@ def _high_risk(
     waiting = triage_facts(
         tx,
         (
-            cid
+            (cid, c)
             for cid, c in clients.items()
             if c.waiting and _in(c.since, lo, hi) and _days(c.since, hi) > HIGH_RISK_WITHIN_DAYS
         ),
@@ -294,16 +294,29 @@ def _high_risk(
     return total, in_time
 
 
-def _volunteers(tx: Tx, programme: str | None) -> list[str]:
-    out = []
-    for vid, record in tx.all("SELECT volunteer_id, record FROM volunteers ORDER BY 1"):
+# A record whose programmes are a JSON list is searched by SQLite; any other as before.
+_LISTED: Final = (
+    "typeof(record) = 'text' AND json_valid(record) AND json_type(record, '$.programmes') = 'array'"
+)
+
+
+def _volunteers(tx: Tx, programme: str | None) -> int:
+    """The volunteers in the ledger (offering the programme)."""
+    if programme is None:
+        return int(tx.all("SELECT count(*) FROM volunteers")[0][0])
+    listed = tx.all(
+        f"SELECT count(*) FROM volunteers WHERE {_LISTED} AND EXISTS (SELECT 1 FROM"
+        " json_each(record, '$.programmes') WHERE type = 'text' AND value = ?)",
+        (programme,),
+    )[0][0]
+    others = 0
+    for (record,) in tx.all(f"SELECT record FROM volunteers WHERE NOT coalesce({_LISTED}, 0)"):
         try:
             programmes = json.loads(record).get("programmes", [])
         except (ValueError, AttributeError):
             programmes = []
-        if programme is None or programme in programmes:
-            out.append(vid)
-    return out
+        others += programme in programmes
+    return int(listed) + others
 
 
 def _waits(weeks: list[float]) -> Waits:
@@ -315,9 +328,9 @@ def _waits(weeks: list[float]) -> Waits:
 
 def _ages(ages: Iterable[object]) -> dict[str, int]:
     counts = dict.fromkeys([name for _, name in AGE_BANDS] + [UNKNOWN], 0)
-    for age in ages:
+    for age, n in Counter(ages).items():  # a few dozen distinct ages
         if not isinstance(age, int | float):
-            counts[UNKNOWN] += 1
+            counts[UNKNOWN] += n
             continue
-        counts[next(name for bound, name in AGE_BANDS if age < bound)] += 1
+        counts[next(name for bound, name in AGE_BANDS if age < bound)] += n
     return counts

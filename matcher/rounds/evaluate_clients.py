@@ -32,54 +32,38 @@ from matcher.vocab import (
     normalise_word,
 )
 
-# The client_id, programme and age the record holds, when they are as a validated record
-# stores them; `plain` is 1 then, and NULL or 0 when the record needs full validation.
+_OK: Final = "CASE WHEN ok THEN {} END"
+_WAITING: Final = "CASE WHEN ok AND state = 'waiting' THEN {} END"
+# The client_id, programme and age the record holds, with `plain` 1 when they are as a
+# validated record stores them (else NULL or 0: the record needs full validation); and for a
+# waiting client what triage reads, with `plain_triage` likewise.
 _CLIENTS: Final = (
     "WITH r AS (SELECT client_id, state, waiting_since, record,"
     " typeof(record) = 'text' AND json_valid(record) AS ok FROM clients)"
-    " SELECT client_id, state, waiting_since,"
-    " CASE WHEN ok THEN json_type(record, '$.client_id') = 'text'"
-    "  AND json_extract(record, '$.client_id') = client_id"
-    "  AND json_type(record, '$.programme') = 'text'"
-    "  AND json_type(record, '$.age') IN ('integer', 'null') END AS plain,"
-    " CASE WHEN ok THEN json_extract(record, '$.programme') END AS programme,"
-    " CASE WHEN ok THEN json_extract(record, '$.age') END AS age"
-    " FROM r"
-)
-# What triage reads of each waiting client; `plain` as above.
-_TRIAGE: Final = (
-    "WITH r AS (SELECT client_id, record,"
-    " typeof(record) = 'text' AND json_valid(record) AS ok FROM clients WHERE state = 'waiting')"
-    " SELECT client_id,"
-    " CASE WHEN ok THEN json_extract(record, '$.hindering_factors') END,"
-    " CASE WHEN ok THEN json_extract(record, '$.protective_factors') END,"
-    " CASE WHEN ok THEN json_extract(record, '$.risk_tier') END,"
-    " CASE WHEN ok THEN json_type(record, '$.hindering_factors') = 'array'"
-    "  AND json_type(record, '$.protective_factors') = 'array'"
-    "  AND json_type(record, '$.risk_tier') IN ('text', 'null') END AS plain"
-    " FROM r"
+    " SELECT client_id, state, waiting_since, "
+    + ", ".join(
+        [
+            _OK.format(
+                "json_type(record, '$.client_id') = 'text'"
+                " AND json_extract(record, '$.client_id') = client_id"
+                " AND json_type(record, '$.programme') = 'text'"
+                " AND json_type(record, '$.age') IN ('integer', 'null')"
+            ),
+            _OK.format("json_extract(record, '$.programme')"),
+            _OK.format("json_extract(record, '$.age')"),
+            _WAITING.format(
+                "json_type(record, '$.hindering_factors') = 'array'"
+                " AND json_type(record, '$.protective_factors') = 'array'"
+                " AND json_type(record, '$.risk_tier') IN ('text', 'null')"
+            ),
+            _WAITING.format("json_extract(record, '$.hindering_factors')"),
+            _WAITING.format("json_extract(record, '$.protective_factors')"),
+            _WAITING.format("json_extract(record, '$.risk_tier')"),
+        ]
+    )
+    + " FROM r"
 )
 MAX_AGE: Final = 120  # matcher.field_types.Age
-
-
-@dataclass(frozen=True)
-class EvaluatedClient:
-    programme: str
-    age: int | None
-    waiting: bool
-    since: str
-
-
-def evaluated_clients(tx: Tx, programme: str | None) -> dict[str, EvaluatedClient]:
-    """Every client (of the programme), with what the evaluation reads of it."""
-    out = {}
-    for cid, state, since, plain, stored_programme, age in tx.all(_CLIENTS):
-        if not (plain and _plain_programme(stored_programme) and _plain_age(age)):
-            client = _validated(tx, cid)
-            stored_programme, age = client.programme, client.age
-        if programme is None or stored_programme == programme:
-            out[cid] = EvaluatedClient(stored_programme, age, state == "waiting", since)
-    return out
 
 
 @dataclass(frozen=True)
@@ -91,18 +75,38 @@ class Triaged:
     risk_tier: str | None
 
 
-def triage_facts(tx: Tx, client_ids: Iterable[str]) -> list[Triaged | Client]:
+@dataclass(frozen=True)
+class EvaluatedClient:
+    programme: str
+    age: int | None
+    waiting: bool
+    since: str
+    # A waiting client's stored factors and tier, when they are JSON lists and a word or null.
+    triage: tuple[object, object, object] | None
+
+
+def evaluated_clients(tx: Tx, programme: str | None) -> dict[str, EvaluatedClient]:
+    """Every client (of the programme), with what the evaluation reads of it."""
+    out = {}
+    for cid, state, since, plain, stored_programme, age, *triage in tx.all(_CLIENTS):
+        if not (plain and _plain_programme(stored_programme) and _plain_age(age)):
+            client = _validated(tx, cid)
+            stored_programme, age = client.programme, client.age
+        if programme is None or stored_programme == programme:
+            stored_triage = (triage[1], triage[2], triage[3]) if triage[0] else None
+            out[cid] = EvaluatedClient(
+                stored_programme, age, state == "waiting", since, stored_triage
+            )
+    return out
+
+
+def triage_facts(tx: Tx, clients: Iterable[tuple[str, EvaluatedClient]]) -> list[Triaged | Client]:
     """What triage reads of these waiting clients, in the order given: the factors and the
     tier as stored where they are as validation keeps them, else from the record validated
     in full (as when it was imported; a damaged record stops the evaluation)."""
-    wanted = list(client_ids)
-    if not wanted:
-        return []
-    found = {row[0]: row for row in tx.all(_TRIAGE)}
     out: list[Triaged | Client] = []
-    for cid in wanted:
-        row = found.get(cid)
-        facts = _plain_triage(row[1], row[2], row[3]) if row and row[4] else None
+    for cid, client in clients:
+        facts = _plain_triage(*client.triage) if client.triage else None
         out.append(facts or _validated(tx, cid))
     return out
 
