@@ -8,14 +8,17 @@ JSON text, another id, a programme that is not a normalised word, an age that is
 number from 0 to 120, or no age at all): such a record is read exactly as before, and a
 damaged one stops the evaluation with the same message. The records of the waiting clients
 whose risk tier is needed are read the same way: the factors and the coordinator's own tier
-(all that triage reads) from the JSON where they are as validation keeps them, else from the
-record validated in full.
+(all that triage reads) from the JSON where they are lists of known words and a known tier or
+none, else from the record validated in full.
+
+A record damaged only in fields the evaluation does not read no longer stops it (as for any
+command, a stored value stops only the commands that need it); `matcher db check` lists it.
+tests/test_evaluate_reading.py holds the figures equal to those of validating every record.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -141,8 +144,8 @@ def _plain_triage(hindering: object, protective: object, tier: object) -> Triage
 
 @functools.lru_cache(maxsize=4096, typed=True)
 def _plain_words(text: object, choices: tuple[str, ...]) -> tuple[str, ...] | None:
-    """A stored JSON list of words, if it holds known words in vocabulary order without
-    repeats (what validation makes of any list of them), else None."""
+    """A stored JSON list of known words as it is (triage reads which words are in it, so
+    their order and repeats do not matter), or None for anything else."""
     if type(text) is not str:
         return None
     try:
@@ -150,8 +153,5 @@ def _plain_words(text: object, choices: tuple[str, ...]) -> tuple[str, ...] | No
     except ValueError:
         return None
     if not isinstance(words, list) or not all(type(w) is str and w in choices for w in words):
-        return None
-    positions = [choices.index(w) for w in words]
-    if any(a >= b for a, b in itertools.pairwise(positions)):
         return None
     return tuple(words)
