@@ -1,0 +1,91 @@
+"""The Evaluatie page loads its charts as images of their own: each one the same SVG, with the
+same text alternative, as in the report download for the same period and language; under the
+app's strict headers; the page's query escaped into the image addresses."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from matcher.io import read_clients, read_volunteers
+from matcher.rounds import Ledger
+from matcher.web import programme_pages
+from matcher.web.security import CSP
+from tests.web_support import EXAMPLES, logged_in, make_app, make_ledger
+
+DAY = dt.date(2026, 11, 2)
+QUERIES = ("", "from=2026-03-01&to=2026-12-31", "to=2026-12-31&programme=zwolle-partnerverlies")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Any:
+    db = make_ledger(tmp_path / "matcher.db", people=False)
+    clients = read_clients(EXAMPLES / "clients.csv")
+    with Ledger(db, user="test") as ledger:
+        ledger.import_volunteers(read_volunteers(EXAMPLES / "volunteers.csv"), on=DAY)
+        for i, client in enumerate(clients[:6]):
+            ledger.outreach_add(client.client_id, programme=client.programme, by="letter",
+                                on=dt.date(2026, 4, 1) + dt.timedelta(days=i))  # fmt: skip
+        ledger.import_clients(clients, on=DAY - dt.timedelta(days=1))
+        proposal = ledger.propose(round_date=DAY)
+        ledger.accept(proposal.round_id, on=DAY)
+    return logged_in(make_app(db))
+
+
+def images(page: str) -> dict[str, tuple[str, str]]:
+    """Each <img> of a page: its source and text alternative, by chart name."""
+    found = re.findall(r'<img src="([^"]*)" alt="([^"]*)"', page)
+    return {re.sub(r"\W.*", "", src.rsplit("/", 1)[1]): (src, alt) for src, alt in found}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_each_chart_is_the_reports_image(client: Any, lang: str) -> None:
+    for query in QUERIES:
+        asked = f"{query}&lang={lang}" if query else f"lang={lang}"
+        page = client.get(f"/evaluation?{asked}")
+        assert page.status_code == 200 and "data:image" not in page.text
+        shown = images(page.text)
+        assert sorted(shown) == ["ages", "funnel"]
+        report = client.get(f"/evaluation/report.html?{asked}").text
+        embedded = {
+            (base64.b64decode(uri), html.unescape(alt))
+            for uri, alt in re.findall(
+                r'<img src="data:image/svg\+xml;base64,([^"]*)" alt="([^"]*)"', report
+            )
+        }
+        assert len(embedded) == 2
+        for name, (src, alt) in shown.items():
+            assert src == f"/evaluation/charts/{name}.svg?{html.escape(asked)}"
+            image = client.get(html.unescape(src))
+            assert image.status_code == 200
+            assert image.headers["content-type"] == "image/svg+xml"
+            assert image.headers["content-security-policy"] == CSP
+            assert image.headers["x-content-type-options"] == "nosniff"
+            assert (image.content, html.unescape(alt)) in embedded
+
+
+def test_a_chart_is_drawn_once_per_figures(client: Any) -> None:
+    first = client.get("/evaluation/charts/funnel.svg?to=2026-12-31").content
+    drawn = programme_pages._drawn.cache_info()
+    again = client.get("/evaluation/charts/funnel.svg?to=2026-12-31").content
+    assert again == first and programme_pages._drawn.cache_info().hits == drawn.hits + 1
+
+
+def test_a_wrong_chart_or_date_is_refused(client: Any) -> None:
+    assert client.get("/evaluation/charts/names.svg").status_code == 404
+    refused = client.get("/evaluation/charts/funnel.svg?to=31-12")
+    assert refused.status_code == 400 and "form: to: must be a date" in refused.text
+
+
+def test_the_query_is_escaped_into_the_image_addresses(client: Any) -> None:
+    hostile = '"><script>alert(1)</script>'
+    page = client.get("/evaluation", params={"programme": hostile}).text
+    assert "<script>alert" not in page
+    for src, _ in images(page).values():
+        assert client.get(html.unescape(src)).status_code == 200
