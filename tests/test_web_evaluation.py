@@ -15,7 +15,7 @@ import pytest
 
 from matcher.io import read_clients, read_volunteers
 from matcher.rounds import Ledger
-from matcher.web import programme_pages
+from matcher.web import evaluation_charts as charts
 from matcher.web.security import CSP
 from tests.web_support import EXAMPLES, logged_in, make_app, make_ledger
 
@@ -61,7 +61,11 @@ def test_each_chart_is_the_reports_image(client: Any, lang: str) -> None:
         }
         assert len(embedded) == 2
         for name, (src, alt) in shown.items():
-            assert src == f"/evaluation/charts/{name}.svg?{html.escape(asked)}"
+            assert re.fullmatch(
+                rf"/evaluation/charts/{name}\.svg\?{re.escape(html.escape(asked))}"
+                r"&amp;figures=[0-9a-f]{16}",
+                src,
+            )
             image = client.get(html.unescape(src))
             assert image.status_code == 200
             assert image.headers["content-type"] == "image/svg+xml"
@@ -70,11 +74,23 @@ def test_each_chart_is_the_reports_image(client: Any, lang: str) -> None:
             assert (image.content, html.unescape(alt)) in embedded
 
 
-def test_a_chart_is_drawn_once_per_figures(client: Any) -> None:
-    first = client.get("/evaluation/charts/funnel.svg?to=2026-12-31").content
-    drawn = programme_pages._drawn.cache_info()
-    again = client.get("/evaluation/charts/funnel.svg?to=2026-12-31").content
-    assert again == first and programme_pages._drawn.cache_info().hits == drawn.hits + 1
+def test_a_chart_is_drawn_from_the_figures_the_page_showed(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The image does not count the ledger again, and is drawn once per figures; figures this
+    server no longer keeps are counted again from the period."""
+    src, _ = images(client.get("/evaluation?to=2026-12-31").text)["funnel"]
+    src = html.unescape(src)
+    first = client.get(src).content
+    drawn = charts.drawn.cache_info()
+    with monkeypatch.context() as patched:
+        patched.setattr(Ledger, "evaluate", None)  # counting again would fail
+        assert client.get(src).content == first
+    assert charts.drawn.cache_info().hits == drawn.hits + 1
+    unknown = re.sub(r"figures=\w+", "figures=" + "0" * 16, src)
+    assert client.get(unknown).content == first
+    assert client.get(src.replace("funnel.svg", "ages.svg")).status_code == 200
+    assert client.get(re.sub(r"figures=\w+", "figures=X", src)).status_code == 422
 
 
 def test_a_wrong_chart_or_date_is_refused(client: Any) -> None:
