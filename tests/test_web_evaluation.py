@@ -8,12 +8,14 @@ import base64
 import datetime as dt
 import html
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from matcher.io import read_clients, read_volunteers
+from matcher.report.charts import count_bars
 from matcher.rounds import Ledger
 from matcher.web import evaluation_charts as charts
 from matcher.web.security import CSP
@@ -105,3 +107,23 @@ def test_the_query_is_escaped_into_the_image_addresses(client: Any) -> None:
     assert "<script>alert" not in page
     for src, _ in images(page).values():
         assert client.get(html.unescape(src)).status_code == 200
+
+
+def test_charts_drawn_at_once_are_the_charts_drawn_one_by_one() -> None:
+    """A browser asks for both images at once, and the server draws them in two threads;
+    matplotlib's style is global, so without one drawing at a time a chart could come out in
+    other sizes (and stay so in the cache)."""
+    asked = [(("a", "b", "c"), (5, 9, 3), "cliënten"), (("x", "y"), (50, 9), "people")] * 2
+    alone = [count_bars(*chart).svg for chart in asked]
+    for _ in range(4):
+        drawn: dict[int, bytes] = {}
+
+        def draw(k: int, chart: tuple[Any, ...], into: dict[int, bytes] = drawn) -> None:
+            into[k] = count_bars(*chart).svg
+
+        threads = [threading.Thread(target=draw, args=item) for item in enumerate(asked)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert [drawn[k] for k in range(len(asked))] == alone

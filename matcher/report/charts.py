@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, ParamSpec
@@ -32,6 +33,7 @@ DASHES = ("solid", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)))
 # stays a few hundred kB instead of megabytes of vector paths.
 RASTER_FROM = 2000
 P = ParamSpec("P")
+_DRAWING = threading.RLock()
 
 # Any: matplotlib types rc keys as one long Literal.
 _STYLE: Any = {
@@ -64,11 +66,15 @@ class Chart:
 
 
 def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
-    """Draws the chart, figure to saved SVG, in the report's style (not the global one)."""
+    """Draws the chart, figure to saved SVG, in the report's style (not the global one).
+
+    One chart at a time in a process: matplotlib's style is global, and a chart drawn while
+    another thread's style context ends comes out in other sizes (the web app draws the
+    Evaluatie page's two charts for two requests at once)."""
 
     @functools.wraps(chart)
     def styled(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        with matplotlib.rc_context(_STYLE):
+        with _DRAWING, matplotlib.rc_context(_STYLE):
             return chart(*args, **kwargs)
 
     return styled
