@@ -19,7 +19,13 @@ from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
 from matcher.explain import Explanation, explain_client
-from matcher.io import check_exclusions, format_csv, read_client_table, read_volunteer_table
+from matcher.io import (
+    check_exclusions,
+    format_csv,
+    format_csv_columns,
+    read_client_table,
+    read_volunteer_table,
+)
 from matcher.io.kept import KeptColumns, read_kept_columns
 from matcher.io.workbook_out import format_csv_excel_nl
 from matcher.output import (
@@ -28,13 +34,12 @@ from matcher.output import (
     UNMATCHED_COLUMNS,
     candidate_rows,
     input_hash,
-    match_rows,
     result_json,
     summary,
     summary_json,
-    unmatched_rows,
 )
 from matcher.result import MatchResult
+from matcher.round_columns import match_columns, unmatched_columns
 
 MATCH_FILES: Final = ("matches.csv", "unmatched.csv", "summary.json")
 
@@ -109,11 +114,17 @@ def propose_from_files(
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:
     """matches.csv, unmatched.csv and summary.json in `out`; the CSVs as a Dutch Excel opens
-    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`."""
-    write_csv = format_csv_excel_nl if excel_nl else format_csv
+    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`. Written column by column from
+    the engine's arrays: no object per proposal or waiting client (matcher.output)."""
+
+    def write_csv(header: Sequence[str], columns: list[Sequence[str]]) -> str:
+        if excel_nl:
+            return format_csv_excel_nl(header, zip(*columns, strict=True))
+        return format_csv_columns(header, columns)
+
     texts = (
-        write_csv(MATCH_COLUMNS, match_rows(proposal.result)),
-        write_csv(UNMATCHED_COLUMNS, unmatched_rows(proposal.result)),
+        write_csv(MATCH_COLUMNS, match_columns(proposal.result)),
+        write_csv(UNMATCHED_COLUMNS, unmatched_columns(proposal.result)),
         summary_json(proposal.summary),
     )
     return {out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)}
