@@ -36,6 +36,12 @@ GC_THRESHOLDS = (50_000, 50, 1000)
 # library keeps its plugins. setdefault: whoever wants plugins in the command sets the
 # variable themselves (empty: all of them).
 PLUGINS_VARIABLE = "PYDANTIC_DISABLE_PLUGINS"
+# OpenBLAS starts a thread per core when numpy loads, and its threads spin between products:
+# the command's only products have an inner dimension of 3 (distances on a block of pairs),
+# which one thread does as fast, while the spinning takes the other core from the command's
+# own threads. The same rule as above: set in the command's process only, and not over a
+# value the user chose.
+BLAS_THREADS_VARIABLE = "OPENBLAS_NUM_THREADS"
 
 
 def run() -> None:
@@ -45,6 +51,7 @@ def run() -> None:
         gc.set_threshold(*GC_THRESHOLDS)
         sys.unraisablehook = _raise_dropped_interrupt_again(sys.unraisablehook)
         os.environ.setdefault(PLUGINS_VARIABLE, "__all__")
+        os.environ.setdefault(BLAS_THREADS_VARIABLE, "1")
         code = _command()
         # Done and written: a Ctrl-C while the interpreter shuts down has nothing to stop.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

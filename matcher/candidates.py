@@ -20,6 +20,7 @@ from matcher import programme_pools as pools
 from matcher.arrays import BoolArray, IntArray, PairList
 from matcher.config import MatchConfig
 from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit
+from matcher.spatial_pairs import visit_pairs_in_range
 from matcher.triage import TIER_HIGH
 
 # Pairs per block in block products: bounds memory at about 100 MB per block.
@@ -30,8 +31,6 @@ SPATIAL_INDEX_FROM_PAIRS = 50_000_000
 # Squared chords (unit sphere) this close to a volunteer's reach are decided by can_visit
 # itself: a thousand times the rounding of |a|² + |b|² − 2 a·b.
 _CHORD2_MARGIN = 1e-12
-# Volunteers queried together in the spatial index, by similar travel radius.
-_RADIUS_GROUPS = 16
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,33 @@ def _gender(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> B
 def _not_excluded(
     pop: Population, ci: IntArray, vi: IntArray, excluded: frozenset[int]
 ) -> BoolArray:
+    shape = np.broadcast_shapes(np.shape(ci), np.shape(vi))
     if not excluded:
-        return np.ones(np.broadcast_shapes(np.shape(ci), np.shape(vi)), dtype=bool)
+        return np.ones(shape, dtype=bool)
+    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
+    if len(shape) == 2 and np.shape(ci) == (shape[0], 1) and np.shape(vi) == (1, shape[1]):
+        return _grid_not_excluded(pop, ci[:, 0], vi[0], excluded_keys)
     keys = ci * pop.n_volunteers + vi
     # A handful of excluded pairs against millions of edges: binary search beats np.isin.
-    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
     position = np.minimum(np.searchsorted(excluded_keys, keys), len(excluded_keys) - 1)
     return excluded_keys[position] != keys
+
+
+def _grid_not_excluded(
+    pop: Population, clients: IntArray, volunteers: IntArray, excluded_keys: IntArray
+) -> BoolArray:
+    """_not_excluded on the grid clients × volunteers: only the excluded cells are visited
+    (a handful), not the millions of cells of a dense city's block."""
+    allowed = np.ones((len(clients), len(volunteers)), dtype=bool)
+    row_of = np.full(pop.n_clients, -1, dtype=np.int64)
+    row_of[clients] = np.arange(len(clients))
+    column_of = np.full(pop.n_volunteers, -1, dtype=np.int64)
+    column_of[volunteers] = np.arange(len(volunteers))
+    excluded_client, excluded_volunteer = np.divmod(excluded_keys, pop.n_volunteers)
+    row, column = row_of[excluded_client], column_of[excluded_volunteer]
+    inside = (row >= 0) & (column >= 0)
+    allowed[row[inside], column[inside]] = False
+    return allowed
 
 
 def _training(pop: Population, ci: IntArray, vi: IntArray, _: frozenset[int]) -> BoolArray:
@@ -282,35 +301,6 @@ def _matrix_candidates(
         )  # fmt: skip
 
 
-def _spatial_visit_pairs(
-    pop: Population, clients: IntArray, volunteers: IntArray
-) -> tuple[IntArray, IntArray]:
-    """Visit pairs within travel range from a spatial index, in no particular order."""
-    from scipy.spatial import cKDTree  # imported here: a slow import only large rounds need
-
-    clients = clients[pop.c_visit[clients] & ~np.isnan(pop.c_xyz[clients, 0])]
-    volunteers = volunteers[pop.v_visit[volunteers] & ~np.isnan(pop.v_xyz[volunteers, 0])]
-    found_c, found_v = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
-    if len(clients) == 0 or len(volunteers) == 0:
-        return found_c[0], found_v[0]
-    tree = cKDTree(pop.c_xyz[clients])
-    # Volunteers in a few groups of similar radius, each queried at its largest (with a hair
-    # to spare), so no hit list is walked in Python; can_visit then decides every pair found.
-    by_radius = volunteers[np.argsort(pop.v_radius_km[volunteers], kind="stable")]
-    for group in np.array_split(by_radius, min(_RADIUS_GROUPS, len(by_radius))):
-        half_angle = min(float(pop.v_radius_km[group].max()) / (2 * EARTH_RADIUS_KM), np.pi / 2)
-        hits = tree.sparse_distance_matrix(
-            cKDTree(pop.v_xyz[group]),
-            2 * np.sin(half_angle) * (1 + 1e-9) + 1e-12,
-            output_type="ndarray",
-        )
-        ci, vi = clients[hits["i"]], group[hits["j"]]
-        keep = can_visit(pop, ci, vi)
-        found_c.append(ci[keep])
-        found_v.append(vi[keep])
-    return np.concatenate(found_c), np.concatenate(found_v)
-
-
 def _spatial_candidates(
     pop: Population, clients: IntArray, volunteers: IntArray, plan: _Plan
 ) -> Iterator[_Piece]:
@@ -318,7 +308,7 @@ def _spatial_candidates(
     phone pairs from block products (their union, in pair order), then the rules on the pairs."""
     phone_clients = clients[pop.c_phone[clients]]
     phone_volunteers = volunteers[pop.v_phone[volunteers]]
-    pieces = [_spatial_visit_pairs(pop, clients, volunteers)]
+    pieces = [visit_pairs_in_range(pop, clients, volunteers)]
     pieces.extend(
         (np.repeat(block, len(phone_volunteers)), np.tile(phone_volunteers, len(block)))
         for block in _block_rows(phone_clients, phone_volunteers)

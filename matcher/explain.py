@@ -23,7 +23,7 @@ from matcher.models import Client
 from matcher.outcome import matches_of
 from matcher.policies import MatchPolicy, PolicyContext, find_policy
 from matcher.population import Population
-from matcher.result import MatchResult
+from matcher.result import MatchResult, Unmatched
 from matcher.row_index import client_rows, volunteer_rows
 from matcher.scoring import CRITERIA, format_weight
 from matcher.terminal import visible_join
@@ -77,6 +77,10 @@ class Explanation:
     computed_risk_tier: str | None = None
     # The group of clients competing for too few places this client is in (matcher.bottleneck)
     bottleneck: BottleneckGroup | None = None
+    # The outcome as facts (`outcome` is its English sentence): the volunteer and the weight
+    # of the client's match, or the waiting client's reason and detail facts.
+    matched: tuple[str, int] | None = None
+    unmatched: Unmatched | None = None
 
     def changes_in(self, lang: str = "en") -> tuple[str, ...]:
         return tuple(change_text(kind, values, lang) for kind, values in self.change_facts)
@@ -181,6 +185,8 @@ def explain_client(
         declined_by=dict(declined_by or {}),
         computed_risk_tier=overruled_tier(pop.clients[ci], prepared.config.triage),
         bottleneck=find_bottlenecks(prepared, result).group_of(client_id),
+        matched=None if match is None else (match.volunteer_id, match.weight_units),
+        unmatched=unmatched,
     )
 
 

@@ -129,14 +129,18 @@ def test_no_group_when_every_client_with_options_can_be_served() -> None:
 def test_explain_and_match_say_who_competes_for_too_few_places(tmp_path: Path) -> None:
     args = [str(ROOT / "examples" / "clients.csv"), str(ROOT / "examples" / "volunteers.csv")]
     date = ["--date", DATE.isoformat()]
-    explained = CliRunner().invoke(main, ["-q", "explain", *args, "--client", "K005", *date])
+    explained = CliRunner().invoke(
+        main, ["-q", "explain", *args, "--client", "K005", *date, "--lang", "en"]
+    )
     assert explained.exit_code == 0, explained.output
     assert (
         "too few places: K005 is one of 16 clients who can only be served by V01, V02, V03, V04,"
         " V06 and 2 more, who have 13 free places between them: at least 3 of them wait"
     ) in explained.stdout
     # K009 waits for a rule (no shared language), not for places: no group is named.
-    explained = CliRunner().invoke(main, ["-q", "explain", *args, "--client", "K009", *date])
+    explained = CliRunner().invoke(
+        main, ["-q", "explain", *args, "--client", "K009", *date, "--lang", "en"]
+    )
     assert "too few places" not in explained.stdout
     matched = CliRunner().invoke(main, ["-q", "match", *args, "--out", str(tmp_path), *date])
     assert "Bottlenecks:\n1 group of clients with too few places: at least 3 wait" in matched.stdout

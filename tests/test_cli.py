@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = str(ROOT / "examples" / "clients.csv")
 VOLUNTEERS = str(ROOT / "examples" / "volunteers.csv")
 DATE = ["--date", "2026-11-23"]
+EN = ["--lang", "en"]  # explain says what it always said in English
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -146,11 +147,13 @@ def test_explain_matched_and_unmatched_clients(tmp_path: Path) -> None:
         unmatched = next(csv.DictReader(handle))
     with (tmp_path / "matches.csv").open(newline="") as handle:
         matched = next(csv.DictReader(handle))
-    code, out, _ = run("explain", CLIENTS, VOLUNTEERS, "--client", matched["client_id"], *DATE)
+    code, out, _ = run("explain", CLIENTS, VOLUNTEERS, "--client", matched["client_id"], *DATE, *EN)
     assert code == 0
     assert f"outcome: matched to {matched['volunteer_id']}" in out
     assert "lived_experience" in out
-    code, out, _ = run("explain", CLIENTS, VOLUNTEERS, "--client", unmatched["client_id"], *DATE)
+    code, out, _ = run(
+        "explain", CLIENTS, VOLUNTEERS, "--client", unmatched["client_id"], *DATE, *EN
+    )
     assert code == 0
     assert f"outcome: unmatched: {unmatched['reason']}" in out
     assert "removed by hard rules:" in out

@@ -319,8 +319,9 @@ def test_no_note_when_her_tier_is_the_computed_one(tmp_path: Path) -> None:
 
 def test_explain_command_shows_both_tiers(tmp_path: Path) -> None:
     clients, volunteers = _round(tmp_path, extra=";risk_tier", k1=";", k2="sudden-death;low")
-    result = CliRunner().invoke(
-        main, ["explain", str(clients), str(volunteers), "--client", "K2", "--date", "2026-11-23"]
-    )
+    args = ["explain", str(clients), str(volunteers), "--client", "K2", "--date", "2026-11-23"]
+    result = CliRunner().invoke(main, [*args, "--lang", "en"])
     assert result.exit_code == 0, result.stderr
     assert "risk low (set at the intake; the factors give moderate)" in result.stdout
+    dutch = CliRunner().invoke(main, args)  # the config's [report] lang: nl
+    assert "risico laag (bij de intake gezet; de factoren geven matig)" in dutch.stdout

@@ -195,11 +195,14 @@ def test_explain_says_where_the_location_came_from(tmp_path: Path) -> None:
     config = with_postcode_table(tmp_path)
     (tmp_path / "c.csv").write_text("client_id,programme,postcode\nC1,rouw,8012\n")
     (tmp_path / "v.csv").write_text(VOLUNTEERS)
-    code, stdout, err = run("explain", str(tmp_path / "c.csv"), str(tmp_path / "v.csv"),
-                            "--config", str(config), "--client", "C1", *DATE)  # fmt: skip
+    files = (str(tmp_path / "c.csv"), str(tmp_path / "v.csv"), "--config", str(config))
+    code, stdout, err = run("explain", *files, "--client", "C1", *DATE, "--lang", "en")
     assert code == 0, err
     assert "location: the postcode centre, so distances are approximate (≈)" in stdout
     assert "≈0.8 km apart (postcode centres)" in stdout
+    code, stdout, err = run("explain", *files, "--client", "C1", *DATE)
+    assert code == 0, err
+    assert "locatie: het midden van de postcode, dus afstanden zijn bij benadering (≈)" in stdout
 
 
 def test_config_default_and_dutch_date(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

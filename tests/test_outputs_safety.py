@@ -287,7 +287,9 @@ def test_match_table_and_explain_show_escapes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "K\\x1b]0;PWNED\\x07\\x1b[2J  -3.5" in result.stdout
     _no_escape_bytes(result.stdout)
-    explained = invoke("explain", clients, volunteers, "--client", "K" + ESCAPES, *DATE)
+    explained = invoke(
+        "explain", clients, volunteers, "--client", "K" + ESCAPES, *DATE, "--lang", "en"
+    )
     assert explained.exit_code == 0, explained.output
     assert "client K\\x1b]0;PWNED\\x07\\x1b[2J: risk" in explained.stdout
     _no_escape_bytes(explained.stdout)

@@ -211,7 +211,9 @@ def test_round_explain_and_explain_db_see_pauses_and_declines(db: Path) -> None:
         paused.stdout
     )
     assert "V14, is paused until 2027-01-15" in paused.stdout
-    now = invoke(db, "explain", "--db", str(db), "--client", "K001", "--date", "2026-11-30")
+    now = invoke(
+        db, "explain", "--db", str(db), "--client", "K001", "--date", "2026-11-30", "--lang", "en"
+    )
     assert now.exit_code == 0, now.output
     assert f"declined: {volunteer[1]} (by the client, 2026-11-23): never proposed again" in (
         now.stdout

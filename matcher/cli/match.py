@@ -15,13 +15,14 @@ from matcher.cli.options import (
     day,
     db_option,
     format_option,
+    lang_option,
     policy_option,
     round_inputs,
 )
 from matcher.cli.outputs import check_distinct_outputs
 from matcher.cli.round_outputs import RoundOutputs, round_output_options
 from matcher.config import load_config
-from matcher.explain import render_explanation
+from matcher.explain_wording import explanation_text
 from matcher.file_round import (
     MATCH_FILES,
     candidates_csv,
@@ -162,6 +163,7 @@ def candidates(
     optional_help="Explain from this ledger instead of CLIENTS VOLUNTEERS: as a round proposed"
     " on --date would see it (pauses, declines, pins, active matches); nothing is stored."
 )
+@lang_option("Language of the explanation (default: the config's [report] lang, nl).")
 @reports_errors
 def explain(
     clients: str | None,
@@ -171,6 +173,7 @@ def explain(
     client_id: str,
     top: int,
     db_path: str | None,
+    lang: str | None,
 ) -> None:
     """Why CLIENT got its proposal, or why not: options, rules, what would change it.
 
@@ -180,16 +183,16 @@ def explain(
             raise click.UsageError("give CLIENTS VOLUNTEERS or --db, not both")
         # The ledger's modules load only for an explanation from a ledger.
         from matcher.rounds import open_ledger
-        from matcher.rounds.explain_round import render_ledger_explanation
+        from matcher.rounds.explain_nl import ledger_explanation_text
 
         config = load_config(config_path)
         with open_ledger(db_path) as ledger:
             found = ledger.explain(client_id, config=config, round_date=day(round_date), top=top)
-        click.echo(render_ledger_explanation(found))
+        click.echo(ledger_explanation_text(found, lang))
         return
     if clients is None or volunteers is None:
         raise click.UsageError("give CLIENTS and VOLUNTEERS, or a ledger with --db")
     explanation, prepared = explain_from_files(
         clients, volunteers, config_path, day(round_date), client_id, top=top, sheet=chosen_sheet()
     )
-    click.echo(render_explanation(explanation, prepared))
+    click.echo(explanation_text(explanation, prepared, lang or prepared.config.report.lang))

@@ -29,10 +29,10 @@ from matcher.io import write_atomic
 from matcher.proposals_book import book_of_round
 from matcher.report import RoundInput, round_report
 from matcher.rounds import DECLINED_BY, END_REASONS, open_ledger
+from matcher.rounds.explain_nl import ledger_explanation_text
 from matcher.rounds.propose import RoundProposal
 from matcher.rounds.render import history_text, proposal_json, proposal_text, status_text
 from matcher.terminal import visible
-from matcher.web.explain_nl import ledger_explanation_text
 
 
 def id_list(values: Iterable[str]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from matcher.explain_wording import CRITERION_NAMES, TIER_NAMES
 from matcher.report.plan_texts import PLAN_TEXTS
 
 TEXTS: Final[dict[str, dict[str, str]]] = {
@@ -58,9 +59,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "high_matched": "High risk with a proposal",
         "free_places": "Free places left",
         "of": "of",
-        "low": "low",
-        "moderate": "moderate",
-        "high": "high",
         "pinned": "pinned",
         "taken": "already taken",
         "proposed_load": "proposed now",
@@ -121,12 +119,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "group_low": "low-risk clients",
         "group_moderate": "moderate-risk clients",
         "group_high": "high-risk clients",
-        "lived_experience": "Lived experience",
-        "closeness": "Closeness",
-        "availability": "Shared time",
-        "needs": "Needs",
-        "age": "Age",
-        "training": "Training",
         "recruit": "{a} volunteer{where}{speaks}{having} could be matched with {n} waiting"
         " client(s): {clients}.",
         "recruit_shared": "{a} volunteer{where}{speaks}{having} could be matched with {n} waiting"
@@ -234,9 +226,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "high_matched": "Hoog risico met voorstel",
         "free_places": "Vrije plekken over",
         "of": "van",
-        "low": "laag",
-        "moderate": "matig",
-        "high": "hoog",
         "pinned": "vastgezet",
         "taken": "al bezet",
         "proposed_load": "nu voorgesteld",
@@ -298,12 +287,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "group_low": "cliënten met laag risico",
         "group_moderate": "cliënten met matig risico",
         "group_high": "cliënten met hoog risico",
-        "lived_experience": "Ervaringsdeskundig",
-        "closeness": "Nabijheid",
-        "availability": "Gedeelde tijd",
-        "needs": "Hulpvragen",
-        "age": "Leeftijd",
-        "training": "Training",
         "recruit": "{a} vrijwilliger{where}{speaks}{having} zou een match kunnen zijn voor {n}"
         " wachtende cliënt(en): {clients}.",
         "recruit_shared": "{a} vrijwilliger{where}{speaks}{having} zou een match kunnen zijn"
@@ -365,6 +348,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
 # The planner's words live apart (matcher.report.plan_texts): this module stays small.
 for _lang, _words in PLAN_TEXTS.items():
     TEXTS[_lang].update(_words)
+# Criteria and risk tiers are named as explanations name them (matcher.explain_wording).
+for _lang in TEXTS:
+    TEXTS[_lang].update(CRITERION_NAMES[_lang] | TIER_NAMES[_lang])
 
 
 def texts(lang: str) -> dict[str, str]:

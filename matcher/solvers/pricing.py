@@ -50,6 +50,11 @@ ADD_PER_CLIENT: Final = 8
 # A safety net, never reached on the benchmark rounds (the dense city takes five): after this many
 # rounds the whole network is solved as it stands.
 MAX_ROUNDS: Final = 40
+# _best_per_group first narrows scattered groups to their top bins of value when the items
+# are many more than those wanted: PREFILTER_BINS bins, from this many items per one wanted
+# (the volunteers' best clients in a dense city: 0.07 s → 0.03 s).
+PREFILTER_BINS: Final = 64
+PREFILTER_FROM_ITEMS_PER_WANTED: Final = 8
 
 Solve = Callable[[FlowRound], BoolArray]
 
@@ -108,13 +113,51 @@ def _best_per_group(
     """The `count` largest values of each group (an array: count[g] for group g), the
     earliest item first among equal values; a mask over the items.
 
-    Value and position are packed into one integer, so that each pass of numpy's
-    scatter-maximum names every group's best item at once (items in runs by group, as the
-    edges come by client: a maximum per run, six times faster): `count` passes, no sort."""
+    Items scattered over the groups (the edges by volunteer) are first narrowed to those in
+    their group's top bins of value (one pass that bins and counts every item), so that the
+    scatter-maximum passes see a few items per group rather than hundreds; items in runs by
+    group are cheap enough to take in passes as they are."""
+    wanted = np.broadcast_to(np.asarray(count, dtype=np.int64), (n_groups,))
+    in_runs = not np.any(group[1:] < group[:-1])
+    if in_runs or len(group) <= PREFILTER_FROM_ITEMS_PER_WANTED * int(wanted.sum()):
+        return _best_in_passes(group, n_groups, value, wanted)
+    items = np.flatnonzero(_in_top_bins(group, n_groups, value, wanted))
+    picked = np.zeros(len(group), dtype=bool)
+    picked[items[_best_in_passes(group[items], n_groups, value[items], wanted)]] = True
+    return picked
+
+
+def _in_top_bins(group: IntArray, n_groups: int, value: IntArray, wanted: IntArray) -> BoolArray:
+    """A mask that holds every item among its group's `wanted` best (and some others).
+
+    Values are binned by a monotone map onto PREFILTER_BINS bins; a group's threshold is its
+    highest bin t with at least wanted[g] items in bins t and above. The wanted-th best item
+    lies in bin t exactly (fewer than wanted[g] items are above its bin), and so does every
+    item equal to it: what passes holds every item the exact passes could pick."""
+    low = float(value.min())
+    span = float(value.max()) - low
+    if span <= 0:
+        return np.ones(len(group), dtype=bool)
+    bins = PREFILTER_BINS
+    scale = (bins - 1) / span  # float: monotone, and the top value lands in the top bin
+    binned = ((value - low) * scale).astype(np.int64)
+    np.clip(binned, 0, bins - 1, out=binned)
+    counts = np.bincount(group * bins + binned, minlength=n_groups * bins).reshape(n_groups, bins)
+    from_top = np.cumsum(counts[:, ::-1], axis=1)
+    enough = from_top >= wanted[:, None]
+    threshold = np.where(enough[:, -1], bins - 1 - np.argmax(enough, axis=1), 0)
+    threshold[wanted <= 0] = bins  # nothing wanted: nothing passes
+    passed: BoolArray = binned >= threshold[group]
+    return passed
+
+
+def _best_in_passes(group: IntArray, n_groups: int, value: IntArray, wanted: IntArray) -> BoolArray:
+    """_best_per_group by passes: value and position are packed into one integer, so that
+    each pass of numpy's scatter-maximum names every group's best item at once (items in
+    runs by group, as the edges come by client: a maximum per run, six times faster)."""
     picked = np.zeros(len(group), dtype=bool)
     if len(group) == 0:
         return picked
-    wanted = np.broadcast_to(np.asarray(count, dtype=np.int64), (n_groups,))
     low = int(value.min())
     position_bits = max(1, (len(group) - 1).bit_length())
     if (int(value.max()) - low) >= 2 ** (62 - position_bits):

@@ -15,8 +15,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from matcher.errors import InputError, Problem
 from matcher.policies import POLICY_NAMES
+from matcher.rounds.explain_nl import ledger_explanation_text
 from matcher.rounds.lookup import latest_round_id, round_bottlenecks
-from matcher.web.explain_nl import ledger_explanation_text
 from matcher.web.imports import import_file, preview
 from matcher.web.render import bars, language, page, words
 from matcher.web.round_groups import RoundGroups

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from matcher.explain_wording import DECISION_NAMES
+
 WORDS: Final[dict[str, dict[str, str]]] = {
     "nl": {
         "app": "Koppelen",
@@ -82,9 +84,6 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "why": "Waarom dit paar",
         "decision": "Besluit",
         "undecided": "open",
-        "accepted": "geaccepteerd",
-        "declined": "afgewezen",
-        "superseded": "vervangen",
         "accept_checked": "Aangevinkte voorstellen accepteren",
         "decline": "Afwijzen",
         "by": "Door",
@@ -199,9 +198,6 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "why": "Why this pair",
         "decision": "Decision",
         "undecided": "open",
-        "accepted": "accepted",
-        "declined": "declined",
-        "superseded": "superseded",
         "accept_checked": "Accept the checked proposals",
         "decline": "Decline",
         "by": "By",
@@ -240,3 +236,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "detail": "Detail",
     },
 }
+
+# Decisions are named as explanations name them (matcher.explain_wording).
+for _lang in WORDS:
+    WORDS[_lang].update(DECISION_NAMES[_lang])
