@@ -202,7 +202,9 @@ class WaitingFacts:
     def taken_by(self, volunteers: IntArray) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
         """Volunteer index -> the clients given its places and the weight of each pair, for
         the `volunteers` asked for (a few waiting clients need not pay for every volunteer)."""
-        wanted = np.unique(volunteers[volunteers >= 0])
+        asked = np.zeros(self.pop.n_volunteers, dtype=bool)
+        asked[volunteers[volunteers >= 0]] = True
+        wanted = np.flatnonzero(asked)  # (np.unique would load numpy.ma: see test_cli_structure)
         starts = self.taker_starts[wanted]
         lengths = self.taker_starts[wanted + 1] - starts
         ends = np.cumsum(lengths)

@@ -107,6 +107,7 @@ def crowded(draw: st.DrawFn, round_: Round) -> Round:
     for v in volunteers:
         places = draw(st.integers(1, 3))
         hours = {} if v.get("hours_per_week") is None else {"hours_per_week": places}
+        hours |= {"active_hours": 0} if hours else {}
         crowded = {"programmes": ["partnerverlies"], "capacity": places, "active_clients": 0}
         crowded_volunteers.append({**v, **open_to_all, **crowded, **hours})
     return clients, crowded_volunteers
