@@ -12,6 +12,16 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
+def positions_in(members: IntArray, ids: IntArray) -> IntArray:
+    """Where each id stands among `members` (-1: not among them), by binary search."""
+    if len(members) == 0:
+        return np.full(len(ids), -1, dtype=np.int64)
+    order = np.argsort(members, kind="stable")
+    at = np.minimum(np.searchsorted(members[order], ids), len(members) - 1)
+    found: IntArray = np.where(members[order[at]] == ids, order[at], -1)
+    return found
+
+
 @dataclass(frozen=True)
 class PairList:
     """Client–volunteer pairs as arrays: client index and volunteer index per pair, sorted by

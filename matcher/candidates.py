@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
 
 from matcher import programme_pools as pools
-from matcher.arrays import BoolArray, IntArray, PairList
+from matcher.arrays import BoolArray, IntArray, PairList, positions_in
 from matcher.config import MatchConfig
 from matcher.population import EARTH_RADIUS_KM, NO_CODE, Population, can_visit
 from matcher.spatial_pairs import visit_pairs_in_range
@@ -86,7 +87,7 @@ def _not_excluded(
     shape = np.broadcast_shapes(np.shape(ci), np.shape(vi))
     if not excluded:
         return np.ones(shape, dtype=bool)
-    excluded_keys = np.sort(np.fromiter(excluded, dtype=np.int64))
+    excluded_keys = _sorted_keys(excluded)
     if len(shape) == 2 and np.shape(ci) == (shape[0], 1) and np.shape(vi) == (1, shape[1]):
         return _grid_not_excluded(pop, ci[:, 0], vi[0], excluded_keys)
     keys = ci * pop.n_volunteers + vi
@@ -95,18 +96,25 @@ def _not_excluded(
     return excluded_keys[position] != keys
 
 
+@lru_cache(maxsize=4)
+def _sorted_keys(excluded: frozenset[int]) -> IntArray:
+    """The excluded pairs' keys in order, once per round rather than once per block."""
+    return np.sort(np.fromiter(excluded, dtype=np.int64))
+
+
 def _grid_not_excluded(
     pop: Population, clients: IntArray, volunteers: IntArray, excluded_keys: IntArray
 ) -> BoolArray:
-    """_not_excluded on the grid clients × volunteers: only the excluded cells are visited
-    (a handful), not the millions of cells of a dense city's block."""
+    """_not_excluded on the grid clients × volunteers: only the excluded cells of the block's
+    clients are visited (a handful), not the millions of cells of a dense city's block."""
     allowed = np.ones((len(clients), len(volunteers)), dtype=bool)
-    row_of = np.full(pop.n_clients, -1, dtype=np.int64)
-    row_of[clients] = np.arange(len(clients))
-    column_of = np.full(pop.n_volunteers, -1, dtype=np.int64)
-    column_of[volunteers] = np.arange(len(volunteers))
-    excluded_client, excluded_volunteer = np.divmod(excluded_keys, pop.n_volunteers)
-    row, column = row_of[excluded_client], column_of[excluded_volunteer]
+    # Keys run by client: the block's lie between its lowest and highest client's.
+    n = pop.n_volunteers
+    low, high = int(clients.min()), int(clients.max())
+    keys = excluded_keys[
+        np.searchsorted(excluded_keys, low * n) : np.searchsorted(excluded_keys, (high + 1) * n)
+    ]
+    row, column = positions_in(clients, keys // n), positions_in(volunteers, keys % n)
     inside = (row >= 0) & (column >= 0)
     allowed[row[inside], column[inside]] = False
     return allowed

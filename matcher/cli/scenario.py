@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from matcher.cli.errors import reports_errors
-from matcher.cli.options import INPUT_PATH, policy_option
+from matcher.cli.options import INPUT_PATH, date_type, db_option, policy_option
 from matcher.output import render_table
 from matcher.scenarios import generate_round, load, scenario_names, write_round
 from matcher.scenarios.library import source_text
@@ -154,3 +155,55 @@ def run(
     )
     click.echo(render_table(done.result, limit=limit))
     click.echo("\n" + round_summary(done.result, done.prepared.population))
+
+
+@scenario.command()
+@scenario_argument
+@db_option()
+@click.option("--weeks", type=click.IntRange(1, 520), default=52, show_default=True)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seed of the simulated world (arrivals, people, match lengths).",
+)
+@click.option(
+    "--start",
+    type=date_type(),
+    default=None,
+    help="The first week's round (YYYY-MM-DD or DD-MM-YYYY); default 2026-01-05, as simulate.",
+)
+@policy_option("The policy whose run is written (default: the scenario config's).")
+@reports_errors
+def replay(
+    name: str | None,
+    path: str | None,
+    db_path: str,
+    weeks: int,
+    seed: int,
+    start: dt.datetime | None,
+    policy: str | None,
+) -> None:
+    """Write a simulated year of a scenario into a new ledger, as a coordinator would have
+    kept it (letters, calls, intakes, rounds, introductions, check-ins, endings)."""
+    # The simulator and the ledger load only for a replay, not for `scenario list`.
+    from matcher.rounds.new_ledger import fill_new_ledger, require_new_or_empty
+    from matcher.simulate.replay import replay as replay_year
+    from matcher.simulate.scenario import simulated_year
+
+    loaded = load_scenario(name, path)
+    require_new_or_empty(Path(db_path))  # before the simulation: refused at once
+    first = start.date() if start else None
+    world, outcome = simulated_year(loaded, weeks=weeks, seed=seed, start=first, policy=policy)
+    done = fill_new_ledger(
+        db_path, lambda ledger: replay_year(world, outcome, ledger, config=loaded.config)
+    )
+    steps = ", ".join(f"{method} {count}" for method, count in done.steps.items())
+    click.echo(
+        f"Wrote {db_path} (readable by you only): {weeks} week(s) of {loaded.name} from"
+        f" {world.start} (seed {seed}, policy {outcome.policy}): {done.clients} clients,"
+        f" {done.volunteers} volunteers, {done.rounds} rounds, {done.first_day} to"
+        f" {done.last_day}.\nLedger steps: {steps}.\n"
+        f"Next: matcher evaluate --from {done.first_day} --to {done.last_day} --db {db_path}"
+    )

@@ -106,6 +106,8 @@ class Replayed:
     last_day: dt.date
     rounds: int
     steps: dict[str, int]  # Ledger method -> calls
+    clients: int = 0  # clients imported at their intake
+    volunteers: int = 0  # volunteers imported (once each, however often re-imported)
 
 
 def ledger_steps(
@@ -154,7 +156,15 @@ def replay(
         last_day=steps[-1].on if steps else world.start,
         rounds=calls["propose"],
         steps=dict(sorted(calls.items())),
+        clients=len(_imported(steps, "import_clients", "client_id")),
+        volunteers=len(_imported(steps, "import_volunteers", "volunteer_id")),
     )
+
+
+def _imported(steps: Sequence[Step], method: str, key: str) -> set[str]:
+    return {
+        getattr(record, key) for step in steps if step.method == method for record in step.args[0]
+    }
 
 
 def _main_programme(world: World) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 
@@ -9,8 +10,9 @@ from matcher.errors import ConfigError, Problem
 from matcher.models import Client, Volunteer
 from matcher.policies import POLICY_NAMES
 from matcher.scenarios import Scenario, generate
-from matcher.simulate import SimulationResult, simulate
-from matcher.simulate.world import Dynamics, Funnel, PeopleSampler
+from matcher.simulate import START, SimulationResult, simulate
+from matcher.simulate.run import Outcome, run_policy
+from matcher.simulate.world import Dynamics, Funnel, PeopleSampler, World, build_world
 from matcher.suggest import unknown_word_message
 
 WEEKS_PER_YEAR = 52
@@ -102,3 +104,22 @@ def simulate_scenario(
         workers=workers, config=scenario.config, weekly_discount=weekly_discount,
         progress=progress, hindsight=hindsight,
     )  # fmt: skip
+
+
+def simulated_year(
+    scenario: Scenario,
+    *,
+    weeks: int,
+    seed: int,
+    start: dt.date | None = None,
+    policy: str | None = None,
+    weekly_discount: float = 0.97,
+) -> tuple[World, Outcome]:
+    """One world of the scenario from `start` (default: simulate's START; its people drawn
+    with `seed`) and one policy's run of it (default: the scenario config's policy): what
+    `matcher scenario replay` writes into a ledger (matcher.simulate.replay)."""
+    (chosen,) = chosen_policies([policy or scenario.config.policy])
+    world = build_world(
+        dynamics_of(scenario), sampler_of(scenario), weeks=weeks, seed=seed, start=start or START
+    )
+    return world, run_policy(world, chosen, scenario.config, weekly_discount=weekly_discount)
