@@ -2,10 +2,11 @@
 
 A file of 100,000 clients holds a few dozen distinct genders, programmes and loss types and a
 few thousand distinct dates. Rows are read in chunks; within a chunk each column is cleaned,
-mapped (her words, Dutch words) and validated by the model's own field validator (through a
-TypeAdapter) once per distinct value. Columns with a value in nearly every row (ids,
-coordinates, lists of time slots) have their plain cells read off by matcher.io.fast_cells
-without pydantic, the rest go to the validator. What the model's before-validator does
+mapped (her words, Dutch words) and validated by the model's own field validator once per
+distinct value (matcher.plain_values reads a plainly valid value off, pydantic's TypeAdapter
+decides the rest). Columns with a value in nearly every row (ids, coordinates, lists of time
+slots) have their plain cells read off by matcher.io.fast_cells without pydantic, the rest go
+to the validator. What the model's before-validator does
 (models.RowRules) is done to whole columns, and a row whose every cell is good becomes a record
 without a pydantic call of its own. A row with a cell that fails, or that fails a check across
 fields, is handed back as its cells, and the reader validates it with `model_validate` as it
@@ -18,9 +19,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice, repeat
 from operator import itemgetter
-from typing import Annotated, Any, Final, Generic
+from typing import Any, Final, Generic
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from matcher.errors import Problem
 from matcher.field_types import blank
@@ -31,6 +32,7 @@ from matcher.io.raw_table import RawTable
 from matcher.io.records import M
 from matcher.io.values import ValueMapper
 from matcher.models import ColumnChecks, RowRules
+from matcher.plain_values import field_validator
 
 # Marks a cell value that failed its field's validation: the row takes the slow path.
 _FAILED: Final = object()
@@ -92,9 +94,8 @@ class FieldValidators(Generic[M]):
     def _adapter(self, name: str) -> Callable[[Any], Any]:
         adapter = self._adapters.get(name)
         if adapter is None:
-            info = self.model.model_fields[name]
-            annotated = Annotated[info.annotation, info]  # type: ignore[name-defined]
-            adapter = TypeAdapter(annotated, config=self._config).validate_python
+            # Plain values read off without pydantic; its validator is built for the rest.
+            adapter = field_validator(self.model.model_fields[name], self._config)
             self._adapters[name] = adapter
         return adapter
 
