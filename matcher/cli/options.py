@@ -188,8 +188,9 @@ def lang_option(help_text: str, default: str | None = None) -> Callable[[F], F]:
     )
 
 
-def report_options(*, pseudonymise: bool = True) -> Callable[[F], F]:
-    """`--report FILE.html`, `--lang` and `--pseudonymise`."""
+def report_options(*, pseudonymise: bool = True, lang_help: str | None = None) -> Callable[[F], F]:
+    """`--report FILE.html`, `--lang` (`lang_help`: where it words more than the report) and
+    `--pseudonymise`."""
 
     def decorate(func: F) -> F:
         options = [
@@ -200,7 +201,9 @@ def report_options(*, pseudonymise: bool = True) -> Callable[[F], F]:
                 default=None,
                 help="Also write a self-contained HTML report here (needs matcher[report]).",
             ),
-            lang_option("Language of the report (default: the config's [report] lang, nl)."),
+            lang_option(
+                lang_help or "Language of the report (default: the config's [report] lang, nl)."
+            ),
         ]
         if pseudonymise:
             options.append(

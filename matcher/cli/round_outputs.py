@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+LEDGER_LANG_HELP = (
+    "Language of the printed round, the report and the workbook (default: the config's"
+    " [report] lang, nl)."
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class RoundOutputs:
@@ -84,7 +89,8 @@ def round_output_options(*, ledger: bool, excel_nl_help: str) -> Callable[[F], F
             return func(**kwargs, outputs=RoundOutputs(**given))
 
         options = [
-            report_options(),
+            # A ledger round (round propose) prints its table in --lang too.
+            report_options(lang_help=LEDGER_LANG_HELP if ledger else None),
             book_options(names=ledger),
             click.option("--excel-nl", is_flag=True, help=excel_nl_help),
         ]
