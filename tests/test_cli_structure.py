@@ -130,6 +130,7 @@ LOADED_ONLY_WHEN_NEEDED = {
     "python_calamine": "a workbook",
     "difflib": "a message or note with 'did you mean'",
     "_strptime": "a --date not written as YYYY-MM-DD",
+    "tomllib": "a config file that says more than the defaults (config_defaults.says_only)",
     "matcher.explain": "`matcher explain`",
     "matcher.explain_wording": "`matcher explain`",
     "matcher.hints": "`matcher explain`",
