@@ -18,20 +18,25 @@ from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
-from matcher.io import check_exclusions, format_csv, read_client_table, read_volunteer_table
+from matcher.io import (
+    check_exclusions,
+    format_csv,
+    format_csv_columns,
+    read_client_table,
+    read_volunteer_table,
+)
 from matcher.output import (
     CANDIDATE_COLUMNS,
     MATCH_COLUMNS,
     UNMATCHED_COLUMNS,
     candidate_rows,
     input_hash,
-    match_rows,
     result_json,
     summary,
     summary_json,
-    unmatched_rows,
 )
 from matcher.result import MatchResult
+from matcher.round_columns import match_columns, unmatched_columns
 
 if TYPE_CHECKING:
     from matcher.explain import Explanation
@@ -112,16 +117,19 @@ def propose_from_files(
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:
     """matches.csv, unmatched.csv and summary.json in `out`; the CSVs as a Dutch Excel opens
-    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`."""
-    if excel_nl:
-        from matcher.io.workbook_out import format_csv_excel_nl  # only --excel-nl writes it
+    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`. Written column by column from
+    the engine's arrays: no object per proposal or waiting client (matcher.round_columns)."""
 
-        write_csv = format_csv_excel_nl
-    else:
-        write_csv = format_csv
+    def write_csv(header: Sequence[str], columns: list[Sequence[str]]) -> str:
+        if excel_nl:
+            from matcher.io.workbook_out import format_csv_excel_nl  # only --excel-nl writes it
+
+            return format_csv_excel_nl(header, zip(*columns, strict=True))
+        return format_csv_columns(header, columns)
+
     texts = (
-        write_csv(MATCH_COLUMNS, match_rows(proposal.result)),
-        write_csv(UNMATCHED_COLUMNS, unmatched_rows(proposal.result)),
+        write_csv(MATCH_COLUMNS, match_columns(proposal.result)),
+        write_csv(UNMATCHED_COLUMNS, unmatched_columns(proposal.result)),
         summary_json(proposal.summary),
     )
     return {out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)}
