@@ -19,6 +19,11 @@ tree is left as it is. Besides the wall-clock time, the CPU time of each run (us
 of the process and its children) is recorded: on a loaded machine it varies less.
 
     python benchmarks/startup.py            # writes benchmarks/results/startup.json
+
+With `--compare-with TREE` (a source tree of matcher, e.g. `git archive main | tar -x -C
+/tmp/before`), the same loop also runs `matcher match` on the city round from that tree
+(PYTHONPATH=TREE): a before/after measured side by side, which a busy machine disturbs less
+than two runs apart.
 """
 
 from __future__ import annotations
@@ -57,6 +62,7 @@ CASES: Final = {
 BASELINE: Final = "numpy+pydantic+click"
 CITY_FLOOR: Final = "numpy+pydantic+click+flow"
 CITY_MATCH: Final = "matcher match (city)"
+CITY_BEFORE: Final = "matcher match (city, before)"
 HEAVIEST: Final = ("matcher --help", "matcher validate")
 
 
@@ -120,16 +126,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--out", type=Path, default=RESULTS / "startup.json")
+    parser.add_argument("--compare-with", type=Path, default=None, metavar="TREE")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="matcher-startup-") as folder:
         commands = {**CASES, **city_cases(Path(folder))}
         env = child_env(Path(folder) / "pycache")
+        envs = dict.fromkeys(commands, env)
+        if args.compare_with is not None:
+            commands[CITY_BEFORE] = commands[CITY_MATCH]
+            envs[CITY_BEFORE] = {**env, "PYTHONPATH": str(args.compare_with.resolve())}
         # Interleaved rounds: a burst of load on the machine hits every case alike.
         samples: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                wall, used = time_command(command, env)
+                wall, used = time_command(command, envs[name])
                 samples[name].append(wall)
                 cpu[name].append(used)
         heaviest = {name: heaviest_imports(CASES[name], env) for name in HEAVIEST}
@@ -155,6 +166,16 @@ def main() -> None:
     city_cpu_ratio = cases[CITY_MATCH]["cpu_median_s"] / cases[CITY_FLOOR]["cpu_median_s"]
     print(f"city round: {city_ratio:.2f} × {CITY_FLOOR} (CPU {city_cpu_ratio:.2f} ×;"
           f" goal ≤ {CITY_TARGET_RATIO:g})")  # fmt: skip
+    before = {}
+    if CITY_BEFORE in cases:
+        old = cases[CITY_BEFORE]
+        before = {
+            "tree": str(args.compare_with),
+            "ratio": round(old["median_s"] / cases[CITY_FLOOR]["median_s"], 3),
+            "cpu_ratio": round(old["cpu_median_s"] / cases[CITY_FLOOR]["cpu_median_s"], 3),
+        }
+        print(f"before ({args.compare_with}): {before['ratio']:.2f} × {CITY_FLOOR}"
+              f" (CPU {before['cpu_ratio']:.2f} ×)")  # fmt: skip
     result = {
         "benchmark": "startup",
         "target_s": TARGET_S,
@@ -166,6 +187,7 @@ def main() -> None:
             "cpu_ratio": round(city_cpu_ratio, 3),
             "target_ratio": CITY_TARGET_RATIO,
             "met": city_ratio <= CITY_TARGET_RATIO,
+            **({"before": before} if before else {}),
         },
         "bytecode": "cached in a temporary PYTHONPYCACHEPREFIX, filled by the warm-up run",
         "heaviest_imports": heaviest,

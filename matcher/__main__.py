@@ -81,7 +81,9 @@ def _command() -> int:
     # Inside run's try: a Ctrl-C while click and the command load is caught there.
     import click
 
-    from matcher.cli import main
+    from matcher.cli import lazy, main
+
+    lazy.freeze_imports = True  # the command's own process: see lazy._import
 
     try:
         # Not standalone: click would turn Ctrl-C into "Aborted!" and exit code 1.

@@ -30,6 +30,7 @@ import numpy as np
 
 from matcher.arrays import BoolArray, IntArray
 from matcher.engine import Prepared
+from matcher.outcome import proposal_facts
 from matcher.policies.hours import places_or_hours
 from matcher.result import MatchResult
 from matcher.row_index import client_rows, volunteer_rows
@@ -142,10 +143,16 @@ def _by_label(labels: IntArray, n_groups: int) -> list[IntArray]:
 def chosen_edges(prepared: Prepared, result: MatchResult) -> BoolArray:
     """The result's pairs as a mask over the prepared edges (sorted by client, volunteer)."""
     pop, edges = prepared.population, prepared.edges
-    c_row, v_row = client_rows(pop), volunteer_rows(pop)
-    pairs = np.array(
-        [(c_row[m.client_id], v_row[m.volunteer_id]) for m in result.matches], dtype=np.int64
-    ).reshape(-1, 2)
+    facts = proposal_facts(result.matches)
+    if facts is not None and facts.pop is pop:
+        # The engine's proposals of this very round: their rows, no object per proposal.
+        pairs = np.stack([facts.ci, facts.vi], axis=1).astype(np.int64).reshape(-1, 2)
+    else:
+        c_row, v_row = client_rows(pop), volunteer_rows(pop)
+        pairs = np.array(
+            [(c_row[m.client_id], v_row[m.volunteer_id]) for m in result.matches],
+            dtype=np.int64,
+        ).reshape(-1, 2)
     keys = edges.edge_client * pop.n_volunteers + edges.edge_volunteer
     wanted = pairs[:, 0] * pop.n_volunteers + pairs[:, 1]
     chosen = np.zeros(len(keys), dtype=bool)

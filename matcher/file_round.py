@@ -11,30 +11,36 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from matcher import vocab
 from matcher.bottleneck import Bottlenecks, find_bottlenecks
 from matcher.config import MatchConfig, load_config_or_defaults
 from matcher.engine import Prepared, prepare, solve
 from matcher.errors import InputError, Problem
-from matcher.explain import Explanation, explain_client
-from matcher.io import check_exclusions, format_csv, read_client_table, read_volunteer_table
-from matcher.io.kept import KeptColumns, read_kept_columns
-from matcher.io.workbook_out import format_csv_excel_nl
+from matcher.io import (
+    check_exclusions,
+    format_csv,
+    format_csv_columns,
+    read_client_table,
+    read_volunteer_table,
+)
 from matcher.output import (
     CANDIDATE_COLUMNS,
     MATCH_COLUMNS,
     UNMATCHED_COLUMNS,
     candidate_rows,
     input_hash,
-    match_rows,
     result_json,
     summary,
     summary_json,
-    unmatched_rows,
 )
 from matcher.result import MatchResult
+from matcher.round_columns import match_columns, unmatched_columns
+
+if TYPE_CHECKING:
+    from matcher.explain import Explanation
+    from matcher.io.kept import KeptColumns
 
 MATCH_FILES: Final = ("matches.csv", "unmatched.csv", "summary.json")
 
@@ -98,6 +104,8 @@ def propose_from_files(
     kept = None
     if keep_columns:
         files = [(clients, "clients"), (volunteers, "volunteers")]
+        from matcher.io.kept import read_kept_columns  # only a round that keeps columns
+
         kept = read_kept_columns(files, keep_columns, config)
     result = solve(prepared, policy)
     bottlenecks = find_bottlenecks(prepared, result)
@@ -109,11 +117,19 @@ def propose_from_files(
 
 def match_files(proposal: FileProposal, out: Path, *, excel_nl: bool = False) -> dict[Path, str]:
     """matches.csv, unmatched.csv and summary.json in `out`; the CSVs as a Dutch Excel opens
-    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`."""
-    write_csv = format_csv_excel_nl if excel_nl else format_csv
+    them (';', decimal comma, UTF-8 with BOM) with `excel_nl`. Written column by column from
+    the engine's arrays: no object per proposal or waiting client (matcher.round_columns)."""
+
+    def write_csv(header: Sequence[str], columns: list[Sequence[str]]) -> str:
+        if excel_nl:
+            from matcher.io.workbook_out import format_csv_excel_nl  # only --excel-nl writes it
+
+            return format_csv_excel_nl(header, zip(*columns, strict=True))
+        return format_csv_columns(header, columns)
+
     texts = (
-        write_csv(MATCH_COLUMNS, match_rows(proposal.result)),
-        write_csv(UNMATCHED_COLUMNS, unmatched_rows(proposal.result)),
+        write_csv(MATCH_COLUMNS, match_columns(proposal.result)),
+        write_csv(UNMATCHED_COLUMNS, unmatched_columns(proposal.result)),
         summary_json(proposal.summary),
     )
     return {out / name: text for name, text in zip(MATCH_FILES, texts, strict=True)}
@@ -147,4 +163,6 @@ def explain_from_files(
         message = "no such client" + vocab.did_you_mean(client_id, known)
         raise InputError([Problem(clients, None, "client_id", message, client_id)])
     result = solve(prepared)
+    from matcher.explain import explain_client  # only `explain`: a round explains no client
+
     return explain_client(prepared, result, client_id, top=top), prepared

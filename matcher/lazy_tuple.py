@@ -6,6 +6,11 @@ into objects is most of the explanations stage, and a library caller who reads a
 proposals, or only the counts, need not pay for the rest. A `LazyTuple` holds the arrays'
 maker and makes an item when it is asked for; iterating, comparing or hashing makes them all,
 once, as the tuple the engine made before.
+
+The arrays may also be read without any item: a LazyTuple made with a `source` (an object with
+a `column(name)` method) hands it out until the items are all made, and `item_column` reads an
+attribute of every item from it (a file writer, a summary's counts), or from the items of any
+other sequence.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import copy
 import operator
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Final, SupportsIndex, TypeVar, overload
+from typing import Any, Final, Protocol, SupportsIndex, TypeVar, overload
 
 import numpy as np
 
@@ -26,6 +31,13 @@ T = TypeVar("T")
 WHOLE_FROM_SHARE: Final = 0.5
 
 
+class ColumnSource(Protocol):
+    """What a LazyTuple's items are made from, read a column at a time."""
+
+    def column(self, name: str) -> Sequence[Any] | None:
+        """The attribute `name` of every item, in order (None: not known without the items)."""
+
+
 class LazyTuple(Sequence[T]):
     """The tuple of `make(np.arange(n))`, made item by item as they are looked at.
 
@@ -36,13 +48,21 @@ class LazyTuple(Sequence[T]):
     made, is the same object every time it is looked at. It is not a subclass of `tuple`
     (`isinstance(x, tuple)` is false): `tuple(x)` gives the plain tuple."""
 
-    __slots__ = ("_made", "_make", "_n", "_whole")
+    __slots__ = ("_made", "_make", "_n", "_source", "_whole")
 
-    def __init__(self, n: int, make: Callable[[IntArray], list[T]]) -> None:
+    def __init__(
+        self, n: int, make: Callable[[IntArray], list[T]], source: ColumnSource | None = None
+    ) -> None:
         self._n = n
         self._make: Callable[[IntArray], list[T]] | None = make
         self._whole: tuple[T, ...] | None = None
         self._made: dict[int, T] = {}
+        self._source = source
+
+    @property
+    def source(self) -> ColumnSource | None:
+        """The arrays the items are made from, until every item is made (None after)."""
+        return self._source
 
     def whole(self) -> tuple[T, ...]:
         """Every item, as a plain tuple (made once; the maker and its arrays are let go)."""
@@ -57,7 +77,7 @@ class LazyTuple(Sequence[T]):
             with without_cycle_collection():
                 made.update(zip(missing.tolist(), self._make(missing), strict=True))
             self._whole = tuple(made[p] for p in range(self._n)) if self._n else ()
-            self._make, self._made = None, {}
+            self._make, self._made, self._source = None, {}, None
         return self._whole
 
     def _at(self, positions: range) -> tuple[T, ...]:
@@ -156,6 +176,17 @@ class LazyTuple(Sequence[T]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> tuple[T, ...]:
         return copy.deepcopy(self.whole(), memo)
+
+
+def item_column(items: Sequence[Any], name: str, of_item: Callable[[Any], Any]) -> Sequence[Any]:
+    """`[of_item(item) for item in items]`, the attribute `name` of every item: read from the
+    arrays of a LazyTuple's source where it knows the column, so that no item is made."""
+    source = items.source if isinstance(items, LazyTuple) else None
+    column = None if source is None else source.column(name)
+    if column is not None:
+        assert len(column) == len(items), f"the source's {name} column has another length"
+        return column
+    return [of_item(item) for item in items]
 
 
 def _plain(other: object) -> tuple[Any, ...] | None:

@@ -1,13 +1,14 @@
 """What a solve becomes: the proposals and every waiting client, each with the facts the
 front ends render. Facts are gathered as arrays over all pairs shown or clients waiting, then
 made into one object each when first looked at (matcher.lazy_tuple); nothing here loops over
-the allowed pairs."""
+the allowed pairs. The arrays are also read without the objects (`column`, `proposal_facts`,
+`waiting_facts`): a round's files and counts need no object per row."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -27,10 +28,24 @@ def matches_of(
 ) -> LazyTuple[Match]:
     """The proposals (ci[k], vi[k]), scored in `scores` at `edge[k]`, with their facts: the
     arrays gathered now, each object made when it is first looked at (matcher.lazy_tuple)."""
-    return LazyTuple(len(ci), _Proposals(pop, scores, ci, vi, edge).make)
+    facts = ProposalFacts(pop, scores, ci, vi, edge)
+    return LazyTuple(len(ci), facts.make, facts)
 
 
-class _Proposals:
+def proposal_facts(matches: Sequence[Match]) -> ProposalFacts | None:
+    """The arrays behind the engine's proposals until their objects are all made; None for
+    any other sequence (a ledger's, a caller's)."""
+    source = matches.source if isinstance(matches, LazyTuple) else None
+    return source if isinstance(source, ProposalFacts) else None
+
+
+def waiting_facts(unmatched: Sequence[Unmatched]) -> WaitingFacts | None:
+    """The arrays behind the engine's waiting clients, as `proposal_facts`."""
+    source = unmatched.source if isinstance(unmatched, LazyTuple) else None
+    return source if isinstance(source, WaitingFacts) else None
+
+
+class ProposalFacts:
     """The facts of the proposals as arrays (a few per proposal, none over all pairs)."""
 
     def __init__(
@@ -41,6 +56,31 @@ class _Proposals:
         self.units = scores.weight_units[edge]
         self.priority = scores.priority_at(edge)
         self.km, self.visit = scores.distance_km[edge], scores.visit[edge]
+
+    def column(self, name: str) -> Sequence[Any] | None:
+        """Match.`name` of every proposal (`scores.closeness`: one criterion's score), as the
+        objects would hold it; None for the fields only the objects have."""
+        if name == "client_id":
+            return _gather(self.pop.client_ids, self.ci)
+        if name == "volunteer_id":
+            return _gather(self.pop.volunteer_ids, self.vi)
+        if name == "risk_tier":
+            return _gather(RISK_TIERS, self.pop.c_tier[self.ci])
+        if name == "weight_units":
+            return cast(list[int], self.units.tolist())
+        if name == "priority":
+            return cast(list[float], self.priority.tolist())
+        if name == "distance_km":
+            # As pair_facts: None where the distance is not known.
+            km = self.km.astype(object)
+            km[np.isnan(self.km)] = None
+            return cast(list[float | None], km.tolist())
+        if name == "contact":
+            return _gather(("phone", "visit"), self.visit.astype(np.int64))
+        criterion = name.removeprefix("scores.")
+        if criterion != name and criterion in self.criteria:
+            return cast(list[float], self.criteria[criterion].tolist())
+        return None
 
     def make(self, at: IntArray) -> list[Match]:
         pop, ci, vi = self.pop, self.ci[at], self.vi[at]
@@ -77,10 +117,11 @@ def waiting_clients(
 ) -> LazyTuple[Unmatched]:
     """Every client without a proposal and why: the facts are gathered as arrays over the
     waiting clients now, each object made when it is first looked at."""
-    return LazyTuple(*_Waiting.of(pop, candidates, weight_units, chosen, policy))
+    n, facts = WaitingFacts.of(pop, candidates, weight_units, chosen, policy)
+    return LazyTuple(n, facts.make, facts)
 
 
-class _Waiting:
+class WaitingFacts:
     """The facts of the waiting clients as arrays over them (`at`: positions among them)."""
 
     def __init__(
@@ -109,7 +150,7 @@ class _Waiting:
         weight_units: IntArray,
         chosen: BoolArray,
         policy: str,
-    ) -> tuple[int, Callable[[IntArray], list[Unmatched]]]:
+    ) -> tuple[int, WaitingFacts]:
         edges = candidates.weighed(weight_units)
         matched = np.zeros(pop.n_clients, dtype=bool)
         matched[edges.edge_client[chosen]] = True
@@ -136,28 +177,58 @@ class _Waiting:
         facts = cls(
             pop, codes, policy, waiting, stage, before, best_volunteer, best_units, left, takers
         )
-        return len(waiting), facts.make
+        return len(waiting), facts
+
+    def column(self, name: str) -> Sequence[Any] | None:
+        """Unmatched.`name` of every waiting client, as the objects would hold it; None for
+        the fields only the objects have."""
+        if name == "client_id":
+            return _gather(self.pop.client_ids, self.waiting)
+        if name == "risk_tier":
+            return _gather(RISK_TIERS, self.pop.c_tier[self.waiting])
+        if name == "reason":
+            # A waiting client with options left was outcompeted (stage -1: the last code).
+            return _gather((*self.codes, "outcompeted"), self.stage)
+        if name == "programme":
+            return _gather(self.pop.programmes.words, self.pop.c_programme[self.waiting])
+        return None
 
     @cached_property
-    def taken_by(self) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
-        """Volunteer index -> the clients given its places and the weight of each pair."""
-        client_ids = self.pop.client_ids
-        takers: dict[int, tuple[list[str], list[int]]] = {}
-        for v, c, units in zip(*(column.tolist() for column in self.takers), strict=True):
-            names, weights = takers.setdefault(v, ([], []))
-            names.append(client_ids[c])
-            weights.append(units)
-        return {v: (tuple(names), tuple(weights)) for v, (names, weights) in takers.items()}
+    def taker_starts(self) -> IntArray:
+        """Where each volunteer's takers start in `takers` (and end: where the next start)."""
+        counts = np.bincount(self.takers[0], minlength=self.pop.n_volunteers)
+        return np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(counts)])
+
+    def taken_by(self, volunteers: IntArray) -> dict[int, tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Volunteer index -> the clients given its places and the weight of each pair, for
+        the `volunteers` asked for (a few waiting clients need not pay for every volunteer)."""
+        asked = np.zeros(self.pop.n_volunteers, dtype=bool)
+        asked[volunteers[volunteers >= 0]] = True
+        wanted = np.flatnonzero(asked)  # (np.unique would load numpy.ma: see test_cli_structure)
+        starts = self.taker_starts[wanted]
+        lengths = self.taker_starts[wanted + 1] - starts
+        ends = np.cumsum(lengths)
+        # The wanted volunteers' takers, one run after another.
+        total = int(ends[-1]) if len(ends) else 0
+        at = np.arange(total) + np.repeat(starts - ends + lengths, lengths)
+        _, clients, units = self.takers
+        ids, weights = _gather(self.pop.client_ids, clients[at]), units[at].tolist()
+        return {
+            v: (tuple(ids[end - length : end]), tuple(weights[end - length : end]))
+            for v, end, length in zip(wanted.tolist(), ends.tolist(), lengths.tolist(), strict=True)
+        }
 
     @cached_property
     def options_table(self) -> tuple[npt.NDArray[np.object_], IntArray]:
         return _options_table(self.codes, self.left)
 
-    def make(self, at: IntArray) -> list[Unmatched]:
+    def make(self, at: IntArray, best_units: IntArray | None = None) -> list[Unmatched]:
+        """The waiting clients at `at`; `best_units`: other weights of their best options (a
+        template of a sentence, matcher.output), instead of their own."""
         pop, codes, policy = self.pop, self.codes, self.policy
         waiting = self.waiting[at]
         client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids
-        taken_by = self.taken_by
+        taken_by = self.taken_by(self.best_volunteer[at][self.stage[at] < 0])
         nobody: tuple[tuple[str, ...], tuple[int, ...]] = ((), ())
         programmes = pop.programmes.words
         hours_mode = pop.hours_mode
@@ -171,7 +242,7 @@ class _Waiting:
             self.stage[at].tolist(),
             self.before[at].tolist(),
             self.best_volunteer[at].tolist(),
-            self.best_units[at].tolist(),
+            (self.best_units[at] if best_units is None else best_units).tolist(),
             _options_left(*self.options_table, at, len(codes)),
             strict=True,
         ):
@@ -217,6 +288,11 @@ class _Waiting:
                 )
             )
         return out
+
+
+def _gather(items: Sequence[str], at: npt.NDArray[np.integer[Any]]) -> list[str]:
+    """`[items[k] for k in at]`: the strings shared, no new one per row."""
+    return list(map(items.__getitem__, at.tolist()))
 
 
 def _options_table(codes: list[str], left: IntArray) -> tuple[npt.NDArray[np.object_], IntArray]:

@@ -31,29 +31,6 @@ UNMATCHED_COLUMNS = ("client_id", "risk_tier", "reason", "detail")
 CANDIDATE_COLUMNS = ("client_id", "volunteer_id", "weight")
 
 
-def match_rows(result: MatchResult) -> list[list[str]]:
-    return [
-        [
-            m.client_id,
-            m.volunteer_id,
-            m.weight_text,
-            m.risk_tier,
-            *(f"{m.scores[name]:.4f}" for name in CRITERIA),
-            f"{m.priority:.4f}",
-            "" if m.distance_km is None else f"{m.distance_km:.2f}",
-            m.contact,
-        ]
-        for m in result.matches
-    ]
-
-
-def unmatched_rows(result: MatchResult) -> list[list[str]]:
-    return [
-        [u.client_id, u.risk_tier, u.reason, unmatched_detail(u, weights=True)]
-        for u in result.unmatched
-    ]
-
-
 def candidate_rows(prepared: Prepared) -> Iterable[list[str]]:
     pop, edges = prepared.population, prepared.edges
     client_ids, volunteer_ids = pop.client_ids, pop.volunteer_ids  # no record made per row

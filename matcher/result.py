@@ -7,10 +7,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Final, Literal
 
 from matcher.candidates import RULES
 from matcher.facts import Contact, PairFacts, Reason, fast_maker
+from matcher.lazy_tuple import item_column
 from matcher.scoring import format_weight
 from matcher.solvers.status import SolveStatus
 from matcher.units import WEIGHT_SCALE
@@ -143,6 +145,9 @@ make_match: Final = fast_maker(Match)
 make_unmatched: Final = fast_maker(Unmatched)
 
 
+_risk_tier: Final = attrgetter("risk_tier")
+
+
 @dataclass(frozen=True)
 class MatchResult:
     # The engine's are LazyTuples: equal to the tuple of their items, each made when first
@@ -176,9 +181,10 @@ class MatchResult:
 
     def summary(self) -> dict[str, Any]:
         """The counts of summary.json (without input hash and versions), numbers as numbers."""
-        tiers = Counter(m.risk_tier for m in self.matches) + Counter(
-            u.risk_tier for u in self.unmatched
-        )
+        # Read from the engine's arrays where it can: counting makes no object per row.
+        matched_tiers = Counter(item_column(self.matches, "risk_tier", _risk_tier))
+        tiers = matched_tiers + Counter(item_column(self.unmatched, "risk_tier", _risk_tier))
+        reasons = Counter(item_column(self.unmatched, "reason", attrgetter("reason")))
         # Only a solve stopped at its work limit has a gap: exact rounds stay as they were.
         gap = {} if not self.gap else {"gap": round(self.gap, 6)}
         return {
@@ -195,10 +201,8 @@ class MatchResult:
             "matched": len(self.matches),
             "unmatched": len(self.unmatched),
             "risk_tiers": {tier: tiers.get(tier, 0) for tier in RISK_TIERS},
-            "matched_by_risk_tier": {
-                tier: sum(m.risk_tier == tier for m in self.matches) for tier in RISK_TIERS
-            },
-            "unmatched_by_reason": dict(sorted(Counter(u.reason for u in self.unmatched).items())),
+            "matched_by_risk_tier": {tier: matched_tiers.get(tier, 0) for tier in RISK_TIERS},
+            "unmatched_by_reason": dict(sorted(reasons.items())),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -12,7 +12,6 @@ is always worth more than a better fit for another one.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
@@ -231,6 +230,9 @@ def score_pairs(pop: Population, config: MatchConfig, ci: IntArray, vi: IntArray
     starts = range(0, n, SCORE_BLOCK)
     threads = min(2, usable_cores()) if n >= SCORE_THREADS_FROM_EDGES else 1
     if threads > 1:
+        # Threads only for a large round: a small one does not load concurrent.futures.
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(score_block, starts))
     else:

@@ -6,7 +6,6 @@ so words are normalised before they are checked ("Mon AM" -> "mon-am").
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import Final, Literal, get_args
@@ -84,6 +83,8 @@ def is_language_code(word: str) -> bool:
 
 def closest(word: str, choices: Sequence[str]) -> str | None:
     """The most similar valid word, for "did you mean" hints; None when nothing is close."""
+    import difflib  # only messages and notes need it: a plain --quiet round never does
+
     found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return found[0] if found else None
 

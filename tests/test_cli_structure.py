@@ -115,6 +115,63 @@ def test_a_plain_round_builds_no_row_model_and_skips_pydantic_plugins(tmp_path: 
         Client.model_validate({"programme": "maatjes"})
 
 
+# What a plain `--quiet` round on CSV files does not load, and what needs it: each was loaded
+# by every round before, costing the city round's start-up (README "Start-up").
+LOADED_ONLY_WHEN_NEEDED = {
+    # The first TypeAdapter loads pydantic's plugin loader, which loads importlib.metadata:
+    # matcher.plain_values reads plain cell values off without one.
+    "pydantic.type_adapter": "a cell value that is not plainly valid",
+    "pydantic.plugin._loader": "a cell value that is not plainly valid",
+    "importlib.metadata": "a cell value that is not plainly valid",
+    "importlib.resources": "nothing: the shipped places are read with pkgutil",
+    "zipfile": "nothing: the shipped places are read with pkgutil",
+    "multiprocessing": "a round large enough to solve its parts in worker processes",
+    "concurrent.futures": "a round large enough to score its pairs on two threads",
+    "python_calamine": "a workbook",
+    "difflib": "a message or note with 'did you mean'",
+    "_strptime": "a --date not written as YYYY-MM-DD",
+    "matcher.explain": "`matcher explain`",
+    "matcher.explain_wording": "`matcher explain`",
+    "matcher.hints": "`matcher explain`",
+    "matcher.hint_wording": "`matcher explain`",
+    "matcher.io.kept": "--keep-columns",
+    "matcher.io.workbook_out": "--excel-nl, --xlsx or --call-list",
+    "matcher.policies.reserve": "--policy reserve",
+    "matcher.solvers.lp": "--policy reserve",
+    "matcher.policies.stable": "--policy stable",
+    "matcher.solvers.hours": "a round in mixed hours",
+}
+
+
+def test_a_plain_round_loads_only_what_it_needs(tmp_path: Path) -> None:
+    # The demo files have columns the round ignores (names, notes); the note about them is
+    # not shown with --quiet, and its hints are not made.
+    loaded = _modules_after(
+        "--quiet", "match", str(ROOT / "examples" / "clients.csv"),
+        str(ROOT / "examples" / "volunteers.csv"), "--out", str(tmp_path / "out"),
+        "--date", "2026-11-23",
+    )  # fmt: skip
+    assert "matcher.engine" in loaded and (tmp_path / "out" / "summary.json").exists()
+    assert {m: why for m, why in LOADED_ONLY_WHEN_NEEDED.items() if m in loaded} == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-23", "23-11-2026", "2026-1-5", "2026-02-30", "0000-01-01", "9999-12-31",
+     "2026-11-23 ", "2026-13-01", "\uff12026-11-23", "31-12-2026", "tomorrow", ""],
+)  # fmt: skip
+def test_the_date_option_reads_what_clicks_datetime_reads(text: str) -> None:
+    from matcher.cli.options import DATE_FORMATS, date_type
+
+    def outcome(kind: click.DateTime) -> object:
+        try:
+            return kind.convert(text, None, None)
+        except click.BadParameter as error:
+            return error.message
+
+    assert outcome(date_type()) == outcome(click.DateTime(formats=DATE_FORMATS))
+
+
 def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
     tmp_path: Path,
 ) -> None:
@@ -160,3 +217,25 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
         return {key: value for key, value in data.items() if key != "timings"}
 
     assert without_timings("out") == without_timings("plain")
+
+
+def test_the_command_imports_its_module_without_the_cycle_collector() -> None:
+    """In the command's process the command's module (numpy, pydantic, OR-Tools, the engine)
+    is imported with the collector off and then frozen; a program using the library keeps
+    the collector as it set it."""
+    program = (
+        "import gc, json, sys, click\n"
+        "from matcher.cli import lazy, main\n"
+        "ctx = click.Context(main)\n"
+        "before = gc.get_freeze_count()\n"
+        "main.get_command(ctx, 'validate')\n"
+        "library = gc.get_freeze_count() - before\n"
+        "lazy.freeze_imports = True\n"
+        "main.get_command(ctx, 'match')\n"
+        "print(json.dumps({'library': library, 'command': gc.get_freeze_count() > 0,\n"
+        "    'enabled': gc.isenabled(), 'engine': 'matcher.engine' in sys.modules}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert json.loads(done.stdout) == {
+        "library": 0, "command": True, "enabled": True, "engine": True,
+    }  # fmt: skip

@@ -1,4 +1,4 @@
-"""CSV lines without a double quote are split by matcher.io.sources itself, faster than the csv
+"""CSV lines without a double quote are split by matcher.io.csv_records itself, faster than the csv
 module reads them: rows, cells, row numbers and problems must be exactly the csv module's."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matcher.errors import Problem
-from matcher.io import sources
-from matcher.io.sources import _numbered, _parsed
+from matcher.io import csv_records
+from matcher.io.csv_records import numbered, parsed
 
 # What lines are made of: cells, delimiters, every line end, quotes, NUL and undecoded bytes.
 _PIECES = st.sampled_from(
@@ -24,10 +24,10 @@ _PIECES = st.sampled_from(
 
 def _both(text: str, delimiter: str) -> tuple[object, object]:
     fast_problems: list[Problem] = []
-    fast = list(_numbered("f.csv", io.StringIO(text, newline=""), delimiter, fast_problems, "x"))
+    fast = list(numbered("f.csv", io.StringIO(text, newline=""), delimiter, fast_problems, "x"))
     slow_problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    slow = list(_parsed("f.csv", reader, 0, slow_problems, "x"))
+    slow = list(parsed("f.csv", reader, 0, slow_problems, "x"))
     return (fast, fast_problems), (slow, slow_problems)
 
 
@@ -48,7 +48,7 @@ def test_lines_split_a_block_at_a_time_are_the_csv_modules_records(
     pieces: list[str], delimiter: str, block: int
 ) -> None:
     # Blocks of a few lines, so that quotes, NULs and undecoded bytes fall on their edges.
-    with mock.patch.object(sources, "_BLOCK_LINES", block):
+    with mock.patch.object(csv_records, "BLOCK_LINES", block):
         fast, slow = _both("".join(pieces), delimiter)
     assert fast == slow
 

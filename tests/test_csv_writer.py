@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from matcher.io import writers
 from matcher.io.cells import neutralise_cell
-from matcher.io.writers import format_cell, format_csv
+from matcher.io.writers import format_cell, format_csv, format_csv_columns
 
 
 def plain_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ",") -> str:
@@ -77,3 +77,29 @@ def test_a_formula_deep_in_a_long_column_is_neutralised() -> None:
     text = format_csv(["client_id", "weight"], rows)
     assert text == plain_csv(["client_id", "weight"], rows)
     assert "'=HYPERLINK" in text and "\n-3.5\n" not in text and ",-3.5\n" in text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    width=st.integers(0, 4),
+    data=st.data(),
+    delimiter=st.sampled_from([",", ";"]),
+)
+def test_format_csv_columns_equals_the_plain_writer(
+    width: int, data: st.DataObject, delimiter: str
+) -> None:
+    """Columns of text (a round's files, matcher.round_columns) give the rows' very text."""
+    header = data.draw(st.lists(TEXT, min_size=width, max_size=width))
+    n_rows = data.draw(st.integers(0, 12))
+    cell = st.one_of(TEXT, TEXT.map(Word)) if data.draw(st.booleans()) else TEXT
+    columns = [data.draw(st.lists(cell, min_size=n_rows, max_size=n_rows)) for _ in header]
+    rows = list(zip(*columns, strict=True)) if columns else []
+    expected = plain_csv(header, rows, delimiter)
+    assert format_csv_columns(header, columns, delimiter=delimiter) == expected
+
+
+def test_format_csv_columns_quotes_as_the_csv_module() -> None:
+    columns = [["a,b", 'say "hi"', "two\nlines", "=1+2", "plain", "é漢"], ["1"] * 6]
+    text = format_csv_columns(["x", "y"], columns)
+    assert text == plain_csv(["x", "y"], zip(*columns, strict=True))
+    assert '"a,b",1\n"say ""hi""",1\n"two\nlines",1\n\'=1+2,1\n' in text

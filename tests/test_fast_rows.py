@@ -8,6 +8,7 @@ problems (messages, rows, order) must be the same, whatever the cells hold.
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,10 +21,12 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from matcher import vocab
 from matcher.errors import InputError, Problem
-from matcher.io import fast_rows, read_clients, read_volunteers
+from matcher.io import chunks, csv_records, read_clients, read_volunteers
 from matcher.io.cells import unquote_cell
+from matcher.io.chunks import shaped_chunks
+from matcher.io.csv_records import CsvRows
 from matcher.io.fast_cells import ASK, column_check
-from matcher.io.fast_rows import FieldValidators, shaped_chunks
+from matcher.io.fast_rows import FieldValidators
 from matcher.io.layout import make_layout
 from matcher.io.raw_table import RawTable
 from matcher.io.values import ValueMapper
@@ -154,10 +157,11 @@ def test_rows_shaped_a_chunk_at_a_time_are_the_rows_shaped_one_by_one(
 
     layout = make_layout(table(), Client, {})
     by_chunk: list[Problem] = []
-    with mock.patch.object(fast_rows, "CHUNK_ROWS", chunk):
-        chunked = [row for part in shaped_chunks(table(), layout, by_chunk) for row in part]
+    with mock.patch.object(chunks, "CHUNK_ROWS", chunk):
+        parts = list(shaped_chunks(table(), layout, by_chunk))
+    chunked = [(row, part.cells(k)) for part in parts for k, row in enumerate(part.rows)]
     one_by_one: list[Problem] = []
-    shaped = list(fast_rows._shaped(numbered, len(headers), "f.csv", one_by_one))
+    shaped = list(chunks._shaped(numbered, len(headers), "f.csv", one_by_one))
     assert (chunked, by_chunk) == (shaped, one_by_one)
 
 
@@ -314,3 +318,44 @@ def test_a_record_maker_makes_what_model_construct_makes() -> None:
     changed = made.model_copy(update={"capacity": 2})
     assert (changed.capacity, made.capacity) == (2, 1)
     assert "capacity" not in made.model_fields_set
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.lists(st.sampled_from(["", " ", "a", "b", "é", '"q"', "x y"]), max_size=5).map(
+            lambda cells: ",".join(cells)
+        ),
+        max_size=14,
+    ),
+    end=st.sampled_from(["\n", "\r\n"]),
+    block=st.integers(1, 5),
+    chunk=st.integers(1, 7),
+)
+def test_plain_lines_cut_into_columns_are_the_rows_shaped_one_by_one(
+    lines: list[str], end: str, block: int, chunk: int
+) -> None:
+    """A CSV file's blocks of plain lines go to the column reader as columns (no list of cells
+    per line) where every line is as wide as the header: the same rows, cells and problems as
+    the file's rows shaped one by one, whatever the block and chunk sizes."""
+    text = end.join(["x,y,z", *lines]) + end
+
+    def read(by_line: bool) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
+        problems: list[Problem] = []
+        records = CsvRows("f.csv", io.StringIO(text, newline=""), ",", problems, "utf-8-sig")
+        header = next(records)[1]
+        rows: Any = iter(list(records)) if by_line else records
+        table = RawTable("f.csv", header, rows, problems=problems)
+        layout = make_layout(table, Client, {})
+        found = [
+            (row, part.cells(k)[: len(header)])
+            for part in shaped_chunks(table, layout, problems)
+            for k, row in enumerate(part.rows)
+        ]
+        return found, problems
+
+    with (
+        mock.patch.object(csv_records, "BLOCK_LINES", block),
+        mock.patch.object(chunks, "CHUNK_ROWS", chunk),
+    ):
+        assert read(by_line=False) == read(by_line=True)

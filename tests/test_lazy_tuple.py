@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import matcher
 from matcher.arrays import IntArray
-from matcher.lazy_tuple import LazyTuple
+from matcher.lazy_tuple import LazyTuple, item_column
 from matcher.scenarios import generate, load
 
 ROUND_DATE = dt.date(2026, 11, 23)
@@ -128,3 +128,28 @@ def test_the_engine_results_are_lazy_and_equal_to_what_they_were() -> None:
     assert dataclasses.replace(again, timings=result.timings) == result
     back = pickle.loads(pickle.dumps(result))
     assert back == result and type(back.matches) is tuple
+
+
+class Columns:
+    """A source that knows the first field of its items (a column of the arrays)."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+
+    def column(self, name: str) -> list[Any] | None:
+        return [item[0] for item in self.items] if name == "first" else None
+
+
+def test_a_column_is_read_from_the_source_until_the_items_are_all_made() -> None:
+    items = [[k, -k] for k in range(5)]
+    maker = Maker(items)
+    seq = LazyTuple(len(items), maker, Columns(items))
+    assert item_column(seq, "first", lambda item: item[0]) == [0, 1, 2, 3, 4]
+    assert maker.made == 0  # read from the source, no item made
+    assert seq[1] == [1, -1] and seq.source is not None and maker.made == 1
+    # A column the source does not know, or any other sequence: from the items.
+    assert item_column(seq, "second", lambda item: item[1]) == [0, -1, -2, -3, -4]
+    assert seq.source is None  # every item made: the arrays are let go
+    assert item_column(seq, "first", lambda item: item[0]) == [0, 1, 2, 3, 4]
+    assert item_column(tuple(items), "first", lambda item: 10 * item[0]) == [0, 10, 20, 30, 40]
+    assert LazyTuple(2, Maker(items)).source is None

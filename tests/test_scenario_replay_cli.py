@@ -20,9 +20,6 @@ from matcher.rounds.new_ledger import fill_new_ledger
 from matcher.simulate.replay import replay
 from matcher.simulate.scenario import simulated_year
 from tests.ledger_checks import check_ledger
-from tests.test_simulate_replay import fast_dir
-
-__all__ = ["fast_dir"]  # a folder in memory: the ledger syncs each step to disk
 
 SCENARIO = "draad-weer-oppakken"
 WEEKS = ("--weeks", "6", "--seed", "3")  # a few weeks: rounds, matches, check-ins, fast

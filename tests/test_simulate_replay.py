@@ -8,9 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
-import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +29,6 @@ SCENARIO = "draad-weer-oppakken"
 WEEKS = 52
 START = dt.date(2026, 1, 5)
 REASON = {EARLY_END: "client-stopped", CHECKIN_END: "client-stopped", CAP_END: "completed"}
-
-
-@pytest.fixture
-def fast_dir(tmp_path: Path) -> Iterator[Path]:
-    """A folder in memory where there is one: the ledger syncs every step to disk (by design),
-    which on a shared disk is most of the test's time and none of what it checks."""
-    shm = Path("/dev/shm")
-    if not shm.is_dir():
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=shm) as folder:
-        yield Path(folder)
 
 
 def variant(**dynamics: Any) -> Scenario:

@@ -22,7 +22,6 @@ from matcher.cli.options import (
 from matcher.cli.outputs import check_distinct_outputs
 from matcher.cli.round_outputs import RoundOutputs, round_output_options
 from matcher.config import load_config
-from matcher.explain_wording import explanation_text
 from matcher.file_round import (
     MATCH_FILES,
     candidates_csv,
@@ -192,6 +191,9 @@ def explain(
         return
     if clients is None or volunteers is None:
         raise click.UsageError("give CLIENTS and VOLUNTEERS, or a ledger with --db")
+    # The explanation's words load only for `explain`: `match` prints no explanation.
+    from matcher.explain_wording import explanation_text
+
     explanation, prepared = explain_from_files(
         clients, volunteers, config_path, day(round_date), client_id, top=top, sheet=chosen_sheet()
     )

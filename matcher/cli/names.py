@@ -17,10 +17,9 @@ import click
 from matcher.cli.options import INPUT_PATH
 from matcher.config import MatchConfig
 from matcher.io import format_csv, read_table_kinds
-from matcher.io.kept import KeptColumns, parse_column_list, read_kept_columns
-from matcher.io.workbook_out import format_csv_excel_nl
 
 if TYPE_CHECKING:  # the workbook and the call list load their modules only when written
+    from matcher.io.kept import KeptColumns
     from matcher.proposals_book import Book
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,7 +85,12 @@ def check_book_options(
     names_paths: Sequence[str] | None = None,
 ) -> tuple[str, ...]:
     """Before any work: the options make sense together; returns the kept column names."""
-    columns = parse_column_list(keep_columns)
+    columns: tuple[str, ...] = ()
+    if keep_columns:
+        # Her own columns load their reader only when she names some.
+        from matcher.io.kept import parse_column_list
+
+        columns = parse_column_list(keep_columns)
     if weights and not xlsx_path:
         raise click.UsageError("--weights goes with --xlsx")
     if keep_columns is not None and not columns:
@@ -110,6 +114,8 @@ def read_names(
     """Her columns from (path, "clients" | "volunteers") files; None when none are asked."""
     if not columns:
         return None
+    from matcher.io.kept import read_kept_columns  # only when she names columns (above)
+
     return read_kept_columns(files, columns, config)
 
 
@@ -129,6 +135,7 @@ def book_files(
 ) -> dict[Path, str | bytes]:
     """The workbook and the call list to write, by path."""
     # Imported only when a workbook or call list is written (it loads the ledger's modules).
+    from matcher.io.workbook_out import format_csv_excel_nl
     from matcher.proposals_book import call_list, proposals_workbook
 
     files: dict[Path, str | bytes] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeVar
@@ -44,8 +45,25 @@ INPUT_PATH = click.Path(readable=False)
 logger = logging.getLogger("matcher")
 
 
+class RoundDate(click.DateTime):
+    """click's DateTime of DATE_FORMATS, with the usual `2026-11-23` read without strptime,
+    whose first call loads _strptime and calendar (a few ms of a city round); any other text
+    goes to strptime as before, so what is accepted and every message stay click's."""
+
+    def _try_to_convert_date(self, value: Any, format: str) -> dt.datetime | None:
+        if format == "%Y-%m-%d" and isinstance(value, str) and _ISO_DATE(value):
+            try:
+                return dt.datetime(int(value[:4]), int(value[5:7]), int(value[8:10]))
+            except ValueError:  # such as 2026-02-30, which strptime refuses too
+                return None
+        return super()._try_to_convert_date(value, format)
+
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+
+
 def date_type() -> click.DateTime:
-    return click.DateTime(formats=DATE_FORMATS)
+    return RoundDate(formats=DATE_FORMATS)
 
 
 def day(value: dt.datetime | None) -> dt.date:

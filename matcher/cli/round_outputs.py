@@ -19,9 +19,9 @@ from matcher.cli.names import book_files, book_options, check_book_options
 from matcher.cli.options import report_options
 from matcher.cli.outputs import check_report_possible
 from matcher.config import MatchConfig
-from matcher.io.kept import KeptColumns
 
 if TYPE_CHECKING:
+    from matcher.io.kept import KeptColumns
     from matcher.proposals_book import Book
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,7 +20,14 @@ from matcher.io.readers import (
 from matcher.io.record_table import RecordTable, RecordView
 from matcher.io.records import Records, check_exclusions
 from matcher.io.sources import CSV_SUFFIXES, JSON_SUFFIXES
-from matcher.io.writers import format_cell, format_csv, format_json, format_records, write_atomic
+from matcher.io.writers import (
+    format_cell,
+    format_csv,
+    format_csv_columns,
+    format_json,
+    format_records,
+    write_atomic,
+)
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -32,6 +39,7 @@ __all__ = [
     "check_exclusions",
     "format_cell",
     "format_csv",
+    "format_csv_columns",
     "format_json",
     "format_records",
     "neutralise_cell",

@@ -2,10 +2,11 @@
 
 A file of 100,000 clients holds a few dozen distinct genders, programmes and loss types and a
 few thousand distinct dates. Rows are read in chunks; within a chunk each column is cleaned,
-mapped (her words, Dutch words) and validated by the model's own field validator (through a
-TypeAdapter) once per distinct value. Columns with a value in nearly every row (ids,
-coordinates, lists of time slots) have their plain cells read off by matcher.io.fast_cells
-without pydantic, the rest go to the validator. What the model's before-validator does
+mapped (her words, Dutch words) and validated by the model's own field validator once per
+distinct value (matcher.plain_values reads a plainly valid value off, pydantic's TypeAdapter
+decides the rest). Columns with a value in nearly every row (ids, coordinates, lists of time
+slots) have their plain cells read off by matcher.io.fast_cells without pydantic, the rest go
+to the validator. What the model's before-validator does
 (models.RowRules) is done to whole columns, and a row whose every cell is good becomes a record
 without a pydantic call of its own. A row with a cell that fails, or that fails a check across
 fields, is handed back as its cells, and the reader validates it with `model_validate` as it
@@ -16,21 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
-from operator import itemgetter
-from typing import Annotated, Any, Final, Generic
+from itertools import repeat
+from typing import Any, Final, Generic
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import ConfigDict, ValidationError
 
-from matcher.errors import Problem
 from matcher.field_types import blank
 from matcher.io.cells import unquote_cell
+from matcher.io.chunks import Chunk
 from matcher.io.fast_cells import ASK, column_check
 from matcher.io.layout import Layout
-from matcher.io.raw_table import RawTable
 from matcher.io.records import M
 from matcher.io.values import ValueMapper
 from matcher.models import ColumnChecks, RowRules
+from matcher.plain_values import field_validator
 
 # Marks a cell value that failed its field's validation: the row takes the slow path.
 _FAILED: Final = object()
@@ -38,8 +38,6 @@ _MISSING: Final = object()
 # Distinct values remembered per field across chunks: a genders column needs three, an id
 # column one per row, which is memory for nothing; past this a chunk's values are new to it.
 MAX_CACHED_VALUES: Final = 1 << 16
-# Rows held as text at a time: bounds the memory of a large file's cells.
-CHUNK_ROWS: Final = 20_000
 
 Cells = dict[str, Any]
 
@@ -92,9 +90,8 @@ class FieldValidators(Generic[M]):
     def _adapter(self, name: str) -> Callable[[Any], Any]:
         adapter = self._adapters.get(name)
         if adapter is None:
-            info = self.model.model_fields[name]
-            annotated = Annotated[info.annotation, info]  # type: ignore[name-defined]
-            adapter = TypeAdapter(annotated, config=self._config).validate_python
+            # Plain values read off without pydantic; its validator is built for the rest.
+            adapter = field_validator(self.model.model_fields[name], self._config)
             self._adapters[name] = adapter
         return adapter
 
@@ -130,56 +127,17 @@ def _taken(columns: dict[str, list[Any]], rows: Sequence[int]) -> dict[str, list
 
 
 def _block(
-    chunk: list[tuple[int, list[str]]],
+    chunk: Chunk,
     columns: dict[str, list[Any]],
     fields_sets: list[set[str]],
     start: int,
     stop: int,
 ) -> Block:
-    rows = [row for row, _ in chunk[start:stop]]
-    if start == 0 and stop == len(chunk):
+    rows = chunk.rows[start:stop]
+    if start == 0 and stop == len(chunk.rows):
         return Block(rows, columns, fields_sets)  # the usual chunk: nothing to copy
     part = {name: column[start:stop] for name, column in columns.items()}
     return Block(rows, part, fields_sets[start:stop])
-
-
-def shaped_chunks(
-    table: RawTable, layout: Layout, problems: list[Problem]
-) -> Iterator[list[tuple[int, list[str]]]]:
-    """The rows worth reading, padded to the header's width, CHUNK_ROWS at a time (fewer where
-    rows are left out); wrong shapes become problems."""
-    width = len(table.headers)
-    while chunk := list(islice(table.rows, CHUNK_ROWS)):
-        cells = list(map(itemgetter(1), chunk))
-        if set(map(len, cells)) == {width} and all(map(str.strip, map(itemgetter(0), cells))):
-            yield chunk  # type: ignore[misc]  # the usual chunk: every row as wide as the header
-        else:
-            yield list(_shaped(chunk, width, table.source, problems))  # type: ignore[arg-type]
-
-
-def _shaped(
-    chunk: list[tuple[int, list[str]]], width: int, source: str, problems: list[Problem]
-) -> Iterator[tuple[int, list[str]]]:
-    for row, cells in chunk:
-        assert isinstance(cells, list), "a positional table has rows of cells"
-        if not ((cells and cells[0].strip()) or "".join(cells).strip()):
-            continue  # a spreadsheet row left completely empty
-        if len(cells) > width and "".join(cells[width:]).strip():
-            problems.append(too_many_cells(source, row, len(cells), width))
-            continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        yield row, cells
-
-
-def too_many_cells(source: str, row: int, cells: int, width: int) -> Problem:
-    return Problem(
-        source,
-        row,
-        None,
-        f"row has {cells} cells but the header has {width}; "
-        "a value that contains the delimiter must be in double quotes",
-    )
 
 
 class ColumnReader(Generic[M]):
@@ -208,27 +166,23 @@ class ColumnReader(Generic[M]):
         )
         self._sets: dict[int, set[str]] = {}
 
-    def rows(
-        self, chunks: Iterator[list[tuple[int, list[str]]]]
-    ) -> Iterator[Block | tuple[int, Cells]]:
+    def rows(self, chunks: Iterator[Chunk]) -> Iterator[Block | tuple[int, Cells]]:
         """In row order: blocks of rows whose every cell and check is good, as columns, and
         each other row as (row, cells as written), for the model to say what is wrong."""
         for chunk in chunks:
             if chunk:
                 yield from self._chunk(chunk)
 
-    def _chunk(self, chunk: list[tuple[int, list[str]]]) -> Iterator[Block | tuple[int, Cells]]:
+    def _chunk(self, chunk: Chunk) -> Iterator[Block | tuple[int, Cells]]:
         if not self.names or not self._complete:
             # No column the model knows, or a required one missing: the model says which.
-            yield from ((row, self._written(cells)) for row, cells in chunk)
+            yield from ((row, self._written(chunk.cells(k))) for k, row in enumerate(chunk.rows))
             return
         n = len(chunk)
         values: dict[str, list[Any]] = {}
         blanks: dict[str, list[bool]] = {}
         failed: dict[str, list[int]] = {}
-        # One transposition in C: every column of the chunk as a tuple of its cells (a row may
-        # have empty cells beyond the header's width: those columns end where the shortest does).
-        table = list(zip(*(cells for _, cells in chunk), strict=False))
+        table = chunk.columns
         for index, name in self.layout.kept:
             values[name], blank_cells, failed[name] = self._column(name, table[index])
             if blank_cells is not None:
@@ -252,7 +206,7 @@ class ColumnReader(Generic[M]):
         for k in sorted(bad):
             if k > start:
                 yield _block(chunk, columns, fields_sets, start, k)
-            yield chunk[k][0], self._written(chunk[k][1])
+            yield chunk.rows[k], self._written(chunk.cells(k))
             start = k + 1
         if start < n:
             yield _block(chunk, columns, fields_sets, start, n)

@@ -5,12 +5,12 @@ places from the config, and the Dutch places shipped with matcher (matcher/data/
 from __future__ import annotations
 
 import functools
+import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from matcher.config import Centre as ConfigCentre
 from matcher.config import MatchConfig
@@ -19,10 +19,12 @@ from matcher.io.layout import normalise_header
 from matcher.io.sources import open_table
 from matcher.locations import Centre, Gazetteer, place_key
 from matcher.models import Latitude, Longitude, normal_postcode
+from matcher.plain_values import type_validator
 
 POSTCODE_COLUMNS = ("postcode", "lat", "lon")
-_LATITUDE: TypeAdapter[float | None] = TypeAdapter(Latitude)
-_LONGITUDE: TypeAdapter[float | None] = TypeAdapter(Longitude)
+# Plain coordinates read off without building pydantic's validators (matcher.plain_values).
+_LATITUDE = type_validator(Latitude)
+_LONGITUDE = type_validator(Longitude)
 
 
 def gazetteer_for(config: MatchConfig) -> Gazetteer:
@@ -57,7 +59,11 @@ def _centres(table: Mapping[str, ConfigCentre]) -> dict[str, Centre]:
 @functools.cache
 def shipped_places() -> tuple[dict[str, Centre], dict[str, str]]:
     """The Dutch places matcher knows: place_key -> centre, and place_key -> name as written."""
-    text = resources.files("matcher").joinpath("data/places.csv").read_text(encoding="utf-8")
+    # pkgutil, not importlib.resources (which loads tempfile, shutil and zipfile): the
+    # package's loader reads it, from a folder or a zip archive alike.
+    data = pkgutil.get_data("matcher", "data/places.csv")
+    assert data is not None, "shipped with the package"
+    text = data.decode("utf-8")
     centres: dict[str, Centre] = {}
     names: dict[str, str] = {}
     for line in text.splitlines()[1:]:
@@ -122,7 +128,7 @@ def _centre(source: str, row: int, lat: str, lon: str, problems: list[Problem]) 
     values = []
     for column, text, adapter in (("lat", lat, _LATITUDE), ("lon", lon, _LONGITUDE)):
         try:
-            value = adapter.validate_python(text or None)
+            value = adapter(text or None)
         except ValidationError as error:
             problem = problems_from_validation(error, source=source, row=row)[0]
             problems.append(replace(problem, column=column, got=text))

@@ -117,7 +117,8 @@ def make_layout(table: RawTable, model: type[BaseModel], mapping: Mapping[str, s
         problems.append(
             Problem(table.source, None, name, "required column is missing" + suggestion)
         )
-    if ignored:
+    # Only when it is shown: its "did you mean" hints load difflib, which --quiet never needs.
+    if ignored and logger.isEnabledFor(logging.INFO):
         logger.info("%s: ignored columns: %s", table.source, _ignored_note(ignored, fields, names))
     return Layout(kept, by_key, names, tuple(ignored), frozenset(missing), problems)
 

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from matcher.config import MatchConfig
 from matcher.errors import InputError, Problem, problems_from_validation, shown_value
 from matcher.files import without_cycle_collection
-from matcher.io.fast_rows import Block, ColumnReader, FieldValidators, shaped_chunks
+from matcher.io.chunks import shaped_chunks
+from matcher.io.fast_rows import Block, ColumnReader, FieldValidators
 from matcher.io.geo import gazetteer_for
 from matcher.io.layout import Layout, make_layout, mapped_headers
 from matcher.io.partial import RowsRefused

@@ -12,8 +12,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import python_calamine as calamine
-
 from matcher import vocab, vocab_nl
 from matcher.errors import InputError, Problem
 from matcher.files import open_input
@@ -34,6 +32,8 @@ def open_workbook(source: str, path: Path, sheet: str | None = None) -> RawTable
     # A missing file, a folder or a pipe gets the message every reader gives.
     with open_input(path, source=source) as handle:
         magic = handle.read(len(_OLE_MAGIC))
+    import python_calamine as calamine  # a workbook's reader: a CSV round does not load it
+
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError:

@@ -105,6 +105,48 @@ def _checked_columns(chunk: list[Sequence[Any]], width: int) -> list[Sequence[st
     return columns
 
 
+def format_csv_columns(
+    header: Sequence[str], columns: Sequence[Sequence[str]], *, delimiter: str = ","
+) -> str:
+    """`format_csv(header, zip(*columns))` from columns of text, in a few passes per column
+    rather than steps per cell (a national round's files: 100,000 rows).
+
+    Each column is neutralised as `_checked_columns` does it, and a cell is quoted as the csv
+    module's QUOTE_MINIMAL quotes it (a cell holding the delimiter, a quote or a line end, its
+    quotes doubled). Anything else (a "\r", no columns, a delimiter csv would treat otherwise)
+    goes through format_csv itself."""
+    rows = len(columns[0]) if columns else 0
+    if (
+        rows == 0
+        or len(columns) != len(header)
+        or len(columns) < 2  # a row of one empty cell is written '""'
+        or any(len(column) != rows for column in columns)
+        or len(delimiter) != 1
+        or delimiter in '"\r\n'
+    ):
+        return format_csv(header, zip(*columns, strict=True), delimiter=delimiter)
+    special = re.compile("[" + re.escape(delimiter) + '"\n]')
+    cells: list[Sequence[str]] = []
+    for column in columns:
+        text = "\n".join(column)
+        if "\r" in text or set(map(type, column)) != {str}:
+            return format_csv(header, zip(*columns, strict=True), delimiter=delimiter)
+        if _MAYBE_CHANGED.search(text):
+            column = list(map(neutralise_cell, column))
+        text = "".join(column)
+        if '"' in text or "\n" in text:
+            column = [_quoted(cell) if special.search(cell) else cell for cell in column]
+        elif delimiter in text:  # quoted, with no quote inside to double
+            column = ['"' + cell + '"' if delimiter in cell else cell for cell in column]
+        cells.append(column)
+    lines = map(delimiter.join, zip(*cells, strict=True))
+    return format_csv(header, (), delimiter=delimiter) + "\n".join(lines) + "\n"
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
 def format_records(records: Iterable[BaseModel], model: type[BaseModel]) -> str:
     """Clients or volunteers as CSV with every column of `model`, readable by our readers."""
     header = list(model.model_fields)

@@ -6,6 +6,7 @@ are the baselines people use.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from matcher.config import MatchConfig
 from matcher.errors import ConfigError, Problem
@@ -21,9 +22,11 @@ from matcher.policies.registry import (
     PolicySolve,
     policy_table,
 )
-from matcher.policies.reserve import FutureSample
 from matcher.suggest import unknown_word_message
 from matcher.vocab import PolicyName
+
+if TYPE_CHECKING:
+    from matcher.policies.reserve import FutureSample
 
 Policy = Callable[[AssignmentProblem], Assignment]
 
@@ -53,6 +56,16 @@ def get_policy(
     chosen = find_policy(policy)
     context = PolicyContext(config or MatchConfig(), futures)
     return lambda problem: chosen(problem, context)
+
+
+def __getattr__(name: str) -> Any:
+    # FutureSample lives with `reserve`, whose modules load only when a program asks for it
+    # or a round uses that policy (a plain round does not).
+    if name == "FutureSample":
+        from matcher.policies.reserve import FutureSample
+
+        return FutureSample
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

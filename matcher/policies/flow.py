@@ -15,7 +15,6 @@ from matcher.policies.greedy import greedy
 from matcher.policies.hours import in_hours
 from matcher.policies.problem import Assignment, AssignmentProblem
 from matcher.solvers.flow import MAX_TOTAL_WEIGHT_UNITS, solve_max_weight
-from matcher.solvers.hours import MAX_OBJECTIVE_UNITS, solve_max_weight_hours
 
 
 def optimal(problem: AssignmentProblem, *, load_penalty_units: int = 0) -> Assignment:
@@ -65,6 +64,9 @@ def _strict_tier_bonus(problem: AssignmentProblem) -> IntArray:
     """Bonus per tier (low, moderate, high), each above all that lower tiers and the weights
     could add up to: bonus(t) = W + n·Σ_{s<t} bonus(s) + 1."""
     weights, n = _total_weight_bound(problem), max(problem.n_clients, 1)
+    # The integer programme of mixed hours loads only for a round in hours (see _in_hours).
+    from matcher.solvers.hours import MAX_OBJECTIVE_UNITS
+
     bonuses: list[int] = []
     for _tier in range(3):
         bonuses.append(weights + n * sum(bonuses) + 1)
@@ -100,6 +102,9 @@ def _in_hours(
     problem: AssignmentProblem, weight_units: IntArray, *, load_penalty_units: int = 0
 ) -> Assignment:
     assert problem.client_hours is not None and problem.volunteer_hours is not None
+    # Loaded by a round in mixed hours only: a round in places never needs CP-SAT's model.
+    from matcher.solvers.hours import solve_max_weight_hours
+
     solution = solve_max_weight_hours(
         problem.n_clients,
         problem.n_volunteers,

@@ -7,9 +7,10 @@ config check, the README table and `matcher policies` all read `REGISTRY`. A cal
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -17,9 +18,10 @@ from matcher.config import MatchConfig
 from matcher.policies.flow import coverage_first, optimal, priority_first
 from matcher.policies.greedy import fifo_greedy, greedy
 from matcher.policies.problem import Assignment, AssignmentProblem
-from matcher.policies.reserve import FutureSample, bootstrap_futures, reserve
-from matcher.policies.stable import stable
 from matcher.units import WEIGHT_SCALE
+
+if TYPE_CHECKING:
+    from matcher.policies.reserve import FutureSample
 
 # Weeks waited below this count as recent arrivals when reserve estimates the arrival rate.
 RECENT_WEEKS: Final = 4
@@ -61,11 +63,16 @@ def _balanced(problem: AssignmentProblem, context: PolicyContext) -> Assignment:
 
 
 def _reserve(problem: AssignmentProblem, context: PolicyContext) -> Assignment:
+    # The reserve policy's modules (its LP relaxation among them) load only for its rounds.
+    from matcher.policies.reserve import reserve
+
     futures = context.futures
     return reserve(problem, futures if futures is not None else _bootstrap(problem, context))
 
 
 def _bootstrap(problem: AssignmentProblem, context: PolicyContext) -> list[FutureSample]:
+    from matcher.policies.reserve import bootstrap_futures  # see _reserve
+
     settings = context.config.reserve
     rate = settings.weekly_arrivals
     if rate is None:
@@ -83,6 +90,12 @@ def _bootstrap(problem: AssignmentProblem, context: PolicyContext) -> list[Futur
 def _plain(solve: Callable[[AssignmentProblem], Assignment]) -> PolicySolve:
     """A policy that needs nothing but the problem."""
     return lambda problem, _context: solve(problem)
+
+
+def _plain_later(module: str, name: str) -> PolicySolve:
+    """A policy that needs nothing but the problem, from a module loaded by its first round
+    (a round of another policy does not load it)."""
+    return lambda problem, _context: getattr(importlib.import_module(module), name)(problem)
 
 
 # In the order the CLI, the README and `matcher policies` list them: the default first.
@@ -149,7 +162,7 @@ REGISTRY: Final[tuple[MatchPolicy, ...]] = (
         "stable",
         "client-proposing deferred acceptance; no pair would rather swap",
         False,
-        _plain(stable),
+        _plain_later("matcher.policies.stable", "stable"),
         False,
         "a volunteer holds its preferred proposals while hours suffice; not always stable",
     ),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ParamSpec
+from typing import Any, Final, ParamSpec
 
 import matplotlib
 import numpy as np
@@ -32,6 +33,7 @@ DASHES = ("solid", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)))
 # stays a few hundred kB instead of megabytes of vector paths.
 RASTER_FROM = 2000
 P = ParamSpec("P")
+_DRAWING = threading.RLock()
 
 # Any: matplotlib types rc keys as one long Literal.
 _STYLE: Any = {
@@ -47,6 +49,9 @@ _STYLE: Any = {
 }
 
 
+SVG_URI: Final = "data:image/svg+xml;base64,"
+
+
 @dataclass(frozen=True)
 class Chart:
     """An embedded image: the data URI and its text alternative."""
@@ -54,13 +59,22 @@ class Chart:
     uri: str
     alt: str
 
+    @property
+    def svg(self) -> bytes:
+        """The image itself (served on its own by the web app)."""
+        return base64.b64decode(self.uri.removeprefix(SVG_URI))
+
 
 def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
-    """Draws the chart, figure to saved SVG, in the report's style (not the global one)."""
+    """Draws the chart, figure to saved SVG, in the report's style (not the global one).
+
+    One chart at a time in a process: matplotlib's style is global, and a chart drawn while
+    another thread's style context ends comes out in other sizes (the web app draws the
+    Evaluatie page's two charts for two requests at once)."""
 
     @functools.wraps(chart)
     def styled(*args: P.args, **kwargs: P.kwargs) -> Chart:
-        with matplotlib.rc_context(_STYLE):
+        with _DRAWING, matplotlib.rc_context(_STYLE):
             return chart(*args, **kwargs)
 
     return styled
@@ -69,7 +83,7 @@ def _styled(chart: Callable[P, Chart]) -> Callable[P, Chart]:
 def _render(fig: Figure, alt: str) -> Chart:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    return Chart("data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode(), alt)
+    return Chart(SVG_URI + base64.b64encode(buffer.getvalue()).decode(), alt)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -359,5 +373,10 @@ def count_bars(names: Sequence[str], counts: Sequence[int], xlabel: str) -> Char
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return _render(fig, count_bars_alt(names, counts, xlabel))
+
+
+def count_bars_alt(names: Sequence[str], counts: Sequence[int], xlabel: str) -> str:
+    """The text alternative of count_bars (without drawing it)."""
     alt = "; ".join(f"{name}: {count}" for name, count in zip(names, counts, strict=True))
-    return _render(fig, f"{xlabel}: {alt}")
+    return f"{xlabel}: {alt}"

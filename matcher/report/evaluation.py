@@ -38,7 +38,11 @@ class EvaluationView:
     charts: dict[str, charts.Chart] = field(default_factory=dict)
 
 
-def evaluation_view(ev: Evaluation, *, lang: str, k: int | None) -> EvaluationView:
+def evaluation_view(
+    ev: Evaluation, *, lang: str, k: int | None, draw: bool = True
+) -> EvaluationView:
+    """`draw`: with the charts drawn (the report); without, the web page loads each one
+    (see evaluation_charts) as an image of its own."""
     t = evaluation_texts(lang)
 
     def n(value: int) -> str:
@@ -134,13 +138,36 @@ def evaluation_view(ev: Evaluation, *, lang: str, k: int | None) -> EvaluationVi
             *([t["erased_note"].format(n=ev.erased_clients)] if ev.erased_clients else []),
         ],
     )
-    # Charts draw exact counts; a shared report draws only the funnel, whose stages are large.
-    shown = [c for c in counts.values()]
-    if k is None or all(c == 0 or c >= k for c in shown):
-        view.charts["funnel"] = charts.count_bars(view.stage_names, shown, t["people"])
-    ages = list(ev.ages.values())
-    if k is None or all(c == 0 or c >= k for c in ages):
-        view.charts["ages"] = charts.count_bars(
-            [word(band) for band in ev.ages], ages, t["clients_n"]
-        )
+    if draw:
+        view.charts = {name: bars.draw() for name, bars in evaluation_charts(ev, lang, k).items()}
     return view
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A bar chart to draw: what it shows, so that the same figures give the same chart."""
+
+    names: tuple[str, ...]
+    counts: tuple[int, ...]
+    xlabel: str
+
+    @property
+    def alt(self) -> str:
+        return charts.count_bars_alt(self.names, self.counts, self.xlabel)
+
+    def draw(self) -> charts.Chart:
+        return charts.count_bars(self.names, self.counts, self.xlabel)
+
+
+def evaluation_charts(ev: Evaluation, lang: str, k: int | None) -> dict[str, Bars]:
+    """The charts of an evaluation, by name (funnel, ages), not yet drawn."""
+    t = evaluation_texts(lang)
+    found = {}
+    # Charts draw exact counts; a shared report draws only the funnel, whose stages are large.
+    counts = tuple(ev.funnel.counts().values())
+    if k is None or all(c == 0 or c >= k for c in counts):
+        found["funnel"] = Bars(tuple(t[stage] for stage in STAGES), counts, t["people"])
+    ages = tuple(ev.ages.values())
+    if k is None or all(c == 0 or c >= k for c in ages):
+        found["ages"] = Bars(tuple(t.get(band, band) for band in ev.ages), ages, t["clients_n"])
+    return found

@@ -22,9 +22,8 @@ from typing import Final
 import numpy as np
 
 from matcher.config import MatchConfig
-from matcher.models import Client
-from matcher.rounds import stored
 from matcher.rounds.db import LedgerError, Tx
+from matcher.rounds.evaluate_clients import EvaluatedClient, evaluated_clients, triage_facts
 from matcher.triage import risk_tiers
 from matcher.vocab import RISK_TIERS, normalise_word
 
@@ -129,7 +128,7 @@ def evaluate(
         raise LedgerError(f"--from {start}: after --to {end}")
     lo, hi = (start.isoformat() if start else ""), end.isoformat()
     wanted = normalise_word(programme) if programme else None
-    clients = _clients(tx, wanted)
+    clients = evaluated_clients(tx, wanted)
     people, stages = _funnel_people(tx, lo, hi, wanted, clients)
     matches = [m for m in tx.all(_MATCHES) if m["client_id"] in clients]
     started = [m for m in matches if _in(m["started_on"], lo, hi)]
@@ -145,7 +144,7 @@ def evaluate(
             waits["all"].append(weeks)
             waits[tier_of_match.get(m["match_id"], UNKNOWN)].append(weeks)
     tiers = (*RISK_TIERS, *([UNKNOWN] if waits[UNKNOWN] else []))
-    high, high_in_time = _high_risk(config, clients, matches, tier_of_match, lo, hi)
+    high, high_in_time = _high_risk(tx, config, clients, matches, tier_of_match, lo, hi)
     durations = [m["duration_days"] / 7 for m in ended if m["duration_days"] is not None]
     load = Counter(m["volunteer_id"] for m in active)
     checkins = Counter(
@@ -179,13 +178,13 @@ def evaluate(
         confirmed=sum(m["confirmed_on"] is not None for m in started),
         declined_after_introduction=sum(m["end_reason"] == "declined" for m in started),
         checkins=dict(sorted(checkins.items())),
-        volunteers=len(_volunteers(tx, wanted)),
+        volunteers=_volunteers(tx, wanted),
         volunteers_active=len({m["volunteer_id"] for m in during}),
         volunteer_mean_load=float(np.mean(list(load.values()))) if load else None,
         volunteers_stopped=len(
             {m["volunteer_id"] for m in ended if m["end_reason"] == "volunteer-stopped"}
         ),
-        ages=_ages(clients[cid].record.age for cid in sorted(seen)),
+        ages=_ages(clients[cid].age for cid in sorted(seen)),
         erased_clients=int(erased[0]) if erased else 0,
     )
 
@@ -200,42 +199,25 @@ def _ended_by(match: sqlite3.Row, day: str, *, before: bool = False) -> bool:
     return ended is not None and (ended < day if before else ended <= day)
 
 
-@dataclass(frozen=True)
-class _Client:
-    record: Client
-    waiting: bool
-    since: str
-
-
-def _clients(tx: Tx, programme: str | None) -> dict[str, _Client]:
-    """Every client (of the programme), with what the evaluation reads of it."""
-    out = {}
-    for row in tx.all("SELECT client_id, record, state, waiting_since FROM clients"):
-        client = stored.record(tx, Client, "clients", row[0], row[1])
-        if programme is None or client.programme == programme:
-            out[row[0]] = _Client(client, row["state"] == "waiting", row["waiting_since"])
-    return out
-
-
 def _funnel_people(
     tx: Tx, lo: str, hi: str, programme: str | None, clients: Mapping[str, object]
 ) -> tuple[dict[str, sqlite3.Row], dict[str, int]]:
     """The people approached in the period, and the furthest stage each reached by `hi`."""
     contacts: dict[str, set[str]] = defaultdict(set)
-    for cid, outcome, day in tx.all(
-        "SELECT client_id, outcome, contacted_on FROM contact_attempts"
+    for cid, outcome in tx.all(
+        "SELECT client_id, outcome FROM contact_attempts WHERE contacted_on <= ?", (hi,)
     ):
-        if day <= hi:
-            contacts[cid].add(outcome)
+        contacts[cid].add(outcome)
     coupled = {
         row[0] for row in tx.all("SELECT client_id FROM matches WHERE started_on <= ?", (hi,))
     }
     people, stages = {}, {}
-    for row in tx.all("SELECT * FROM outreach ORDER BY client_id"):
-        if not _in(row["approached_on"], lo, hi):
-            continue
-        if programme is not None and row["programme"] != programme:
-            continue
+    for row in tx.all(
+        "SELECT client_id, programme, channel, source, state, intake_on, closed_on, close_reason"
+        " FROM outreach WHERE approached_on >= ? AND approached_on <= ?"
+        " AND (?3 IS NULL OR programme = ?3) ORDER BY client_id",
+        (lo, hi, programme),
+    ):
         cid, outcomes = row["client_id"], contacts[row["client_id"]]
         stage = 0
         if outcomes - {"not-reached"}:
@@ -279,8 +261,9 @@ def _match_tiers(tx: Tx) -> dict[int, str]:
 
 
 def _high_risk(
+    tx: Tx,
     config: MatchConfig,
-    clients: Mapping[str, _Client],
+    clients: Mapping[str, EvaluatedClient],
     matches: list[sqlite3.Row],
     tier_of_match: Mapping[int, str],
     lo: str,
@@ -297,27 +280,43 @@ def _high_risk(
             continue
         total += 1
         in_time += _days(since, m["started_on"]) <= HIGH_RISK_WITHIN_DAYS
-    waiting = [
-        c.record
-        for c in clients.values()
-        if c.waiting and _in(c.since, lo, hi) and _days(c.since, hi) > HIGH_RISK_WITHIN_DAYS
-    ]
+    waiting = triage_facts(
+        tx,
+        (
+            (cid, c)
+            for cid, c in clients.items()
+            if c.waiting and _in(c.since, lo, hi) and _days(c.since, hi) > HIGH_RISK_WITHIN_DAYS
+        ),
+    )
     if waiting:
         tiers = risk_tiers(waiting, config.triage).tolist()
         total += sum(RISK_TIERS[t] == "high" for t in tiers)
     return total, in_time
 
 
-def _volunteers(tx: Tx, programme: str | None) -> list[str]:
-    out = []
-    for vid, record in tx.all("SELECT volunteer_id, record FROM volunteers ORDER BY 1"):
+# A record whose programmes are a JSON list is searched by SQLite; any other as before.
+_LISTED: Final = (
+    "typeof(record) = 'text' AND json_valid(record) AND json_type(record, '$.programmes') = 'array'"
+)
+
+
+def _volunteers(tx: Tx, programme: str | None) -> int:
+    """The volunteers in the ledger (offering the programme)."""
+    if programme is None:
+        return int(tx.all("SELECT count(*) FROM volunteers")[0][0])
+    listed = tx.all(
+        f"SELECT count(*) FROM volunteers WHERE {_LISTED} AND EXISTS (SELECT 1 FROM"
+        " json_each(record, '$.programmes') WHERE type = 'text' AND value = ?)",
+        (programme,),
+    )[0][0]
+    others = 0
+    for (record,) in tx.all(f"SELECT record FROM volunteers WHERE NOT coalesce({_LISTED}, 0)"):
         try:
             programmes = json.loads(record).get("programmes", [])
         except (ValueError, AttributeError):
             programmes = []
-        if programme is None or programme in programmes:
-            out.append(vid)
-    return out
+        others += programme in programmes
+    return int(listed) + others
 
 
 def _waits(weeks: list[float]) -> Waits:
@@ -329,9 +328,9 @@ def _waits(weeks: list[float]) -> Waits:
 
 def _ages(ages: Iterable[object]) -> dict[str, int]:
     counts = dict.fromkeys([name for _, name in AGE_BANDS] + [UNKNOWN], 0)
-    for age in ages:
+    for age, n in Counter(ages).items():  # a few dozen distinct ages
         if not isinstance(age, int | float):
-            counts[UNKNOWN] += 1
+            counts[UNKNOWN] += n
             continue
-        counts[next(name for bound, name in AGE_BANDS if age < bound)] += 1
+        counts[next(name for bound, name in AGE_BANDS if age < bound)] += n
     return counts

@@ -12,10 +12,8 @@ on how many workers there are. Each bundle is solved exactly as a small round wo
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Final
 
@@ -176,9 +174,14 @@ def worker_count(n_edges: int, workers: int | None) -> int:
             workers = 1
         else:
             workers = usable_cores()
+    if workers <= 1:
+        return 1
+    # Loaded only for a round that may fork: a small round does not load multiprocessing.
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1  # a spawned worker would re-import everything and copy every array
-    return max(1, workers)
+    return workers
 
 
 @dataclass(frozen=True)
@@ -206,6 +209,10 @@ def solve_parts(
         for part in parts:
             chosen[part] = solve(part)
         return chosen
+    # Loaded only when workers fork (see worker_count).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     _shared = _Shared(solve, parts)
     try:
         context = multiprocessing.get_context("fork")

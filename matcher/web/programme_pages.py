@@ -12,16 +12,17 @@ import math
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import Depends, Form, Query, Request
+from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from matcher.io.workbook_out import format_xlsx
 from matcher.report import evaluation_report
-from matcher.report.evaluation import evaluation_view
+from matcher.report.evaluation import evaluation_charts, evaluation_view
 from matcher.report.evaluation_text import evaluation_sheets
 from matcher.report.evaluation_texts import evaluation_texts
 from matcher.rounds.evaluate import Evaluation
 from matcher.rounds.outreach import CHANNELS, OUTCOMES
+from matcher.web import evaluation_charts as charts
 from matcher.web.render import language, page
 from matcher.web.routing import form_date, ledger_for, make_router, settings_of
 
@@ -181,9 +182,38 @@ def evaluation_page(
 ) -> Response:
     period = _period(start, end, programme)
     found = _evaluation(request, period)
-    view = evaluation_view(found, lang=language(request), k=None)
-    return page(request, "evaluation.html.j2", view=view, start=start or "", end=end or "",
-                programme=programme or "", query=request.url.query)  # fmt: skip
+    lang = language(request)
+    # The charts are images of their own (below): the page shows its figures without waiting
+    # for matplotlib, and the browser asks for the charts as it shows the page.
+    view = evaluation_view(found, lang=lang, k=None, draw=False)
+    bars = evaluation_charts(found, lang, None)
+    query = request.url.query
+    sources = {
+        name: f"/evaluation/charts/{name}.svg?{query}{'&' if query else ''}figures="
+        + charts.shown(name, chart)
+        for name, chart in bars.items()
+    }
+    return page(request, "evaluation.html.j2", view=view, bars=bars, sources=sources,
+                start=start or "", end=end or "", programme=programme or "",
+                query=query)  # fmt: skip
+
+
+@router.get("/evaluation/charts/{name}.svg")
+def evaluation_chart(
+    request: Request,
+    name: str,
+    period: Annotated[Period, Depends(_period)],
+    figures: Annotated[str | None, Query(pattern=charts.DIGEST_PATTERN)] = None,
+) -> Response:
+    """One chart of the page, the same image as in the report: the figures the page showed,
+    or (when this server no longer keeps them) those of the period counted again."""
+    bars = charts.kept(name, figures) if figures else None
+    if bars is None:
+        found = _evaluation(request, period)
+        bars = evaluation_charts(found, language(request), None).get(name)
+    if bars is None:
+        raise HTTPException(404, "no such chart on the evaluation page")
+    return Response(charts.drawn(bars), media_type="image/svg+xml")
 
 
 def _download(data: bytes, name: str, media_type: str) -> Response:
