@@ -85,12 +85,12 @@ def child_env(pycache: Path) -> dict[str, str]:
     return {**env, "PYTHONPYCACHEPREFIX": str(pycache)}
 
 
-def time_command(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+def time_command(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """Wall-clock and CPU seconds of one run, after a warm-up (file cache, bytecode cache)."""
-    subprocess.run(command, check=True, capture_output=True, env=env)
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
+    subprocess.run(command, check=True, capture_output=True, env=env, cwd=cwd)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -132,6 +132,11 @@ def main() -> None:
         commands = {**CASES, **city_cases(Path(folder))}
         env = child_env(Path(folder) / "pycache")
         envs = dict.fromkeys(commands, env)
+        # An empty folder to run in: `python -m` puts the current folder first on sys.path
+        # (a checkout would shadow --compare-with's PYTHONPATH), and a matcher.toml there
+        # would be read by `validate`.
+        cwd = Path(folder) / "cwd"
+        cwd.mkdir()
         if args.compare_with is not None:
             commands[CITY_BEFORE] = commands[CITY_MATCH]
             envs[CITY_BEFORE] = {**env, "PYTHONPATH": str(args.compare_with.resolve())}
@@ -140,7 +145,7 @@ def main() -> None:
         cpu: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(args.repeat):
             for name, command in commands.items():
-                wall, used = time_command(command, envs[name])
+                wall, used = time_command(command, envs[name], cwd)
                 samples[name].append(wall)
                 cpu[name].append(used)
         heaviest = {name: heaviest_imports(CASES[name], env) for name in HEAVIEST}

@@ -22,9 +22,10 @@ from pydantic import (
 )
 
 from matcher import vocab
-from matcher.config_defaults import compact_json, only_defaults, plain
+from matcher.config_defaults import compact_json, only_defaults, plain, says_only
+from matcher.config_toml import DEFAULT_TOML
 from matcher.errors import ConfigError, Problem, problems_from_validation
-from matcher.files import read_toml
+from matcher.files import parse_toml, read_toml, read_toml_text
 from matcher.lifecycle import Lifecycle
 from matcher.own_words import value_problems
 from matcher.suggest import unknown_word_message
@@ -290,7 +291,10 @@ def load_config(path: str | Path | None) -> MatchConfig:
         return default_config()
     path = Path(path)
     source = str(path)
-    config = config_from_dict(read_toml(path, source=source, error=ConfigError), source=source)
+    text = read_toml_text(path, source=source, error=ConfigError)
+    if says_only(text, DEFAULT_TOML):  # not even parsed: see config_defaults.says_only
+        return default_config()
+    config = config_from_dict(parse_toml(text, source=source, error=ConfigError), source=source)
     if config.geo.postcodes is not None:  # then `geo` is this file's own, not the default
         config.geo._folder = path.parent
     _check_postcode_file(config.geo, source)

@@ -12,9 +12,26 @@ anything but the defaults. `tests/test_config_defaults.py` checks both against p
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, Final
 
 from pydantic import BaseModel
+
+# Lines TOML reads as nothing: blank, or a comment (any character but a control one, tab
+# excepted), each ending in LF or CRLF.
+_NOTHING_BUT_COMMENTS: Final = re.compile(
+    r"(?:[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?\r?\n)*"
+).fullmatch
+
+
+def says_only(text: str, default_text: str) -> bool:
+    """Whether a TOML file's `text` is `default_text` (whose comments may change nothing)
+    behind comment or blank lines, as the scenario generator writes it (its header, then
+    `matcher config`'s text): such a file parses to exactly what `default_text` parses to,
+    so it need not be parsed. Anything else, however small a difference: False."""
+    return text.endswith(default_text) and bool(
+        _NOTHING_BUT_COMMENTS(text[: len(text) - len(default_text)])
+    )
 
 
 def only_defaults(given: Any, default: Any) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import os
 import stat
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO, Final
@@ -84,15 +83,24 @@ def read_toml(
     path: str | os.PathLike[str], *, source: str, error: type[InputError] = InputError
 ) -> dict[str, Any]:
     """The tables of a TOML file in UTF-8; raises `error` naming `source` for any problem."""
+    return parse_toml(read_toml_text(path, source=source, error=error), source=source, error=error)
+
+
+def read_toml_text(
+    path: str | os.PathLike[str], *, source: str, error: type[InputError] = InputError
+) -> str:
+    """A TOML file's text (UTF-8, a byte-order mark dropped), not yet parsed."""
     try:
-        text = read_input(path, source=source, error=error).decode("utf-8-sig")
+        return read_input(path, source=source, error=error).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error([Problem(source, None, None, "not a UTF-8 text file")]) from None
-    return parse_toml(text, source=source, error=error)
 
 
 def parse_toml(text: str, *, source: str, error: type[InputError] = InputError) -> dict[str, Any]:
     """TOML text as tables; what tomllib cannot parse becomes `error` naming `source`."""
+    # Loaded with the first file to parse: a config of defaults alone is not parsed (config.py).
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:

@@ -41,15 +41,15 @@ class _Unknown(Exception):
     """A part of a type this module does not check itself: pydantic validates the field."""
 
 
-def field_validator(info: FieldInfo, config: ConfigDict) -> Callable[[Any], Any]:
+def validator_of_field(info: FieldInfo, config: ConfigDict) -> Callable[[Any], Any]:
     """What `TypeAdapter(Annotated[info.annotation, info], config=config).validate_python`
     does (the value, or pydantic's ValidationError), building the adapter only for a value
     that is not plainly valid."""
     annotation = typing.Annotated[info.annotation, info]  # type: ignore[name-defined]
-    return type_validator(annotation, config)
+    return validator_of_type(annotation, config)
 
 
-def type_validator(annotation: Any, config: ConfigDict | None = None) -> Callable[[Any], Any]:
+def validator_of_type(annotation: Any, config: ConfigDict | None = None) -> Callable[[Any], Any]:
     """`TypeAdapter(annotation, config=config).validate_python`, the adapter built on first
     need (module docstring)."""
     plain = plain_validator(annotation, config)

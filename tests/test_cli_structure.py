@@ -130,6 +130,7 @@ LOADED_ONLY_WHEN_NEEDED = {
     "python_calamine": "a workbook",
     "difflib": "a message or note with 'did you mean'",
     "_strptime": "a --date not written as YYYY-MM-DD",
+    "tomllib": "a config file that says more than the defaults (config_defaults.says_only)",
     "matcher.explain": "`matcher explain`",
     "matcher.explain_wording": "`matcher explain`",
     "matcher.hints": "`matcher explain`",
@@ -177,7 +178,8 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
 ) -> None:
     """A config file that repeats the defaults (as `matcher config` and the scenario generator
     write it) is read without building any section's validator or serializer, the round
-    loads neither numpy.ma nor sqlite3, and its summary is the one without the file."""
+    loads neither numpy.ma, sqlite3 nor tomllib (the file is not even parsed), and its
+    summary is the one without the file."""
     from matcher.config_toml import DEFAULT_TOML
 
     config = tmp_path / "matcher.toml"
@@ -197,7 +199,7 @@ def test_a_plain_round_with_a_file_of_defaults_builds_no_config_validator(
         "sys.__stderr__.write('\\n' + json.dumps({\n"
         "    'sections': len(sections),\n"
         "    'built': sorted(c.__name__ for c in sections if c.__pydantic_complete__),\n"
-        "    'loaded': sorted(m for m in ('numpy.ma', 'sqlite3') if m in sys.modules),\n"
+        "    'loaded': sorted(m for m in ('numpy.ma', 'sqlite3', 'tomllib') if m in sys.modules),\n"
         "    'frozen': __import__('gc').get_freeze_count() > 0}))\n"
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)

@@ -14,7 +14,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, Validation
 from matcher import vocab
 from matcher.field_types import Latitude, Longitude
 from matcher.models import Client, Volunteer
-from matcher.plain_values import UNSURE, field_validator, plain_validator, type_validator
+from matcher.plain_values import UNSURE, plain_validator, validator_of_field, validator_of_type
 
 FIELDS = [(model, name) for model in (Client, Volunteer) for name in model.model_fields]
 STRIP = ConfigDict(str_strip_whitespace=True)
@@ -53,7 +53,7 @@ def test_every_field_gives_what_its_type_adapter_gives(
 ) -> None:
     info = model.model_fields[name]
     adapter = TypeAdapter(Annotated[info.annotation, info], config=STRIP)  # type: ignore[arg-type]
-    ours = field_validator(info, STRIP)
+    ours = validator_of_field(info, STRIP)
     for value in values:
         expected, got = _outcome(adapter.validate_python, value), _outcome(ours, value)
         if isinstance(expected[1], float) and math.isnan(expected[1]):
@@ -110,7 +110,7 @@ def test_a_value_that_is_not_plainly_valid_is_left_to_pydantic(annotation: Any, 
     plain = plain_validator(annotation, STRIP)
     assert plain is not None and plain(value) is UNSURE
     with pytest.raises(ValidationError) as ours:
-        type_validator(annotation, STRIP)(value)
+        validator_of_type(annotation, STRIP)(value)
     with pytest.raises(ValidationError) as theirs:
         TypeAdapter(annotation, config=STRIP).validate_python(value)
     assert ours.value.errors() == theirs.value.errors()
@@ -139,10 +139,10 @@ def test_a_type_it_does_not_know_is_all_pydantic(annotation: Any) -> None:
     assert plain_validator(annotation) is None
     for value in (1, "a", ["1"], None):
         expected = _outcome(TypeAdapter(annotation).validate_python, value)
-        assert _outcome(type_validator(annotation), value) == expected
+        assert _outcome(validator_of_type(annotation), value) == expected
 
 
 def test_a_config_it_does_not_know_is_all_pydantic() -> None:
     assert plain_validator(int, ConfigDict(strict=True)) is None
     with pytest.raises(ValidationError):
-        type_validator(int, ConfigDict(strict=True))("1")
+        validator_of_type(int, ConfigDict(strict=True))("1")

@@ -30,7 +30,7 @@ from matcher.io.layout import Layout
 from matcher.io.records import M
 from matcher.io.values import ValueMapper
 from matcher.models import ColumnChecks, RowRules
-from matcher.plain_values import field_validator
+from matcher.plain_values import validator_of_field
 
 # Marks a cell value that failed its field's validation: the row takes the slow path.
 _FAILED: Final = object()
@@ -91,7 +91,7 @@ class FieldValidators(Generic[M]):
         adapter = self._adapters.get(name)
         if adapter is None:
             # Plain values read off without pydantic; its validator is built for the rest.
-            adapter = field_validator(self.model.model_fields[name], self._config)
+            adapter = validator_of_field(self.model.model_fields[name], self._config)
             self._adapters[name] = adapter
         return adapter
 

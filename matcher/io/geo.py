@@ -19,12 +19,12 @@ from matcher.io.layout import normalise_header
 from matcher.io.sources import open_table
 from matcher.locations import Centre, Gazetteer, place_key
 from matcher.models import Latitude, Longitude, normal_postcode
-from matcher.plain_values import type_validator
+from matcher.plain_values import validator_of_type
 
 POSTCODE_COLUMNS = ("postcode", "lat", "lon")
 # Plain coordinates read off without building pydantic's validators (matcher.plain_values).
-_LATITUDE = type_validator(Latitude)
-_LONGITUDE = type_validator(Longitude)
+_LATITUDE = validator_of_type(Latitude)
+_LONGITUDE = validator_of_type(Longitude)
 
 
 def gazetteer_for(config: MatchConfig) -> Gazetteer:
