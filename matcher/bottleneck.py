@@ -262,9 +262,13 @@ class _Graph:
     def components(self, seen_c: BoolArray, seen_v: BoolArray) -> tuple[IntArray, IntArray]:
         """Connected parts of the reached clients and volunteers, numbered as first found."""
         clients = np.flatnonzero(seen_c)
-        client_root, volunteer_root = component_roots(
-            self.n_clients, self.n_volunteers, *self.pairs_of(self.edges_of(clients))
-        )
+        # The reached clients' pairs, in edge order, by a mask over the pairs rather than a list
+        # of their indices (a national round reaches 98 % of its clients: 0.04 -> 0.02 s).
+        reached = seen_c[self.client]
+        pairs = (self.client, self.volunteer) if reached.all() else (
+            self.client[reached], self.volunteer[reached]
+        )  # fmt: skip
+        client_root, volunteer_root = component_roots(self.n_clients, self.n_volunteers, *pairs)
         client_label = np.full(self.n_clients, -1, dtype=np.int64)
         volunteer_label = np.full(self.n_volunteers, -1, dtype=np.int64)
         # Numbered 0, 1, … in order of each group's first client, which names its part.
